@@ -1,0 +1,88 @@
+// Primitives: the unit of extension. A primitive is a name plus every rule the
+// interpreters need (DESIGN §1.2); interpreters never switch on names.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "fluxion/array.hpp"
+
+namespace fluxion {
+
+// dot_general's dimension_numbers: ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)).
+struct DotDimensionNumbers {
+  std::vector<int64_t> lhs_contracting, rhs_contracting, lhs_batch, rhs_batch;
+  bool operator==(const DotDimensionNumbers&) const = default;
+};
+
+// JAX's `None` parameter value.
+struct NoneParam {
+  bool operator==(const NoneParam&) const = default;
+};
+
+using ParamValue =
+    std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
+                 DotDimensionNumbers>;
+
+// A primitive's parameters, sorted by name (JAX prints them sorted).
+// Keys are string literals with static storage.
+class Params {
+ public:
+  using Item = std::pair<std::string_view, ParamValue>;
+  Params() = default;
+  Params(std::initializer_list<Item> items);
+
+  bool contains(std::string_view key) const;
+  const ParamValue& at(std::string_view key) const;  // fx::Error naming the key when absent
+  template <class T> const T& get(std::string_view key) const {
+    const ParamValue& v = at(key);
+    if (const T* p = std::get_if<T>(&v)) return *p;
+    throw_wrong_type(key);
+  }
+  const std::vector<Item>& items() const { return items_; }
+  bool operator==(const Params&) const = default;
+
+ private:
+  [[noreturn]] static void throw_wrong_type(std::string_view key);
+  std::vector<Item> items_;
+};
+
+// Writes a parameter value as jaxprs do: `(0, 1)`, `float32`, `None`.
+std::string param_to_string(const ParamValue& value);
+
+using AbstractEvalRule = std::vector<AbstractValue> (*)(std::span<const AbstractValue> inputs,
+                                                        const Params& params);
+// Eager kernel: inputs are concrete; `outputs` are what abstract_eval returned.
+using ImplRule = std::vector<Array> (*)(std::span<const Array> inputs,
+                                        std::span<const AbstractValue> outputs,
+                                        const Params& params);
+
+struct Primitive {
+  std::string_view name;
+  bool multiple_results = false;
+  // Shape/dtype rule; validates and throws fx::ShapeError / fx::TypeError naming the op.
+  AbstractEvalRule abstract_eval = nullptr;
+  ImplRule impl = nullptr;
+  // Derivative, batching and lowering rules join here with the issues that add
+  // those interpreters.
+};
+
+// The one entry point: applies `prim` under the innermost active interpreter.
+std::vector<Array> bind(const Primitive& prim, std::span<const Array> inputs,
+                        const Params& params = {});
+Array bind1(const Primitive& prim, std::span<const Array> inputs, const Params& params = {});
+inline Array bind1(const Primitive& prim, std::initializer_list<Array> inputs,
+                   const Params& params = {}) {
+  return bind1(prim, std::span<const Array>(inputs.begin(), inputs.size()), params);
+}
+
+// Every registered primitive, for registration tests and tools.
+std::span<const Primitive* const> all_primitives();
+
+}  // namespace fluxion
