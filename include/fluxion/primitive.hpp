@@ -56,16 +56,23 @@ class Params {
 // Writes a parameter value as jaxprs do: `(0, 1)`, `float32`, `None`.
 std::string param_to_string(const ParamValue& value);
 
-using AbstractEvalRule = std::vector<AbstractValue> (*)(std::span<const AbstractValue> inputs,
+// Inputs arrive as pointers so that no shape is copied on the dispatch path.
+using AvalRefs = std::span<const AbstractValue* const>;
+struct Primitive;
+// Rules receive the primitive they belong to, so one rule can serve a family
+// (its name for messages, its `tag` to pick the kernel).
+using AbstractEvalRule = std::vector<AbstractValue> (*)(const Primitive& prim, AvalRefs inputs,
                                                         const Params& params);
 // Eager kernel: inputs are concrete; `outputs` are what abstract_eval returned.
-using ImplRule = std::vector<Array> (*)(std::span<const Array> inputs,
+using ImplRule = std::vector<Array> (*)(const Primitive& prim, std::span<const Array> inputs,
                                         std::span<const AbstractValue> outputs,
                                         const Params& params);
 
 struct Primitive {
   std::string_view name;
   bool multiple_results = false;
+  // Distinguishes the members of a family that share rules (e.g. the kernel id).
+  int tag = 0;
   // Shape/dtype rule; validates and throws fx::ShapeError / fx::TypeError naming the op.
   AbstractEvalRule abstract_eval = nullptr;
   ImplRule impl = nullptr;

@@ -1,0 +1,9 @@
+// Fluxion: JAX's composable function transformations for C++.
+// Umbrella header; `namespace fx = fluxion;` is the customary alias.
+#pragma once
+
+#include "fluxion/array.hpp"
+#include "fluxion/dtype.hpp"
+#include "fluxion/errors.hpp"
+#include "fluxion/ops.hpp"
+#include "fluxion/primitive.hpp"

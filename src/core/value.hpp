@@ -1,0 +1,63 @@
+// What an Array handle points at. Concrete values own (or share) a buffer;
+// tracers, added by the transformation interpreters, subclass Value too.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "fluxion/array.hpp"
+
+namespace fluxion::detail {
+
+class Interpreter;
+
+class Value {
+ public:
+  explicit Value(AbstractValue aval) : aval_(std::move(aval)) {}
+  virtual ~Value() = default;
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+
+  const AbstractValue& aval() const { return aval_; }
+  // The interpreter that owns this value, or nullptr for a concrete value.
+  virtual Interpreter* owner() const { return nullptr; }
+  // Row-major elements, or nullptr when the value is abstract.
+  virtual const void* data() const { return nullptr; }
+
+ private:
+  AbstractValue aval_;
+};
+
+// A buffer-backed value. Small values (scalars) live inline so a 0-d result
+// costs a single allocation; larger ones share a 64-byte aligned heap block,
+// which reshape and squeeze reuse without copying.
+class ConcreteValue final : public Value {
+ public:
+  static constexpr size_t kInlineBytes = 16;
+
+  // Uninitialised storage for `aval`; fill it through mutable_data() before
+  // handing the value out (values are immutable once shared).
+  static std::shared_ptr<ConcreteValue> allocate(AbstractValue aval);
+  // A new view of `base`'s elements with another shape or weak flag (same dtype, same size).
+  static std::shared_ptr<ConcreteValue> alias(AbstractValue aval,
+                                              const std::shared_ptr<const ConcreteValue>& base);
+
+  ConcreteValue(AbstractValue aval, std::shared_ptr<void> heap, void* data);
+
+  const void* data() const override { return data_; }
+  void* mutable_data() { return data_; }
+
+ private:
+  alignas(16) unsigned char inline_[kInlineBytes];
+  std::shared_ptr<void> heap_;  // owner of data_ when not inline
+  void* data_;
+};
+
+// Allocation helpers used by kernels.
+std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval);
+inline Array to_array(std::shared_ptr<ConcreteValue> v) { return Array(std::move(v)); }
+
+template <class T> const T* data_as(const Array& a) { return static_cast<const T*>(a.data()); }
+
+}  // namespace fluxion::detail

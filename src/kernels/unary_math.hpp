@@ -1,0 +1,35 @@
+// Elementwise transcendental kernels over contiguous float32/float64 buffers.
+//
+// SIMD with run-time dispatch: one library built for baseline x86-64 runs
+// AVX-512 or AVX2 code when the CPU has it, and a scalar loop otherwise.
+// Functions come from SLEEF's 1-ulp (u10) variants, except float64 exp, which
+// is XLA:CPU's own algorithm (xla_exp.hpp) so results match JAX bit for bit,
+// and sqrt, which is the correctly rounded hardware instruction.
+// docs/NUMERICS.md lists where results may differ from JAX's in the last ulp.
+//
+// `out` may be the same pointer as an input (in place); partial overlap is not
+// supported. n <= 0 does nothing.
+#pragma once
+
+#include <cstdint>
+
+namespace fluxion::kernels {
+
+enum class UnaryMath { sin, cos, tan, tanh, sinh, cosh, asin, acos, atan, exp, expm1, log, log1p, sqrt };
+
+void unary_math(UnaryMath op, const double* in, double* out, int64_t n);
+void unary_math(UnaryMath op, const float* in, float* out, int64_t n);
+
+// pow(a, b) and atan2(a, b) (a is y, b is x), elementwise.
+enum class BinaryMath { pow, atan2 };
+
+void binary_math(BinaryMath op, const double* a, const double* b, double* out, int64_t n);
+void binary_math(BinaryMath op, const float* a, const float* b, float* out, int64_t n);
+
+// One operand is a single value broadcast against the other.
+void binary_math_scalar_rhs(BinaryMath op, const double* a, double b, double* out, int64_t n);
+void binary_math_scalar_rhs(BinaryMath op, const float* a, float b, float* out, int64_t n);
+void binary_math_scalar_lhs(BinaryMath op, double a, const double* b, double* out, int64_t n);
+void binary_math_scalar_lhs(BinaryMath op, float a, const float* b, float* out, int64_t n);
+
+}  // namespace fluxion::kernels

@@ -1,0 +1,54 @@
+// convert_element_type[new_dtype, weak_type]. Float to integer conversion
+// truncates toward zero and saturates at the integer range, NaN giving 0 (as
+// XLA:CPU does; NumPy's result there is undefined). Float to bool is x != 0.
+#include <cmath>
+#include <limits>
+
+#include "primitives/primitives.hpp"
+#include "primitives/rule_helpers.hpp"
+
+namespace fluxion::prim {
+namespace {
+
+std::vector<AbstractValue> convert_aval(const Primitive&, AvalRefs in, const Params& params) {
+  return single(AbstractValue{in[0]->shape, params.get<DType>("new_dtype"), params.get<bool>("weak_type")});
+}
+
+template <class To, class From> To convert(From v) {
+  if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>) {
+    if (std::isnan(v)) return To(0);
+    // Compare in long double, which holds every int64/uint64 bound exactly enough.
+    const long double x = std::trunc(static_cast<long double>(v));
+    if (x <= static_cast<long double>(std::numeric_limits<To>::lowest())) return std::numeric_limits<To>::lowest();
+    if (x >= static_cast<long double>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
+    return static_cast<To>(x);
+  } else {
+    return static_cast<To>(v);  // integer narrowing wraps (defined in C++20)
+  }
+}
+
+std::vector<Array> convert_impl(const Primitive&, std::span<const Array> in,
+                                std::span<const AbstractValue> out, const Params&) {
+  const DType from = in[0].dtype(), to = out[0].dtype;
+  if (from == to) {
+    auto base = std::static_pointer_cast<const detail::ConcreteValue>(in[0].value());
+    return single(Array(detail::ConcreteValue::alias(out[0], base)));
+  }
+  auto result = output(out[0]);
+  const int64_t n = out[0].size();
+  visit_dtype(from, [&]<class F>() {
+    visit_dtype(to, [&]<class T>() {
+      map_unary(detail::data_as<F>(in[0]), out_data<T>(result), n, [](F v) { return convert<T, F>(v); });
+    });
+  });
+  return single(Array(std::move(result)));
+}
+
+}  // namespace
+
+const Primitive convert_element_type_p{.name = "convert_element_type", .abstract_eval = convert_aval,
+                                       .impl = convert_impl};
+
+}  // namespace fluxion::prim

@@ -1,0 +1,155 @@
+// dot_general: contraction over paired axes with batch axes, the primitive
+// behind dot, matmul, outer and einsum. Output axes are batch, then lhs free,
+// then rhs free (JAX's convention). Floats go through CBLAS gemm per batch.
+#include <algorithm>
+#include <cblas.h>
+#include <memory>
+
+#include "kernels/strided_copy.hpp"
+#include "primitives/primitives.hpp"
+#include "primitives/rule_helpers.hpp"
+
+namespace fluxion::prim {
+namespace {
+
+using Ints = std::vector<int64_t>;
+
+void check_axes(std::string_view op, const Ints& axes, const AbstractValue& x, const char* what,
+                std::vector<bool>& used) {
+  for (int64_t a : axes) {
+    if (a < 0 || a >= x.ndim() || used[a])
+      throw ShapeError(std::string(op) + ": invalid " + what + " axes (" + detail::join(axes) +
+                       ") for an operand of shape " + shape_to_string(x.shape) +
+                       " (each axis at most once, in [0, " + std::to_string(x.ndim()) + "))");
+    used[a] = true;
+  }
+}
+
+Ints free_axes(const std::vector<bool>& used) {
+  Ints free;
+  for (size_t i = 0; i < used.size(); ++i)
+    if (!used[i]) free.push_back(static_cast<int64_t>(i));
+  return free;
+}
+
+std::vector<AbstractValue> dot_general_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const AbstractValue& lhs = *in[0];
+  const AbstractValue& rhs = *in[1];
+  if (lhs.dtype != rhs.dtype)
+    throw TypeError("dot_general requires operands of one dtype, got " + std::string(dtype_name(lhs.dtype)) + " and " + std::string(dtype_name(rhs.dtype)));
+  const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
+  std::vector<bool> lused(lhs.shape.size()), rused(rhs.shape.size());
+  check_axes(p.name, dn.lhs_contracting, lhs, "lhs contracting", lused);
+  check_axes(p.name, dn.lhs_batch, lhs, "lhs batch", lused);
+  check_axes(p.name, dn.rhs_contracting, rhs, "rhs contracting", rused);
+  check_axes(p.name, dn.rhs_batch, rhs, "rhs batch", rused);
+  auto pair_sizes = [&](const Ints& l, const Ints& r, const char* what) {
+    bool ok = l.size() == r.size();
+    for (size_t i = 0; ok && i < l.size(); ++i) ok = lhs.shape[l[i]] == rhs.shape[r[i]];
+    if (!ok)
+      throw ShapeError(std::string(p.name) + ": " + what + " dimensions must match in size: lhs " + shape_to_string(lhs.shape) + " axes (" + detail::join(l) + ") vs rhs " + shape_to_string(rhs.shape) + " axes (" + detail::join(r) + ")");
+  };
+  pair_sizes(dn.lhs_contracting, dn.rhs_contracting, "contracting");
+  pair_sizes(dn.lhs_batch, dn.rhs_batch, "batch");
+  AbstractValue out{{}, lhs.dtype, lhs.weak_type && rhs.weak_type};
+  for (int64_t a : dn.lhs_batch) out.shape.push_back(lhs.shape[a]);
+  for (int64_t a : free_axes(lused)) out.shape.push_back(lhs.shape[a]);
+  for (int64_t a : free_axes(rused)) out.shape.push_back(rhs.shape[a]);
+  return single(std::move(out));
+}
+
+// The operand's elements reordered as `order`, copied only when needed.
+template <class T>
+const T* arrange(const Array& x, const Ints& order, std::unique_ptr<T[]>& storage) {
+  bool identity = true;
+  for (size_t i = 0; i < order.size(); ++i) identity = identity && order[i] == static_cast<int64_t>(i);
+  if (identity) return detail::data_as<T>(x);
+  const auto strides = detail::strides_of(x.shape());
+  Ints src, shape;
+  for (int64_t a : order) src.push_back(strides[a]), shape.push_back(x.shape()[a]);
+  storage.reset(new T[static_cast<size_t>(std::max<int64_t>(x.size(), 1))]);
+  kernels::strided_copy(detail::data_as<T>(x), 0, src, shape, storage.get());
+  return storage.get();
+}
+
+template <class T>
+void batched_matmul(const T* a, const T* b, T* c, int64_t batch, int64_t m, int64_t n, int64_t k) {
+  if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    if (k == 0) {
+      std::fill(c, c + batch * m * n, T(0));
+      return;
+    }
+    for (int64_t i = 0; i < batch; ++i) {
+      const int lda = static_cast<int>(k), ldb = static_cast<int>(std::max<int64_t>(n, 1));
+      const int ldc = ldb;
+      if constexpr (std::is_same_v<T, double>)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0,
+                    a + i * m * k, lda, b + i * k * n, ldb, 0.0, c + i * m * n, ldc);
+      else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0f,
+                    a + i * m * k, lda, b + i * k * n, ldb, 0.0f, c + i * m * n, ldc);
+    }
+  } else {
+    for (int64_t i = 0; i < batch; ++i) {
+      const T* A = a + i * m * k;
+      const T* B = b + i * k * n;
+      T* C = c + i * m * n;
+      for (int64_t r = 0; r < m; ++r) {
+        T* row = C + r * n;
+        std::fill(row, row + n, T(0));
+        for (int64_t q = 0; q < k; ++q) {
+          const T s = A[r * k + q];
+          for (int64_t j = 0; j < n; ++j) {
+            if constexpr (std::is_same_v<T, bool>) row[j] = row[j] || (s && B[q * n + j]);
+            else {
+              using U = std::make_unsigned_t<T>;  // wrap around, as XLA
+              using W = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, U>;
+              row[j] = T(U(row[j]) + U(W(s) * W(B[q * n + j])));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+std::vector<Array> dot_general_impl(const Primitive&, std::span<const Array> in,
+                                    std::span<const AbstractValue> out, const Params& params) {
+  const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
+  const Array& lhs = in[0];
+  const Array& rhs = in[1];
+  std::vector<bool> lused(lhs.shape().size()), rused(rhs.shape().size());
+  for (int64_t a : dn.lhs_contracting) lused[a] = true;
+  for (int64_t a : dn.lhs_batch) lused[a] = true;
+  for (int64_t a : dn.rhs_contracting) rused[a] = true;
+  for (int64_t a : dn.rhs_batch) rused[a] = true;
+  const Ints lfree = free_axes(lused), rfree = free_axes(rused);
+  auto extent = [](const Array& x, const Ints& axes) {
+    int64_t n = 1;
+    for (int64_t a : axes) n *= x.shape()[a];
+    return n;
+  };
+  const int64_t batch = extent(lhs, dn.lhs_batch), m = extent(lhs, lfree),
+                k = extent(lhs, dn.lhs_contracting), n = extent(rhs, rfree);
+  Ints lorder = dn.lhs_batch, rorder = dn.rhs_batch;
+  lorder.insert(lorder.end(), lfree.begin(), lfree.end());
+  lorder.insert(lorder.end(), dn.lhs_contracting.begin(), dn.lhs_contracting.end());
+  rorder.insert(rorder.end(), dn.rhs_contracting.begin(), dn.rhs_contracting.end());
+  rorder.insert(rorder.end(), rfree.begin(), rfree.end());
+  auto result = output(out[0]);
+  visit_dtype(out[0].dtype, [&]<class T>() {
+    if (out[0].size() == 0) return;
+    std::unique_ptr<T[]> lbuf, rbuf;
+    const T* a = arrange<T>(lhs, lorder, lbuf);
+    const T* b = arrange<T>(rhs, rorder, rbuf);
+    batched_matmul<T>(a, b, out_data<T>(result), batch, m, n, k);
+  });
+  return single(Array(std::move(result)));
+}
+
+}  // namespace
+
+const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
+                              .impl = dot_general_impl};
+
+}  // namespace fluxion::prim

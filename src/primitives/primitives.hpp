@@ -1,0 +1,27 @@
+// Every primitive Fluxion defines, by JAX's name (suffix _p as in jax.lax).
+// Each is defined, with all its rules, in the family file named beside it.
+#pragma once
+
+#include "fluxion/primitive.hpp"
+
+namespace fluxion::prim {
+
+// unary_math.cpp: floating-point functions
+extern const Primitive sin_p, cos_p, tan_p, tanh_p, sinh_p, cosh_p, asin_p, acos_p, atan_p,
+    exp_p, expm1_p, log_p, log1p_p, sqrt_p;
+// arithmetic.cpp
+extern const Primitive add_p, sub_p, mul_p, div_p, rem_p, max_p, min_p, pow_p, atan2_p;
+extern const Primitive neg_p, abs_p, sign_p, floor_p, ceil_p, round_p, square_p, integer_pow_p;
+extern const Primitive and_p, or_p, xor_p, not_p;
+// comparison.cpp
+extern const Primitive eq_p, ne_p, lt_p, le_p, gt_p, ge_p, is_finite_p;
+// reductions.cpp
+extern const Primitive reduce_sum_p, reduce_prod_p, reduce_max_p, reduce_min_p, reduce_and_p,
+    reduce_or_p;
+// structural.cpp
+extern const Primitive broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p, concatenate_p,
+    slice_p;
+// dot_general.cpp, select_n.cpp, convert_element_type.cpp, iota.cpp
+extern const Primitive dot_general_p, select_n_p, convert_element_type_p, iota_p;
+
+}  // namespace fluxion::prim

@@ -1,0 +1,23 @@
+// The list of all primitives. A new primitive is added here once; the
+// registration test then checks that it carries every rule.
+#include "primitives/primitives.hpp"
+
+namespace fluxion {
+
+std::span<const Primitive* const> all_primitives() {
+  using namespace prim;
+  static const Primitive* const table[] = {
+      &sin_p, &cos_p, &tan_p, &tanh_p, &sinh_p, &cosh_p, &asin_p, &acos_p, &atan_p, &exp_p,
+      &expm1_p, &log_p, &log1p_p, &sqrt_p,
+      &add_p, &sub_p, &mul_p, &div_p, &rem_p, &max_p, &min_p, &pow_p, &atan2_p,
+      &neg_p, &abs_p, &sign_p, &floor_p, &ceil_p, &round_p, &square_p, &integer_pow_p,
+      &and_p, &or_p, &xor_p, &not_p,
+      &eq_p, &ne_p, &lt_p, &le_p, &gt_p, &ge_p, &is_finite_p,
+      &reduce_sum_p, &reduce_prod_p, &reduce_max_p, &reduce_min_p, &reduce_and_p, &reduce_or_p,
+      &broadcast_in_dim_p, &reshape_p, &transpose_p, &squeeze_p, &concatenate_p, &slice_p,
+      &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p,
+  };
+  return table;
+}
+
+}  // namespace fluxion

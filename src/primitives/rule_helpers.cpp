@@ -1,0 +1,81 @@
+#include "primitives/rule_helpers.hpp"
+
+#include "kernels/strided_copy.hpp"
+
+namespace fluxion::prim {
+
+std::string describe(DTypeSet set) {
+  std::string names;
+  for (int i = 0; i < kNumDTypes; ++i) {
+    if (!(set & (1u << i))) continue;
+    if (!names.empty()) names += ", ";
+    names += dtype_name(static_cast<DType>(i));
+  }
+  return names;
+}
+
+void throw_dtype_error(std::string_view op, DType given, DTypeSet accepted, std::string_view hint) {
+  std::string msg = std::string(op) + " does not accept dtype " + std::string(dtype_name(given)) +
+                    "; accepted dtypes are " + describe(accepted);
+  if (!hint.empty()) msg += ". " + std::string(hint);
+  throw TypeError(msg);
+}
+
+AbstractValue elementwise_aval(std::string_view op, AvalRefs in, DTypeSet accepted) {
+  bool weak = true;
+  const AbstractValue* ranked = nullptr;  // first operand of non-zero rank
+  for (const AbstractValue* a : in) {
+    if (a->dtype != in[0]->dtype) {
+      std::string types;
+      for (const AbstractValue* b : in) types += (types.empty() ? "" : ", ") + std::string(dtype_name(b->dtype));
+      throw TypeError(std::string(op) + " requires arguments to have the same dtypes, got " + types +
+                      " (the NumPy-style operations promote dtypes before calling primitives)");
+    }
+    if (!(accepted & bit(a->dtype))) throw_dtype_error(op, a->dtype, accepted);
+    weak = weak && a->weak_type;
+    if (a->ndim() > 0 && !ranked) ranked = a;
+  }
+  if (!ranked) return AbstractValue{{}, in[0]->dtype, weak};
+  // JAX's broadcasting_shape_rule: 0-d operands broadcast; the others have
+  // one rank and per dimension equal extents or 1.
+  Shape shape = ranked->shape;
+  for (const AbstractValue* a : in) {
+    if (a->ndim() == 0) continue;
+    bool ok = a->ndim() == ranked->ndim();
+    for (size_t i = 0; ok && i < shape.size(); ++i) {
+      if (a->shape[i] == shape[i] || a->shape[i] == 1) continue;
+      ok = shape[i] == 1;
+      if (ok) shape[i] = a->shape[i];
+    }
+    if (!ok) {
+      std::string shapes;
+      for (const AbstractValue* b : in) shapes += (shapes.empty() ? "" : ", ") + shape_to_string(b->shape);
+      throw ShapeError(std::string(op) + " got incompatible shapes for broadcasting: " + shapes +
+                       " (primitives need equal ranks with extents equal or 1, or 0-d operands)");
+    }
+  }
+  return AbstractValue{std::move(shape), in[0]->dtype, weak};
+}
+
+std::vector<Array> expand_operands(std::span<const Array> in, const Shape& shape) {
+  std::vector<Array> out;
+  out.reserve(in.size());
+  for (const Array& x : in) {
+    if (x.size() == 1 || x.shape() == shape) {
+      out.push_back(x);
+      continue;
+    }
+    AbstractValue aval{shape, x.dtype(), x.weak_type()};
+    const auto in_strides = detail::strides_of(x.shape());
+    std::vector<int64_t> strides(shape.size());
+    for (size_t i = 0; i < shape.size(); ++i) strides[i] = x.shape()[i] == 1 ? 0 : in_strides[i];
+    auto result = output(aval);
+    visit_dtype(x.dtype(), [&]<class T>() {
+      kernels::strided_copy(detail::data_as<T>(x), 0, strides, shape, out_data<T>(result));
+    });
+    out.push_back(Array(std::move(result)));
+  }
+  return out;
+}
+
+}  // namespace fluxion::prim

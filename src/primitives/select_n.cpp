@@ -1,0 +1,57 @@
+// select_n(which, *cases): out[i] = cases[which[i]][i]. A bool `which` picks
+// between two cases (false -> cases[0]), so where(c, x, y) = select_n(c, y, x).
+#include "primitives/primitives.hpp"
+#include "primitives/rule_helpers.hpp"
+
+namespace fluxion::prim {
+namespace {
+
+std::vector<AbstractValue> select_n_aval(const Primitive& p, AvalRefs in, const Params&) {
+  if (in.size() < 2) throw Error("select_n needs a selector and at least one case");
+  const AbstractValue& which = *in[0];
+  if (which.dtype != DType::bool_ && which.dtype != DType::int32)
+    throw_dtype_error(p.name, which.dtype, kBool | bit(DType::int32), "the selector must be bool or int32");
+  if (which.dtype == DType::bool_ && in.size() > 3)
+    throw TypeError("select_n: a bool selector chooses between at most two cases, got " + std::to_string(in.size() - 1));
+  AbstractValue out = elementwise_aval(p.name, in.subspan(1), kAllTypes);
+  if (which.ndim() != 0 && which.shape != out.shape)
+    throw ShapeError("select_n: the selector must be 0-d or of the cases' shape " + shape_to_string(out.shape) + ", got " + shape_to_string(which.shape));
+  for (const AbstractValue* c : in.subspan(1))
+    if (c->shape != out.shape)
+      throw ShapeError("select_n: all cases must have the same shape, got " + shape_to_string(c->shape) + " and " + shape_to_string(out.shape));
+  return single(std::move(out));
+}
+
+std::vector<Array> select_n_impl(const Primitive&, std::span<const Array> operands,
+                                 std::span<const AbstractValue> out, const Params&) {
+  const std::vector<Array> in = expand_operands(operands, out[0].shape);
+  auto result = output(out[0]);
+  const int64_t n = out[0].size();
+  const int64_t ncases = static_cast<int64_t>(in.size()) - 1;
+  visit_dtype(out[0].dtype, [&]<class T>() {
+    T* o = out_data<T>(result);
+    auto pick = [&](int64_t i, int64_t c) {
+      const Array& src = in[1 + c];
+      return detail::data_as<T>(src)[src.size() == 1 ? 0 : i];
+    };
+    const bool scalar_which = in[0].size() == 1 && n != 1;
+    if (in[0].dtype() == DType::bool_) {
+      const bool* w = detail::data_as<bool>(in[0]);
+      for (int64_t i = 0; i < n; ++i) o[i] = pick(i, (ncases > 1 && w[scalar_which ? 0 : i]) ? 1 : 0);
+    } else {
+      const int32_t* w = detail::data_as<int32_t>(in[0]);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t c = w[scalar_which ? 0 : i];
+        c = c < 0 ? 0 : c >= ncases ? ncases - 1 : c;  // out-of-range selectors clamp, never read out of bounds
+        o[i] = pick(i, c);
+      }
+    }
+  });
+  return single(Array(std::move(result)));
+}
+
+}  // namespace
+
+const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl};
+
+}  // namespace fluxion::prim

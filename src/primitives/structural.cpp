@@ -1,0 +1,201 @@
+// Layout primitives: broadcast_in_dim, reshape, transpose, squeeze,
+// concatenate, slice. reshape and squeeze share the input buffer; the others
+// gather through kernels::strided_copy.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/strided_copy.hpp"
+#include "primitives/primitives.hpp"
+#include "primitives/rule_helpers.hpp"
+
+namespace fluxion::prim {
+namespace {
+
+using Ints = std::vector<int64_t>;
+
+[[noreturn]] void fail(std::string_view op, const std::string& msg) {
+  throw ShapeError(std::string(op) + ": " + msg);
+}
+
+// Copies in[0]'s elements gathered with `strides` from `offset` into a new value.
+Array gather(const Array& x, const AbstractValue& out, int64_t offset, const Ints& strides) {
+  auto result = output(out);
+  visit_dtype(out.dtype, [&]<class T>() {
+    kernels::strided_copy(detail::data_as<T>(x), offset, strides, out.shape, out_data<T>(result));
+  });
+  return Array(std::move(result));
+}
+
+Array alias(const Array& x, const AbstractValue& out) {
+  auto base = std::static_pointer_cast<const detail::ConcreteValue>(x.value());
+  return Array(detail::ConcreteValue::alias(out, base));
+}
+
+// broadcast_in_dim[shape, broadcast_dimensions]: operand dim i becomes output
+// dim broadcast_dimensions[i] (equal extent or 1).
+std::vector<AbstractValue> broadcast_in_dim_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const AbstractValue& x = *in[0];
+  const auto& shape = params.get<Ints>("shape");
+  const auto& dims = params.get<Ints>("broadcast_dimensions");
+  detail::check_shape(shape, p.name);
+  if (static_cast<int64_t>(dims.size()) != x.ndim())
+    fail(p.name, "broadcast_dimensions (" + detail::join(dims) + ") must have one entry per operand dimension (operand shape " + shape_to_string(x.shape) + ")");
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] < 0 || dims[i] >= static_cast<int64_t>(shape.size()) || (i > 0 && dims[i] <= dims[i - 1]))
+      fail(p.name, "broadcast_dimensions (" + detail::join(dims) + ") must be strictly increasing and within the target rank " + std::to_string(shape.size()));
+    if (x.shape[i] != 1 && x.shape[i] != shape[dims[i]])
+      fail(p.name, "operand shape " + shape_to_string(x.shape) + " cannot be broadcast to " + shape_to_string(shape) + ": dimension " + std::to_string(i) + " has extent " + std::to_string(x.shape[i]) + ", target has " + std::to_string(shape[dims[i]]));
+  }
+  return single(AbstractValue{shape, x.dtype, x.weak_type});
+}
+
+std::vector<Array> broadcast_in_dim_impl(const Primitive&, std::span<const Array> in,
+                                         std::span<const AbstractValue> out, const Params& params) {
+  const auto& dims = params.get<Ints>("broadcast_dimensions");
+  const auto in_strides = detail::strides_of(in[0].shape());
+  Ints strides(out[0].shape.size(), 0);
+  for (size_t i = 0; i < dims.size(); ++i)
+    strides[dims[i]] = in[0].shape()[i] == 1 ? 0 : in_strides[i];
+  return single(gather(in[0], out[0], 0, strides));
+}
+
+std::vector<AbstractValue> reshape_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const auto& sizes = params.get<Ints>("new_sizes");
+  detail::check_shape(sizes, p.name);
+  if (detail::shape_size(sizes) != in[0]->size())
+    fail(p.name, "cannot reshape an array of shape " + shape_to_string(in[0]->shape) + " (size " + std::to_string(in[0]->size()) + ") into shape " + shape_to_string(sizes) + " (size " + std::to_string(detail::shape_size(sizes)) + ")");
+  return single(AbstractValue{sizes, in[0]->dtype, in[0]->weak_type});
+}
+
+std::vector<Array> alias_impl(const Primitive&, std::span<const Array> in,
+                              std::span<const AbstractValue> out, const Params&) {
+  return single(alias(in[0], out[0]));
+}
+
+std::vector<AbstractValue> transpose_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const auto& perm = params.get<Ints>("permutation");
+  Ints sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  bool valid = static_cast<int64_t>(perm.size()) == in[0]->ndim();
+  for (size_t i = 0; valid && i < sorted.size(); ++i) valid = sorted[i] == static_cast<int64_t>(i);
+  if (!valid)
+    fail(p.name, "permutation (" + detail::join(perm) + ") is not a permutation of the axes of an operand of shape " + shape_to_string(in[0]->shape));
+  AbstractValue out{{}, in[0]->dtype, in[0]->weak_type};
+  for (int64_t a : perm) out.shape.push_back(in[0]->shape[a]);
+  return single(std::move(out));
+}
+
+std::vector<Array> transpose_impl(const Primitive&, std::span<const Array> in,
+                                  std::span<const AbstractValue> out, const Params& params) {
+  const auto& perm = params.get<Ints>("permutation");
+  const auto in_strides = detail::strides_of(in[0].shape());
+  Ints strides;
+  for (int64_t a : perm) strides.push_back(in_strides[a]);
+  return single(gather(in[0], out[0], 0, strides));
+}
+
+std::vector<AbstractValue> squeeze_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const auto& dims = params.get<Ints>("dimensions");
+  std::vector<bool> drop(in[0]->shape.size(), false);
+  for (int64_t d : dims) {
+    if (d < 0 || d >= in[0]->ndim() || drop[d])
+      fail(p.name, "invalid dimensions (" + detail::join(dims) + ") for an operand of shape " + shape_to_string(in[0]->shape));
+    if (in[0]->shape[d] != 1)
+      fail(p.name, "cannot select an axis to squeeze out which has size not equal to one: axis " + std::to_string(d) + " of shape " + shape_to_string(in[0]->shape));
+    drop[d] = true;
+  }
+  AbstractValue out{{}, in[0]->dtype, in[0]->weak_type};
+  for (size_t i = 0; i < drop.size(); ++i)
+    if (!drop[i]) out.shape.push_back(in[0]->shape[i]);
+  return single(std::move(out));
+}
+
+std::vector<AbstractValue> concatenate_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  if (in.empty()) fail(p.name, "needs at least one operand");
+  const int64_t dim = params.get<int64_t>("dimension");
+  const AbstractValue& first = *in[0];
+  if (dim < 0 || dim >= first.ndim())
+    fail(p.name, "dimension " + std::to_string(dim) + " is out of range for operands of rank " + std::to_string(first.ndim()));
+  AbstractValue out = first;
+  out.shape[dim] = 0;
+  for (const AbstractValue* a : in) {
+    if (a->dtype != first.dtype)
+      throw TypeError(std::string(p.name) + ": operands must share one dtype, got " + std::string(dtype_name(first.dtype)) + " and " + std::string(dtype_name(a->dtype)));
+    bool match = a->ndim() == first.ndim();
+    for (int64_t i = 0; match && i < first.ndim(); ++i) match = i == dim || a->shape[i] == first.shape[i];
+    if (!match)
+      fail(p.name, "operand shapes must agree except along dimension " + std::to_string(dim) + ", got " + shape_to_string(first.shape) + " and " + shape_to_string(a->shape));
+    out.shape[dim] += a->shape[dim];
+    out.weak_type = out.weak_type && a->weak_type;
+  }
+  return single(std::move(out));
+}
+
+std::vector<Array> concatenate_impl(const Primitive&, std::span<const Array> in,
+                                    std::span<const AbstractValue> out, const Params& params) {
+  const int64_t dim = params.get<int64_t>("dimension");
+  auto result = output(out[0]);
+  const size_t item = itemsize(out[0].dtype);
+  int64_t outer = 1;
+  for (int64_t i = 0; i < dim; ++i) outer *= out[0].shape[i];
+  int64_t inner = 1;
+  for (size_t i = dim + 1; i < out[0].shape.size(); ++i) inner *= out[0].shape[i];
+  const int64_t out_row = out[0].shape[dim] * inner;
+  auto* dst = static_cast<unsigned char*>(result->mutable_data());
+  int64_t offset = 0;
+  for (const Array& a : in) {
+    const int64_t row = a.shape()[dim] * inner;
+    const auto* src = static_cast<const unsigned char*>(a.data());
+    if (row > 0)
+      for (int64_t o = 0; o < outer; ++o)
+        std::memcpy(dst + (o * out_row + offset) * item, src + o * row * item, static_cast<size_t>(row) * item);
+    offset += row;
+  }
+  return single(Array(std::move(result)));
+}
+
+Ints slice_strides(const Params& params, size_t rank) {
+  if (const auto* s = std::get_if<Ints>(&params.at("strides"))) return *s;
+  return Ints(rank, 1);
+}
+
+std::vector<AbstractValue> slice_aval(const Primitive& p, AvalRefs in, const Params& params) {
+  const AbstractValue& x = *in[0];
+  const auto& start = params.get<Ints>("start_indices");
+  const auto& limit = params.get<Ints>("limit_indices");
+  const Ints strides = slice_strides(params, x.shape.size());
+  if (start.size() != x.shape.size() || limit.size() != x.shape.size() || strides.size() != x.shape.size())
+    fail(p.name, "start_indices, limit_indices and strides need one entry per dimension of shape " + shape_to_string(x.shape));
+  AbstractValue out{{}, x.dtype, x.weak_type};
+  for (size_t i = 0; i < start.size(); ++i) {
+    if (start[i] < 0 || limit[i] < start[i] || limit[i] > x.shape[i] || strides[i] < 1)
+      fail(p.name, "invalid slice [" + std::to_string(start[i]) + ":" + std::to_string(limit[i]) + ":" + std::to_string(strides[i]) + "] of dimension " + std::to_string(i) + " with extent " + std::to_string(x.shape[i]));
+    out.shape.push_back((limit[i] - start[i] + strides[i] - 1) / strides[i]);
+  }
+  return single(std::move(out));
+}
+
+std::vector<Array> slice_impl(const Primitive&, std::span<const Array> in,
+                              std::span<const AbstractValue> out, const Params& params) {
+  const auto& start = params.get<Ints>("start_indices");
+  const Ints step = slice_strides(params, start.size());
+  const auto in_strides = detail::strides_of(in[0].shape());
+  int64_t offset = 0;
+  Ints strides(start.size());
+  for (size_t i = 0; i < start.size(); ++i) {
+    offset += start[i] * in_strides[i];
+    strides[i] = in_strides[i] * step[i];
+  }
+  return single(gather(in[0], out[0], offset, strides));
+}
+
+}  // namespace
+
+const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval, .impl = broadcast_in_dim_impl};
+const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl};
+const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl};
+const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl};
+const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl};
+const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl};
+
+}  // namespace fluxion::prim

@@ -1,0 +1,43 @@
+// Every primitive carries every rule the interpreters need (DESIGN §1.2): a
+// missing rule is a failing test here, never a runtime surprise.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "fluxion/errors.hpp"
+#include "fluxion/primitive.hpp"
+
+namespace fx = fluxion;
+
+TEST(Registry, EveryPrimitiveHasEveryRule) {
+  ASSERT_GT(fx::all_primitives().size(), 50u);
+  for (const fx::Primitive* p : fx::all_primitives()) {
+    SCOPED_TRACE(std::string(p->name));
+    EXPECT_FALSE(p->name.empty());
+    EXPECT_NE(p->abstract_eval, nullptr);
+    EXPECT_NE(p->impl, nullptr);
+  }
+}
+
+TEST(Registry, NamesAreUniqueAndJaxs) {
+  std::set<std::string_view> names;
+  for (const fx::Primitive* p : fx::all_primitives()) EXPECT_TRUE(names.insert(p->name).second) << p->name;
+  for (const char* jax_name : {"add", "mul", "sin", "exp", "integer_pow", "reduce_sum", "broadcast_in_dim",
+                               "dot_general", "select_n", "convert_element_type", "iota", "squeeze"})
+    EXPECT_TRUE(names.count(jax_name)) << jax_name;
+}
+
+TEST(Params, SortedByNameAndPrintedAsJaxDoes) {
+  const fx::Params p{{"shape", std::vector<int64_t>{3}}, {"broadcast_dimensions", std::vector<int64_t>{}},
+                     {"sharding", fx::NoneParam{}}};
+  ASSERT_EQ(p.items().size(), 3u);
+  EXPECT_EQ(p.items()[0].first, "broadcast_dimensions");
+  EXPECT_EQ(fx::param_to_string(p.at("shape")), "(3,)");
+  EXPECT_EQ(fx::param_to_string(p.at("broadcast_dimensions")), "()");
+  EXPECT_EQ(fx::param_to_string(p.at("sharding")), "None");
+  EXPECT_EQ(fx::param_to_string(fx::ParamValue{fx::float64}), "float64");
+  EXPECT_EQ(fx::param_to_string(fx::ParamValue{fx::DotDimensionNumbers{{1}, {0}, {}, {}}}), "(([1], [0]), ([], []))");
+  EXPECT_THROW(p.get<int64_t>("shape"), fx::Error);
+  EXPECT_THROW(p.at("missing"), fx::Error);
+}
