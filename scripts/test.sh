@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite: optimised build, then the
+# AddressSanitizer + UBSan build, then the packaging checks (install +
+# find_package, add_subdirectory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+for preset in release sanitize; do
+  echo "=== ${preset}: configure, build, test ==="
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+done
+
+echo "=== packaging: install + find_package, and add_subdirectory ==="
+bash scripts/check_packaging.sh
