@@ -30,7 +30,9 @@ TEST(Einsum, SeedQuadraticForms) {
   EXPECT_EQ((0.5 * fx::einsum("ij,i,j", H, d, d)).item<double>(), 6.0);
   const fx::Array deltas = fx::array({{1.0, 1.0}, {1.0, 2.0}, {3.0, 4.0}}) - fx::array({1.0, 2.0});
   const fx::Array q = 0.5 * fx::einsum("ij, ij->i", fx::einsum("ij,jk->ik", deltas, H), deltas);
-  EXPECT_EQ(q.to_vector<double>(), (std::vector<double>{6.0, 0.0, 4.0 + 8.0 + 12.0}));
+  // delta = (2, 2) for the third point: 0.5 * (2*4 + 2*2*4 + 12*4) = 36, so
+  // with g = 13 and the linear term [6, 14] . (2, 2) = 40 the seed's 89 follows.
+  EXPECT_EQ(q.to_vector<double>(), (std::vector<double>{6.0, 0.0, 36.0}));
 }
 
 TEST(Einsum, TraceDiagonalTransposeBatch) {
