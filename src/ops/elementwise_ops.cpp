@@ -1,6 +1,7 @@
 // Elementwise NumPy-style operations: promote dtypes and ranks, then bind.
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
+#include "interpreters/interpreter.hpp"
 #include "ops/internal.hpp"
 
 namespace fluxion {
@@ -10,7 +11,14 @@ TypedDType typed(const Array& x) { return {x.dtype(), x.weak_type()}; }
 
 Array convert(const Array& x, DType dtype, bool weak) {
   if (x.dtype() == dtype && x.weak_type() == weak) return x;
-  return bind1(prim::convert_element_type_p, {x}, {{"new_dtype", dtype}, {"weak_type", weak}});
+  const Params params{{"new_dtype", dtype}, {"weak_type", weak}};
+  // A weak 0-d concrete value is a C++ scalar literal: convert it on the spot,
+  // as JAX converts Python scalars with NumPy, so no transformation records it.
+  if (x.weak_type() && x.ndim() == 0 && x.is_concrete()) {
+    const Array in[] = {x};
+    return eval_primitive(prim::convert_element_type_p, in, params)[0];
+  }
+  return bind1(prim::convert_element_type_p, {x}, params);
 }
 
 Array scalar_like(const Array& x, double value) { return convert(Array(value), x.dtype(), false); }
@@ -55,6 +63,9 @@ std::vector<Array> promote_shapes(std::string_view op, std::vector<Array> xs) {
 }
 
 Array binary(std::string_view op, const Primitive& p, const Array& a, const Array& b) {
+  // Fast path: nothing to promote.
+  if (a.dtype() == b.dtype() && a.weak_type() == b.weak_type() && a.shape() == b.shape())
+    return bind1(p, {a, b});
   auto xs = promote_shapes(op, promote_dtypes({a, b}));
   return bind1(p, {xs[0], xs[1]});
 }
@@ -80,6 +91,7 @@ using detail::scalar_like;
 namespace {
 // Float-only functions promote integers and bools to the default float first.
 Array float_unary(const Primitive& p, const Array& x) {
+  if (is_floating(x.dtype())) return bind1(p, {x});
   return bind1(p, {promote_dtypes_inexact({x})[0]});
 }
 Array float_binary(std::string_view op, const Primitive& p, const Array& a, const Array& b) {
