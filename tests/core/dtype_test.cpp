@@ -42,7 +42,9 @@ TEST(Promotion, IsSymmetricAndIdempotent) {
           // The join is an upper bound: joining it again with an operand changes
           // nothing. (Weak operands are excluded: a weak int stands for the whole
           // integer category, so JAX's join over them is not associative in width.)
-          if (!x.weak && !y.weak && !j.weak) EXPECT_EQ(fx::promote_types(j, x), j);
+          if (!x.weak && !y.weak && !j.weak) {
+            EXPECT_EQ(fx::promote_types(j, x), j);
+          }
         }
 }
 
