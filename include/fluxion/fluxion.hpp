@@ -5,5 +5,7 @@
 #include "fluxion/array.hpp"
 #include "fluxion/dtype.hpp"
 #include "fluxion/errors.hpp"
+#include "fluxion/jaxpr.hpp"
 #include "fluxion/ops.hpp"
 #include "fluxion/primitive.hpp"
+#include "fluxion/transforms.hpp"

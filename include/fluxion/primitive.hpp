@@ -68,6 +68,28 @@ using ImplRule = std::vector<Array> (*)(const Primitive& prim, std::span<const A
                                         std::span<const AbstractValue> outputs,
                                         const Params& params);
 
+// Forward-mode rule. An empty Array handle is a symbolic zero tangent (an
+// input that does not depend on the differentiated variables, or an integer).
+struct JvpResult {
+  std::vector<Array> primals_out, tangents_out;  // empty tangent = zero
+};
+using JvpRule = JvpResult (*)(const Primitive& prim, std::span<const Array> primals,
+                              std::span<const Array> tangents, const Params& params);
+
+// An input of a linear primitive during transposition: either a known value
+// (a non-linear operand such as the constant factor of a mul) or the linear
+// unknown whose cotangent is wanted (`known` empty).
+struct TransposeInput {
+  Array known;
+  AbstractValue aval;
+  bool is_linear() const { return !known.valid(); }
+};
+// Transpose rule: cotangents of the linear inputs from those of the outputs
+// (empty handle = zero cotangent, or not a linear input).
+using TransposeRule = std::vector<Array> (*)(const Primitive& prim, std::span<const Array> cts_out,
+                                             std::span<const TransposeInput> inputs,
+                                             const Params& params);
+
 struct Primitive {
   std::string_view name;
   bool multiple_results = false;
@@ -76,8 +98,15 @@ struct Primitive {
   // Shape/dtype rule; validates and throws fx::ShapeError / fx::TypeError naming the op.
   AbstractEvalRule abstract_eval = nullptr;
   ImplRule impl = nullptr;
-  // Derivative, batching and lowering rules join here with the issues that add
-  // those interpreters.
+  // Forward-mode derivative (every primitive has one; non-differentiable ones
+  // return zero tangents).
+  JvpRule jvp = nullptr;
+  // Only primitives that are linear in some inputs (add, mul by a constant,
+  // reduce_sum, ...) have one; reverse mode transposes the linear program
+  // that forward mode emits, so every primitive a JVP rule applies to
+  // tangents needs it.
+  TransposeRule transpose = nullptr;
+  // Batching and lowering rules join here with vmap and jit.
 };
 
 // The one entry point: applies `prim` under the innermost active interpreter.

@@ -87,13 +87,13 @@ const AbstractValue& Array::aval() const {
 
 bool Array::is_concrete() const {
   if (!value_) throw_empty_handle();
-  return value_->data() != nullptr || value_->owner() == nullptr;
+  return !value_->is_tracer();
 }
 
 const void* Array::data() const {
   if (!value_) throw_empty_handle();
   const void* p = value_->data();
-  if (!p && value_->owner() != nullptr)
+  if (!p && value_->is_tracer())
     throw ConcretizationError(
         "Abstract tracer value encountered where a concrete value is expected: the value " +
         to_string(aval()) +
@@ -141,7 +141,7 @@ FLUXION_INSTANTIATE_ACCESS(unsigned long long)
 
 Array::operator bool() const {
   if (!value_) throw_empty_handle();
-  if (value_->data() == nullptr && value_->owner() != nullptr)
+  if (value_->is_tracer() && value_->data() == nullptr)
     throw ConcretizationError(
         "Attempted boolean conversion of traced array with shape " + to_string(aval()) +
         ".\nThe truth value of a traced (abstract) array is not known while the function is "

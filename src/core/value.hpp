@@ -20,9 +20,14 @@ class Value {
   Value& operator=(const Value&) = delete;
 
   const AbstractValue& aval() const { return aval_; }
-  // The interpreter that owns this value, or nullptr for a concrete value.
+  // True for a transformation's tracer (abstract, or concrete-but-wrapped).
+  virtual bool is_tracer() const { return false; }
+  // The interpreter that owns this tracer: nullptr for a concrete value, and
+  // for a tracer whose transformation has ended (it escaped).
   virtual Interpreter* owner() const { return nullptr; }
-  // Row-major elements, or nullptr when the value is abstract.
+  // Row-major elements, or nullptr when the value is abstract. A tracer whose
+  // value is known (forward mode over a concrete primal) returns that value's
+  // elements, which is what lets native C++ `if` work under grad.
   virtual const void* data() const { return nullptr; }
 
  private:

@@ -1,38 +1,78 @@
 // The interpreter interface. fx::bind hands each primitive application to the
 // innermost active interpreter; with none active (no tracers among the
 // inputs, no transformation running) that is the evaluation interpreter.
-// Transformations (JVP, batching, tracing to a jaxpr) subclass Interpreter and
-// own tracers (Values whose owner() is the interpreter).
+// Transformations (JVP, staging to a jaxpr, transposition's callers) subclass
+// Interpreter and own tracers: Values whose owner() is the interpreter.
+//
+// Levels: each interpreter takes the next level of its thread when it is
+// constructed and gives it back when destroyed, so transformations nest
+// lexically (RAII) and a higher level is always an inner transformation. This
+// is JAX's classic trace-level design, made thread-local.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "core/value.hpp"
 #include "fluxion/primitive.hpp"
 
 namespace fluxion::detail {
 
+class Interpreter;
+
+// Shared by an interpreter and its tracers; cleared when the interpreter ends,
+// so a tracer that escapes its transformation is reported, never dangling.
+struct TraceTag {
+  Interpreter* interpreter;
+};
+
 class Interpreter {
  public:
-  explicit Interpreter(int level) : level_(level) {}
-  virtual ~Interpreter() = default;
-  // Nesting depth: a higher level is an inner transformation.
+  Interpreter();
+  virtual ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
   int level() const { return level_; }
+  const std::shared_ptr<TraceTag>& tag() const { return tag_; }
   virtual std::vector<Array> process_primitive(const Primitive& prim, std::span<const Array> inputs,
                                                const Params& params) = 0;
 
  private:
   int level_;
+  std::shared_ptr<TraceTag> tag_;
+};
+
+// A value owned by an interpreter.
+class Tracer : public Value {
+ public:
+  Tracer(AbstractValue aval, std::shared_ptr<TraceTag> tag) : Value(std::move(aval)), tag_(std::move(tag)) {}
+  bool is_tracer() const override { return true; }
+  Interpreter* owner() const override { return tag_->interpreter; }
+
+ private:
+  std::shared_ptr<TraceTag> tag_;
 };
 
 // Evaluates a primitive on concrete inputs: shape rule, then kernel.
 std::vector<Array> eval_primitive(const Primitive& prim, std::span<const Array> inputs,
                                   const Params& params);
 
-// The interpreter a transformation installs for code that creates values
-// without touching its inputs (e.g. make_jaxpr of a constant function); null
-// when none. Thread-local, set by RAII guards of the transformations.
+// The interpreter a transformation installs for values created without
+// touching its inputs (make_jaxpr of `zeros(...)` records the creation); null
+// when none. Thread-local; set through DynamicScope.
 Interpreter* dynamic_interpreter();
-void set_dynamic_interpreter(Interpreter* interp);
+
+class DynamicScope {
+ public:
+  explicit DynamicScope(Interpreter* interp);
+  ~DynamicScope();
+  DynamicScope(const DynamicScope&) = delete;
+  DynamicScope& operator=(const DynamicScope&) = delete;
+
+ private:
+  Interpreter* previous_;
+};
 
 }  // namespace fluxion::detail

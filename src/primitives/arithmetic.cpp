@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "kernels/unary_math.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -151,9 +152,122 @@ std::vector<Array> binary_impl(const Primitive& p, std::span<const Array> operan
   return single(Array(std::move(result)));
 }
 
+// JAX's _balanced_eq: where x attains the max/min z, 1 (or 0.5 on a tie
+// with y), else 0; splits the derivative evenly between tied operands.
+Array balanced_eq(const Array& x, const Array& z, const Array& y) {
+  using namespace lax;
+  const Array one = constant_like(z, 1.0), half = constant_like(z, 0.5), zero = constant_like(z, 0.0);
+  const Array tie = bind1(prim::eq_p, {y, z});
+  const Array hit = bind1(prim::eq_p, {x, z});
+  const Shape& shape = z.shape();
+  const Array weight = select(lax::broadcast_to(tie, shape), lax::broadcast_to(half, shape), lax::broadcast_to(one, shape));
+  return select(lax::broadcast_to(hit, shape), weight, lax::broadcast_to(zero, shape));
+}
+
+JvpResult binary_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                     const Params&) {
+  using namespace lax;
+  const Array& x = primals[0];
+  const Array& y = primals[1];
+  const Array& tx = tangents[0];
+  const Array& ty = tangents[1];
+  Array ans = bind1(p, {x, y});
+  if ((!tx.valid() && !ty.valid()) || !is_floating(ans.dtype())) return {{ans}, {Array()}};
+  const Shape& shape = ans.shape();
+  Array dx, dy;  // each input's contribution, zero when its tangent is
+  switch (static_cast<Binary>(p.tag)) {
+    case Binary::add:
+      if (tx.valid() && ty.valid()) return {{ans}, {lax::add(tx, ty)}};
+      return {{ans}, {lax::broadcast_to(tx.valid() ? tx : ty, shape)}};
+    case Binary::sub:
+      if (tx.valid() && ty.valid()) return {{ans}, {sub(tx, ty)}};
+      return {{ans}, {lax::broadcast_to(tx.valid() ? tx : neg(ty), shape)}};
+    case Binary::mul:
+      if (tx.valid()) dx = mul(tx, y);
+      if (ty.valid()) dy = mul(x, ty);
+      break;
+    case Binary::div:
+      if (tx.valid()) dx = div(tx, y);
+      if (ty.valid())
+        dy = mul(mul(neg(ty), x), bind1(prim::integer_pow_p, {y}, {{"y", int64_t{-2}}}));
+      break;
+    case Binary::rem:
+      if (tx.valid()) dx = lax::broadcast_to(tx, shape);
+      if (ty.valid()) {
+        const Array q = div(x, y);
+        dy = mul(neg(ty), mul(bind1(prim::sign_p, {q}), bind1(prim::floor_p, {bind1(prim::abs_p, {q})})));
+      }
+      break;
+    case Binary::max:
+    case Binary::min:
+      if (tx.valid()) dx = mul(tx, balanced_eq(x, ans, y));
+      if (ty.valid()) dy = mul(ty, balanced_eq(y, ans, x));
+      break;
+    case Binary::pow: {
+      const Array zero = constant_like(x, 0.0), one = constant_like(x, 1.0);
+      if (tx.valid()) {
+        // y * x^(y-1), with 0 where y == 0 (so 0^0 has derivative 0, as JAX).
+        const Array jac = mul(y, bind1(prim::pow_p, {x, sub(y, one)}));
+        const Array y_zero = lax::broadcast_to(bind1(prim::eq_p, {y, zero}), shape);
+        dx = mul(tx, select(y_zero, lax::broadcast_to(zero, shape), lax::broadcast_to(jac, shape)));
+      }
+      if (ty.valid()) {
+        // log(x) * x^y, with log(0) replaced by 0 (0^y is flat in y there).
+        const Array x_zero = bind1(prim::eq_p, {x, zero});
+        const Array safe_x = select(x_zero, lax::broadcast_to(one, x.shape()), x);
+        dy = mul(ty, mul(bind1(prim::log_p, {safe_x}), ans));
+      }
+      break;
+    }
+    case Binary::atan2: {
+      const auto sq = [](const Array& v) { return mul(v, v); };
+      const Array denom = lax::add(sq(x), sq(y));
+      if (tx.valid()) dx = mul(tx, div(y, denom));
+      if (ty.valid()) dy = mul(ty, div(neg(x), denom));
+      break;
+    }
+    default:
+      return {{ans}, {Array()}};  // bitwise ops: integer and boolean only
+  }
+  Array t = add_tangents(dx.valid() ? lax::broadcast_to(dx, shape) : dx, dy.valid() ? lax::broadcast_to(dy, shape) : dy);
+  return {{std::move(ans)}, {std::move(t)}};
+}
+
+// add, sub, and mul/div by a known factor are linear.
+std::vector<Array> binary_transpose(const Primitive& p, std::span<const Array> cts,
+                                    std::span<const TransposeInput> in, const Params&) {
+  using namespace lax;
+  const Array& ct = cts[0];
+  std::vector<Array> out(2);
+  switch (static_cast<Binary>(p.tag)) {
+    case Binary::add:
+      for (int i = 0; i < 2; ++i)
+        if (in[i].is_linear()) out[i] = unbroadcast(ct, in[i].aval);
+      break;
+    case Binary::sub:
+      if (in[0].is_linear()) out[0] = unbroadcast(ct, in[0].aval);
+      if (in[1].is_linear()) out[1] = unbroadcast(neg(ct), in[1].aval);
+      break;
+    case Binary::mul:
+      if (in[0].is_linear() && in[1].is_linear())
+        throw Error("mul: transpose of a product of two linear values (the program is not linear)");
+      if (in[0].is_linear()) out[0] = unbroadcast(mul(ct, in[1].known), in[0].aval);
+      else out[1] = unbroadcast(mul(in[0].known, ct), in[1].aval);
+      break;
+    case Binary::div:
+      if (in[1].is_linear()) throw Error("div: transpose with respect to the divisor (the program is not linear)");
+      out[0] = unbroadcast(div(ct, in[1].known), in[0].aval);
+      break;
+    default:
+      throw Error(std::string(p.name) + " is not linear; it has no transpose rule");
+  }
+  return out;
+}
+
 constexpr Primitive binary(std::string_view name, Binary op) {
+  const bool linear = op == Binary::add || op == Binary::sub || op == Binary::mul || op == Binary::div;
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = binary_aval,
-                   .impl = binary_impl};
+                   .impl = binary_impl, .jvp = binary_jvp, .transpose = linear ? binary_transpose : nullptr};
 }
 
 template <class T> T sign_value(T x) {
@@ -210,9 +324,32 @@ std::vector<Array> unary_impl(const Primitive& p, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+JvpResult unary_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                    const Params&) {
+  using namespace lax;
+  const Array& x = primals[0];
+  const Array& t = tangents[0];
+  Array ans = bind1(p, {x});
+  if (!t.valid() || !is_floating(ans.dtype())) return {{ans}, {Array()}};
+  switch (static_cast<Unary>(p.tag)) {
+    case Unary::neg: return {{ans}, {neg(t)}};
+    case Unary::abs: {
+      const Array nonneg = bind1(prim::ge_p, {x, constant_like(x, 0.0)});
+      return {{ans}, {select(nonneg, t, neg(t))}};
+    }
+    case Unary::square: return {{ans}, {mul(t, mul(constant_like(x, 2.0), x))}};
+    default: return {{ans}, {Array()}};  // sign, floor, ceil, round: piecewise constant
+  }
+}
+
+std::vector<Array> neg_transpose(const Primitive&, std::span<const Array> cts, std::span<const TransposeInput>,
+                                 const Params&) {
+  return {lax::neg(cts[0])};
+}
+
 constexpr Primitive unary(std::string_view name, Unary op) {
-  return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval,
-                   .impl = unary_impl};
+  return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval, .impl = unary_impl,
+                   .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr};
 }
 
 // integer_pow[y=n]: XLA's multiplication chain (square-and-multiply, then one
@@ -257,7 +394,42 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+JvpResult integer_pow_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                          const Params& params) {
+  using namespace lax;
+  const Array& x = primals[0];
+  const int64_t y = params.get<int64_t>("y");
+  Array ans = bind1(p, {x}, params);
+  if (!tangents[0].valid() || !is_floating(x.dtype())) return {{ans}, {Array()}};
+  if (y == 0) return {{ans}, {Array()}};
+  // JAX's form: g * (y * x^(y-1)), so x**2 differentiates to `mul 2.0 (x**1)`.
+  const Array jac = mul(constant_like(x, static_cast<double>(y)), bind1(p, {x}, {{"y", y - 1}}));
+  return {{std::move(ans)}, {mul(tangents[0], jac)}};
+}
+
+// add_any: the sum of tangents (or cotangents) from different paths.
+std::vector<AbstractValue> add_any_aval(const Primitive& p, AvalRefs in, const Params&) {
+  if (in[0]->shape != in[1]->shape || in[0]->dtype != in[1]->dtype)
+    throw TypeError("add_any: operands must have one type, got " + to_string(*in[0]) + " and " + to_string(*in[1]));
+  return single(elementwise_aval(p.name, in, kNumbers));
+}
+std::vector<Array> add_any_impl(const Primitive&, std::span<const Array> in, std::span<const AbstractValue> out,
+                                const Params& params) {
+  return binary_impl(add_p, in, out, params);
+}
+JvpResult add_any_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                      const Params&) {
+  return {{bind1(p, {primals[0], primals[1]})}, {lax::add_tangents(tangents[0], tangents[1])}};
+}
+std::vector<Array> add_any_transpose(const Primitive&, std::span<const Array> cts,
+                                     std::span<const TransposeInput> in, const Params&) {
+  return {in[0].is_linear() ? cts[0] : Array(), in[1].is_linear() ? cts[0] : Array()};
+}
+
 }  // namespace
+
+const Primitive add_any_p{.name = "add_any", .abstract_eval = add_any_aval, .impl = add_any_impl,
+                          .jvp = add_any_jvp, .transpose = add_any_transpose};
 
 const Primitive add_p = binary("add", Binary::add);
 const Primitive sub_p = binary("sub", Binary::sub);
@@ -282,6 +454,6 @@ const Primitive not_p = unary("not", Unary::bit_not);
 const Primitive round_p = unary("round", Unary::round);
 
 const Primitive integer_pow_p{.name = "integer_pow", .abstract_eval = integer_pow_aval,
-                              .impl = integer_pow_impl};
+                              .impl = integer_pow_impl, .jvp = integer_pow_jvp};
 
 }  // namespace fluxion::prim

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -46,9 +47,24 @@ std::vector<Array> convert_impl(const Primitive&, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+// Converting between float types carries the tangent along; to or from an
+// integer or bool there is no derivative.
+JvpResult convert_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                      const Params& params) {
+  Array ans = bind1(p, primals, params);
+  if (!tangents[0].valid() || !is_floating(primals[0].dtype()) || !is_floating(ans.dtype())) return {{ans}, {}};
+  return {{std::move(ans)}, {bind1(p, tangents.first(1), params)}};
+}
+
+std::vector<Array> convert_transpose(const Primitive&, std::span<const Array> cts,
+                                     std::span<const TransposeInput> in, const Params&) {
+  return {lax::convert(cts[0], in[0].aval.dtype)};
+}
+
 }  // namespace
 
 const Primitive convert_element_type_p{.name = "convert_element_type", .abstract_eval = convert_aval,
-                                       .impl = convert_impl};
+                                       .impl = convert_impl, .jvp = convert_jvp,
+                                       .transpose = convert_transpose};
 
 }  // namespace fluxion::prim

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -147,9 +148,76 @@ std::vector<Array> dot_general_impl(const Primitive&, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+// Bilinear: d(l . r) = dl . r + l . dr.
+JvpResult dot_general_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                          const Params& params) {
+  Array ans = bind1(p, primals, params);
+  if (!is_floating(ans.dtype())) return {{ans}, {}};
+  Array dl, dr;
+  if (tangents[0].valid()) dl = bind1(p, {tangents[0], primals[1]}, params);
+  if (tangents[1].valid()) dr = bind1(p, {primals[0], tangents[1]}, params);
+  return {{std::move(ans)}, {lax::add_tangents(dl, dr)}};
+}
+
+Ints remaining(int64_t rank, const Ints& a, const Ints& b) {
+  Ints out;
+  for (int64_t i = 0; i < rank; ++i)
+    if (std::find(a.begin(), a.end(), i) == a.end() && std::find(b.begin(), b.end(), i) == b.end()) out.push_back(i);
+  return out;
+}
+
+Ints range(int64_t start, size_t n) {
+  Ints r(n);
+  for (size_t i = 0; i < n; ++i) r[i] = start + static_cast<int64_t>(i);
+  return r;
+}
+
+Ints argsort(const Ints& v) {
+  Ints idx = range(0, v.size());
+  std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) { return v[a] < v[b]; });
+  return idx;
+}
+
+// JAX's _dot_general_transpose_lhs: contract the cotangent with the other
+// operand over its kept axes, then permute into x's layout.
+Array transpose_lhs(const Primitive& p, const Array& g, const AbstractValue& x, const Array& y,
+                    const DotDimensionNumbers& dn, bool swap_ans) {
+  const Ints& x_contract = dn.lhs_contracting;
+  const Ints& y_contract = dn.rhs_contracting;
+  const Ints& x_batch = dn.lhs_batch;
+  const Ints& y_batch = dn.rhs_batch;
+  const Ints x_kept = remaining(x.ndim(), x_contract, x_batch);
+  const Ints y_kept = remaining(y.ndim(), y_contract, y_batch);
+  const Ints ans_batch = range(0, x_batch.size());
+  const Ints ans_y = swap_ans ? range(static_cast<int64_t>(x_batch.size()), y_kept.size())
+                              : range(static_cast<int64_t>(x_batch.size() + x_kept.size()), y_kept.size());
+  const DotDimensionNumbers dims{ans_y, y_kept, ans_batch, y_batch};
+  Ints x_contract_sorted_by_y;
+  for (int64_t i : argsort(y_contract)) x_contract_sorted_by_y.push_back(x_contract[i]);
+  Ints order = x_batch;
+  order.insert(order.end(), x_kept.begin(), x_kept.end());
+  order.insert(order.end(), x_contract_sorted_by_y.begin(), x_contract_sorted_by_y.end());
+  const Ints out_axes = argsort(order);
+  const Array product = bind1(p, {g, y}, {{"dimension_numbers", dims}});
+  bool identity = true;
+  for (size_t i = 0; i < out_axes.size(); ++i) identity = identity && out_axes[i] == static_cast<int64_t>(i);
+  return identity ? product : bind1(prim::transpose_p, {product}, {{"permutation", out_axes}});
+}
+
+std::vector<Array> dot_general_transpose(const Primitive& p, std::span<const Array> cts,
+                                         std::span<const TransposeInput> in, const Params& params) {
+  const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
+  if (in[0].is_linear() && in[1].is_linear())
+    throw Error("dot_general: transpose with both operands linear (the program is not linear)");
+  if (in[0].is_linear()) return {transpose_lhs(p, cts[0], in[0].aval, in[1].known, dn, false), Array()};
+  const DotDimensionNumbers swapped{dn.rhs_contracting, dn.lhs_contracting, dn.rhs_batch, dn.lhs_batch};
+  return {Array(), transpose_lhs(p, cts[0], in[1].aval, in[0].known, swapped, true)};
+}
+
 }  // namespace
 
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
-                              .impl = dot_general_impl};
+                              .impl = dot_general_impl, .jvp = dot_general_jvp,
+                              .transpose = dot_general_transpose};
 
 }  // namespace fluxion::prim

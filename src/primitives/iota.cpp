@@ -33,6 +33,6 @@ std::vector<Array> iota_impl(const Primitive&, std::span<const Array>,
 
 }  // namespace
 
-const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl};
+const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp};
 
 }  // namespace fluxion::prim

@@ -10,6 +10,7 @@ namespace fluxion::prim {
 extern const Primitive sin_p, cos_p, tan_p, tanh_p, sinh_p, cosh_p, asin_p, acos_p, atan_p,
     exp_p, expm1_p, log_p, log1p_p, sqrt_p;
 // arithmetic.cpp
+extern const Primitive add_any_p;  // the sum of tangents (JAX's ad_util.add_any)
 extern const Primitive add_p, sub_p, mul_p, div_p, rem_p, max_p, min_p, pow_p, atan2_p;
 extern const Primitive neg_p, abs_p, sign_p, floor_p, ceil_p, round_p, square_p, integer_pow_p;
 extern const Primitive and_p, or_p, xor_p, not_p;

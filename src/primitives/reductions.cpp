@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -169,9 +170,91 @@ std::vector<Array> reduce_impl(const Primitive& p, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+std::vector<int64_t> kept_dims(int64_t rank, const std::vector<int64_t>& axes) {
+  std::vector<int64_t> kept;
+  for (int64_t i = 0; i < rank; ++i)
+    if (std::find(axes.begin(), axes.end(), i) == axes.end()) kept.push_back(i);
+  return kept;
+}
+
+// The tangent of a product: t_i times the product of the others, computed by a
+// pairwise tree (as JAX's _reduce_prod_jvp_rule) so zeros need no division.
+Array prod_tangent(const Array& x, const Array& t, const std::vector<int64_t>& axes) {
+  using namespace lax;
+  std::vector<int64_t> perm = axes;
+  const std::vector<int64_t> kept = kept_dims(x.ndim(), axes);
+  perm.insert(perm.end(), kept.begin(), kept.end());
+  Shape rest;
+  int64_t n = 1;
+  for (int64_t a : axes) n *= x.shape()[a];
+  for (int64_t k : kept) rest.push_back(x.shape()[k]);
+  Shape flat{n};
+  flat.insert(flat.end(), rest.begin(), rest.end());
+  auto arrange = [&](const Array& v) {
+    bool identity = true;
+    for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
+    return lax::reshape(identity ? v : bind1(prim::transpose_p, {v}, {{"permutation", perm}}), flat);
+  };
+  if (n == 0) return zeros(AbstractValue{rest, x.dtype()});
+  Array p = arrange(x), dp = arrange(t);
+  auto slice_rows = [&](const Array& v, int64_t lo, int64_t hi) {
+    std::vector<int64_t> start(v.shape().size(), 0), limit = v.shape();
+    start[0] = lo;
+    limit[0] = hi;
+    return bind1(prim::slice_p, {v}, {{"start_indices", start}, {"limit_indices", limit}, {"strides", NoneParam{}}});
+  };
+  while (n > 1) {
+    if (n % 2) {
+      Shape row = p.shape();
+      row[0] = 1;
+      const int64_t dim = 0;
+      p = bind1(prim::concatenate_p, {p, lax::broadcast_to(constant_like(x, 1.0), row)}, {{"dimension", dim}});
+      dp = bind1(prim::concatenate_p, {dp, zeros(AbstractValue{row, x.dtype()})}, {{"dimension", dim}});
+      ++n;
+    }
+    const int64_t half = n / 2;
+    const Array a = slice_rows(p, 0, half), b = slice_rows(p, half, n);
+    const Array da = slice_rows(dp, 0, half), db = slice_rows(dp, half, n);
+    p = mul(a, b);
+    dp = add_tangents(mul(da, b), mul(a, db));
+    n = half;
+  }
+  return lax::reshape(dp, rest);
+}
+
+JvpResult reduce_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                     const Params& params) {
+  using namespace lax;
+  const Array& x = primals[0];
+  const Array& t = tangents[0];
+  Array ans = bind1(p, {x}, params);
+  if (!t.valid() || !is_floating(x.dtype())) return {{ans}, {}};
+  const auto& axes = params.get<std::vector<int64_t>>("axes");
+  switch (static_cast<Reduce>(p.tag)) {
+    case Reduce::sum: return {{ans}, {bind1(p, {t}, params)}};
+    case Reduce::prod: return {{ans}, {prod_tangent(x, t, axes)}};
+    case Reduce::max:
+    case Reduce::min: {
+      // Tangent averaged over the positions that attain the extremum (JAX's chooser rule).
+      const Array where = bind1(prim::eq_p, {x, broadcast_in_dim(ans, x.shape(), kept_dims(x.ndim(), axes))});
+      const Array weights = convert(where, x.dtype());
+      const Array counts = reduce_sum(weights, axes);
+      return {{ans}, {div(reduce_sum(mul(t, weights), axes), counts)}};
+    }
+    default: return {{ans}, {}};
+  }
+}
+
+// reduce_sum is linear: its transpose broadcasts the cotangent back.
+std::vector<Array> reduce_sum_transpose(const Primitive&, std::span<const Array> cts,
+                                        std::span<const TransposeInput> in, const Params& params) {
+  const auto& axes = params.get<std::vector<int64_t>>("axes");
+  return {lax::broadcast_in_dim(cts[0], in[0].aval.shape, kept_dims(in[0].aval.ndim(), axes))};
+}
+
 constexpr Primitive reduction(std::string_view name, Reduce r) {
-  return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval,
-                   .impl = reduce_impl};
+  return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
+                   .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr};
 }
 
 }  // namespace

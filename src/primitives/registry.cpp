@@ -9,7 +9,7 @@ std::span<const Primitive* const> all_primitives() {
   static const Primitive* const table[] = {
       &sin_p, &cos_p, &tan_p, &tanh_p, &sinh_p, &cosh_p, &asin_p, &acos_p, &atan_p, &exp_p,
       &expm1_p, &log_p, &log1p_p, &sqrt_p,
-      &add_p, &sub_p, &mul_p, &div_p, &rem_p, &max_p, &min_p, &pow_p, &atan2_p,
+      &add_any_p, &add_p, &sub_p, &mul_p, &div_p, &rem_p, &max_p, &min_p, &pow_p, &atan2_p,
       &neg_p, &abs_p, &sign_p, &floor_p, &ceil_p, &round_p, &square_p, &integer_pow_p,
       &and_p, &or_p, &xor_p, &not_p,
       &eq_p, &ne_p, &lt_p, &le_p, &gt_p, &ge_p, &is_finite_p,

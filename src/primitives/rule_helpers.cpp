@@ -78,4 +78,16 @@ std::vector<Array> expand_operands(std::span<const Array> in, const Shape& shape
   return out;
 }
 
+JvpResult zero_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array>,
+                   const Params& params) {
+  return {bind(p, primals, params), {}};
+}
+
+JvpResult linear_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                     const Params& params) {
+  std::vector<Array> ans = bind(p, primals, params);
+  if (!tangents[0].valid()) return {std::move(ans), {}};
+  return {std::move(ans), bind(p, tangents.first(1), params)};
+}
+
 }  // namespace fluxion::prim

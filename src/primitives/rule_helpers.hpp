@@ -80,4 +80,12 @@ void map_unary(const A* a, R* out, int64_t n, F f) {
   for (int64_t i = 0; i < n; ++i) out[i] = f(a[i]);
 }
 
+// JVP of a primitive whose outputs carry no derivative (comparisons,
+// bitwise ops, iota, ...): the primal result and zero tangents.
+JvpResult zero_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                   const Params& params);
+// JVP of a primitive linear in its single input: the same primitive on the tangent.
+JvpResult linear_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                     const Params& params);
+
 }  // namespace fluxion::prim

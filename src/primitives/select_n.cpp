@@ -1,5 +1,6 @@
 // select_n(which, *cases): out[i] = cases[which[i]][i]. A bool `which` picks
 // between two cases (false -> cases[0]), so where(c, x, y) = select_n(c, y, x).
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -50,8 +51,36 @@ std::vector<Array> select_n_impl(const Primitive&, std::span<const Array> operan
   return single(Array(std::move(result)));
 }
 
+// The selector is piecewise constant; the chosen case's tangent flows through.
+JvpResult select_n_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                       const Params& params) {
+  Array ans = bind1(p, primals, params);
+  bool any = false;
+  for (size_t i = 1; i < tangents.size(); ++i) any = any || tangents[i].valid();
+  if (!any || !is_floating(ans.dtype())) return {{ans}, {}};
+  std::vector<Array> in{primals[0]};
+  for (size_t i = 1; i < primals.size(); ++i) in.push_back(lax::instantiate(tangents[i], primals[i].aval()));
+  return {{std::move(ans)}, {bind1(p, in, params)}};
+}
+
+// Each linear case receives the cotangent where it was selected, zero elsewhere.
+std::vector<Array> select_n_transpose(const Primitive& p, std::span<const Array> cts,
+                                      std::span<const TransposeInput> in, const Params& params) {
+  if (in[0].is_linear()) throw Error("select_n: the selector cannot be linear");
+  std::vector<Array> out(in.size());
+  for (size_t i = 1; i < in.size(); ++i) {
+    if (!in[i].is_linear()) continue;
+    const Array zeros = lax::zeros(AbstractValue{cts[0].shape(), cts[0].dtype()});
+    std::vector<Array> cases{in[0].known};
+    for (size_t j = 1; j < in.size(); ++j) cases.push_back(j == i ? cts[0] : zeros);
+    out[i] = bind1(p, cases, params);
+  }
+  return out;
+}
+
 }  // namespace
 
-const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl};
+const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl,
+                           .jvp = select_n_jvp, .transpose = select_n_transpose};
 
 }  // namespace fluxion::prim

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -189,13 +190,105 @@ std::vector<Array> slice_impl(const Primitive&, std::span<const Array> in,
   return single(gather(in[0], out[0], offset, strides));
 }
 
+// --- derivative rules: every layout primitive is linear ---
+
+std::vector<Array> broadcast_in_dim_transpose(const Primitive&, std::span<const Array> cts,
+                                              std::span<const TransposeInput> in, const Params& params) {
+  // Sum over the dimensions the broadcast created or stretched from 1.
+  const auto& dims = params.get<Ints>("broadcast_dimensions");
+  const Shape& operand = in[0].aval.shape;
+  std::vector<bool> from_operand(cts[0].shape().size(), false);
+  for (size_t i = 0; i < dims.size(); ++i)
+    if (operand[i] != 1) from_operand[dims[i]] = true;
+  Ints axes;
+  for (size_t i = 0; i < from_operand.size(); ++i)
+    if (!from_operand[i]) axes.push_back(static_cast<int64_t>(i));
+  return {lax::reshape(lax::reduce_sum(cts[0], axes), operand)};
+}
+
+std::vector<Array> reshape_back(const Primitive&, std::span<const Array> cts, std::span<const TransposeInput> in,
+                                const Params&) {
+  return {lax::reshape(cts[0], in[0].aval.shape)};
+}
+
+std::vector<Array> transpose_transpose(const Primitive& p, std::span<const Array> cts,
+                                       std::span<const TransposeInput>, const Params& params) {
+  const auto& perm = params.get<Ints>("permutation");
+  Ints inverse(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);
+  return {bind1(p, {cts[0]}, {{"permutation", inverse}})};
+}
+
+JvpResult concatenate_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                          const Params& params) {
+  Array ans = bind1(p, primals, params);
+  bool any = false;
+  for (const Array& t : tangents) any = any || t.valid();
+  if (!any || !is_floating(ans.dtype())) return {{ans}, {}};
+  std::vector<Array> ts;
+  for (size_t i = 0; i < primals.size(); ++i) ts.push_back(lax::instantiate(tangents[i], primals[i].aval()));
+  return {{std::move(ans)}, {bind1(p, ts, params)}};
+}
+
+std::vector<Array> concatenate_transpose(const Primitive&, std::span<const Array> cts,
+                                         std::span<const TransposeInput> in, const Params& params) {
+  const int64_t dim = params.get<int64_t>("dimension");
+  const Array& ct = cts[0];
+  std::vector<Array> out(in.size());
+  int64_t offset = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const int64_t extent = in[i].aval.shape[dim];
+    if (in[i].is_linear()) {
+      Ints start(ct.shape().size(), 0), limit = ct.shape();
+      start[dim] = offset;
+      limit[dim] = offset + extent;
+      out[i] = bind1(slice_p, {ct}, {{"start_indices", start}, {"limit_indices", limit}, {"strides", NoneParam{}}});
+    }
+    offset += extent;
+  }
+  return out;
+}
+
+// The transpose of a unit-stride slice: the cotangent padded with zeros back
+// to the operand's shape, one dimension at a time.
+std::vector<Array> slice_transpose(const Primitive&, std::span<const Array> cts, std::span<const TransposeInput> in,
+                                   const Params& params) {
+  const Shape& operand = in[0].aval.shape;
+  const auto& start = params.get<Ints>("start_indices");
+  for (int64_t stride : slice_strides(params, operand.size()))
+    if (stride != 1) throw Error("slice: reverse-mode derivative of a strided slice is not supported yet");
+  Array ct = cts[0];
+  for (size_t d = 0; d < operand.size(); ++d) {
+    const int64_t before = start[d], after = operand[d] - start[d] - ct.shape()[d];
+    if (before == 0 && after == 0) continue;
+    std::vector<Array> parts;
+    auto zeros_block = [&](int64_t extent) {
+      Shape shape = ct.shape();
+      shape[d] = extent;
+      return lax::zeros(AbstractValue{shape, ct.dtype()});
+    };
+    if (before > 0) parts.push_back(zeros_block(before));
+    parts.push_back(ct);
+    if (after > 0) parts.push_back(zeros_block(after));
+    ct = bind1(concatenate_p, parts, {{"dimension", static_cast<int64_t>(d)}});
+  }
+  return {ct};
+}
+
 }  // namespace
 
-const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval, .impl = broadcast_in_dim_impl};
-const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl};
-const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl};
-const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl};
-const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl};
-const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl};
+const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval,
+                                   .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
+                                   .transpose = broadcast_in_dim_transpose};
+const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
+                          .jvp = linear_jvp, .transpose = reshape_back};
+const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
+                            .jvp = linear_jvp, .transpose = transpose_transpose};
+const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
+                          .jvp = linear_jvp, .transpose = reshape_back};
+const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
+                              .jvp = concatenate_jvp, .transpose = concatenate_transpose};
+const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl, .jvp = linear_jvp,
+                        .transpose = slice_transpose};
 
 }  // namespace fluxion::prim

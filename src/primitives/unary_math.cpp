@@ -2,6 +2,7 @@
 // one kernel entry (the SIMD kernels in kernels/unary_math); the tag picks the
 // function. Derivative rules join this table with the autodiff interpreters.
 #include "kernels/unary_math.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -28,9 +29,43 @@ std::vector<Array> float_unary_impl(const Primitive& p, std::span<const Array> i
   return single(Array(std::move(result)));
 }
 
+// d/dx of each function, written with primitives (as jax/_src/lax/lax.py
+// writes them), so derivatives of any order follow.
+Array derivative_times(UnaryMath op, const Array& g, const Array& x, const Array& ans) {
+  using namespace lax;
+  const Array one = constant_like(x, 1.0);
+  auto sq = [](const Array& v) { return bind1(prim::integer_pow_p, {v}, {{"y", int64_t{2}}}); };
+  auto unary = [](const Primitive& p, const Array& v) { return bind1(p, {v}); };
+  switch (op) {
+    case UnaryMath::sin: return mul(g, unary(prim::cos_p, x));
+    case UnaryMath::cos: return neg(mul(g, unary(prim::sin_p, x)));
+    case UnaryMath::tan: return mul(g, lax::add(one, sq(ans)));
+    case UnaryMath::tanh: return mul(lax::add(g, mul(g, ans)), sub(one, ans));
+    case UnaryMath::sinh: return mul(g, unary(prim::cosh_p, x));
+    case UnaryMath::cosh: return mul(g, unary(prim::sinh_p, x));
+    case UnaryMath::asin: return div(g, unary(prim::sqrt_p, sub(one, sq(x))));
+    case UnaryMath::acos: return neg(div(g, unary(prim::sqrt_p, sub(one, sq(x)))));
+    case UnaryMath::atan: return div(g, lax::add(one, sq(x)));
+    case UnaryMath::exp: return mul(g, ans);
+    case UnaryMath::expm1: return mul(g, lax::add(ans, one));
+    case UnaryMath::log: return div(g, x);
+    case UnaryMath::log1p: return div(g, lax::add(x, one));
+    case UnaryMath::sqrt: return div(g, mul(constant_like(x, 2.0), ans));
+  }
+  return Array();
+}
+
+JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
+                          const Params&) {
+  Array ans = bind1(p, {primals[0]});
+  if (!tangents[0].valid()) return {{ans}, {Array()}};
+  Array t = derivative_times(static_cast<UnaryMath>(p.tag), tangents[0], primals[0], ans);
+  return {{std::move(ans)}, {std::move(t)}};
+}
+
 constexpr Primitive float_unary(std::string_view name, UnaryMath op) {
-  return Primitive{.name = name, .tag = static_cast<int>(op),
-                   .abstract_eval = float_unary_aval, .impl = float_unary_impl};
+  return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = float_unary_aval,
+                   .impl = float_unary_impl, .jvp = float_unary_jvp};
 }
 
 }  // namespace

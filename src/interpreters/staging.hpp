@@ -1,0 +1,32 @@
+// The staging interpreter: records every primitive applied to its tracers as
+// a jaxpr equation instead of computing it (JAX's DynamicJaxprTrace). It backs
+// make_jaxpr, records the linear (tangent) program that reverse mode
+// transposes, and is what jit will compile.
+#pragma once
+
+#include <unordered_map>
+
+#include "fluxion/jaxpr.hpp"
+#include "interpreters/interpreter.hpp"
+
+namespace fluxion::detail {
+
+class StagingInterpreter final : public Interpreter {
+ public:
+  // A new input variable of the program.
+  Array new_input(const AbstractValue& aval);
+  std::vector<Array> process_primitive(const Primitive& prim, std::span<const Array> inputs,
+                                       const Params& params) override;
+  // The program computing `outputs` from the inputs; values the program used
+  // without owning them (concrete arrays, outer tracers) become constvars,
+  // 0-d concrete ones literals.
+  ClosedJaxpr finish(std::span<const Array> outputs);
+
+ private:
+  Atom atom_of(const Array& x);
+  Jaxpr jaxpr_;
+  std::vector<Array> consts_;
+  std::unordered_map<const Value*, int> const_vars_;
+};
+
+}  // namespace fluxion::detail
