@@ -244,7 +244,7 @@ Array where(const Array& cond, const Array& x, const Array& y) {
 
 Array clip(const Array& x, const Array& lo, const Array& hi) { return minimum(maximum(x, lo), hi); }
 
-Array stop_gradient(const Array& x) { return x; }
+Array stop_gradient(const Array& x) { return bind1(prim::stop_gradient_p, {x}); }
 
 Array astype(const Array& x, DType dtype) { return convert(x, dtype, false); }
 

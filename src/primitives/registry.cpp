@@ -15,7 +15,7 @@ std::span<const Primitive* const> all_primitives() {
       &eq_p, &ne_p, &lt_p, &le_p, &gt_p, &ge_p, &is_finite_p,
       &reduce_sum_p, &reduce_prod_p, &reduce_max_p, &reduce_min_p, &reduce_and_p, &reduce_or_p,
       &broadcast_in_dim_p, &reshape_p, &transpose_p, &squeeze_p, &concatenate_p, &slice_p,
-      &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p,
+      &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p, &stop_gradient_p,
   };
   return table;
 }

@@ -17,7 +17,22 @@ TEST(Registry, EveryPrimitiveHasEveryRule) {
     EXPECT_FALSE(p->name.empty());
     EXPECT_NE(p->abstract_eval, nullptr);
     EXPECT_NE(p->impl, nullptr);
+    EXPECT_NE(p->jvp, nullptr);
   }
+}
+
+// Reverse mode transposes what JVP rules emit on tangents, so every
+// primitive a rule applies to a tangent must be transposable.
+TEST(Registry, LinearPrimitivesCanBeTransposed) {
+  std::set<std::string_view> linear = {"add", "add_any", "sub", "neg", "mul", "div", "convert_element_type",
+                                       "reduce_sum", "broadcast_in_dim", "reshape", "transpose", "squeeze",
+                                       "concatenate", "slice", "select_n", "dot_general"};
+  for (const fx::Primitive* p : fx::all_primitives())
+    if (linear.count(p->name)) {
+      EXPECT_NE(p->transpose, nullptr) << p->name;
+      linear.erase(p->name);
+    }
+  EXPECT_TRUE(linear.empty());
 }
 
 TEST(Registry, NamesAreUniqueAndJaxs) {
