@@ -100,13 +100,17 @@ template Array array_of<double>(const std::vector<double>&, const Shape&);
 Array full(const Shape& shape, const Array& fill, std::optional<DType> dtype) {
   detail::check_shape(shape, "full");
   if (fill.ndim() != 0) return broadcast_to(dtype ? astype(fill, *dtype) : fill, shape);
-  const Array value = dtype ? detail::convert(fill, *dtype) : detail::convert(fill, fill.dtype(), false);
+  // Without a dtype a C++ scalar fill stays weakly typed, as lax.full.
+  const Array value = dtype ? detail::convert(fill, *dtype) : fill;
   return detail::broadcast_in_dim(value, shape, {});
 }
 Array zeros(const Shape& shape, DType dtype) { return full(shape, 0, dtype); }
 Array ones(const Shape& shape, DType dtype) { return full(shape, 1, dtype); }
+// Without a dtype the result has x's dtype and weak flag (lax.full_like).
 Array full_like(const Array& x, const Array& fill, std::optional<DType> dtype) {
-  return full(x.shape(), fill, dtype.value_or(x.dtype()));
+  if (dtype) return full(x.shape(), fill, dtype);
+  const Array value = detail::convert(fill.ndim() == 0 ? fill : astype(fill, x.dtype()), x.dtype(), x.weak_type());
+  return fill.ndim() == 0 ? detail::broadcast_in_dim(value, x.shape(), {}) : broadcast_to(value, x.shape());
 }
 Array zeros_like(const Array& x, std::optional<DType> dtype) { return full_like(x, 0, dtype); }
 Array ones_like(const Array& x, std::optional<DType> dtype) { return full_like(x, 1, dtype); }

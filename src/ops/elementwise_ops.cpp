@@ -21,7 +21,7 @@ Array convert(const Array& x, DType dtype, bool weak) {
   return bind1(prim::convert_element_type_p, {x}, params);
 }
 
-Array scalar_like(const Array& x, double value) { return convert(Array(value), x.dtype(), false); }
+Array scalar_like(const Array& x, double value) { return convert(Array(value), x.dtype(), x.weak_type()); }
 
 std::vector<Array> promote_dtypes(std::vector<Array> xs) {
   std::vector<TypedDType> types;
@@ -98,6 +98,13 @@ Array float_binary(std::string_view op, const Primitive& p, const Array& a, cons
   auto xs = detail::promote_shapes(op, promote_dtypes_inexact({a, b}));
   return bind1(p, {xs[0], xs[1]});
 }
+// jnp's promote_args_numeric: booleans take part as the default int.
+std::vector<Array> promote_numeric(std::string_view op, const Array& a, const Array& b) {
+  auto xs = detail::promote_shapes(op, detail::promote_dtypes({a, b}));
+  if (xs[0].dtype() == DType::bool_)
+    for (Array& x : xs) x = convert(x, default_int, false);
+  return xs;
+}
 void require_not_bool(std::string_view op, const Array& x, std::string_view hint) {
   if (x.dtype() == DType::bool_)
     throw TypeError(std::string(op) + ": boolean operands are not supported; " + std::string(hint));
@@ -133,8 +140,7 @@ Array sign(const Array& x) {
   return bind1(prim::sign_p, {x});
 }
 Array square(const Array& x) {
-  require_not_bool("square", x, "convert with astype first");
-  return bind1(prim::square_p, {x});
+  return bind1(prim::square_p, {x.dtype() == DType::bool_ ? convert(x, default_int, false) : x});
 }
 Array negative(const Array& x) {
   require_not_bool("negative", x, "use fx::logical_not for booleans");
@@ -151,12 +157,14 @@ Array integer_pow(const Array& x, int64_t n) {
 }
 Array pow(const Array& x, double y) { return pow(x, Array(y)); }
 Array pow(const Array& x, const Array& y) {
-  auto xs = detail::promote_shapes("pow", detail::promote_dtypes({x, y}));
-  require_not_bool("pow", xs[0], "convert with astype first");
+  auto xs = promote_numeric("pow", x, y);
   return bind1(prim::pow_p, {xs[0], xs[1]});
 }
+// NumPy's float_power computes in float64; a weak join (a C++ scalar, or
+// int64 with uint64) stays weak.
 Array float_power(const Array& x, const Array& y) {
-  auto xs = detail::promote_shapes("float_power", {convert(x, DType::float64), convert(y, DType::float64)});
+  const bool weak = promote_types(detail::typed(x), detail::typed(y)).weak;
+  auto xs = detail::promote_shapes("float_power", {convert(x, DType::float64, weak), convert(y, DType::float64, weak)});
   return bind1(prim::pow_p, {xs[0], xs[1]});
 }
 
@@ -180,15 +188,16 @@ Array divide(const Array& a, const Array& b) { return float_binary("divide", pri
 // floor_divide and remainder are built from truncating div/rem exactly as
 // jnp.floor_divide / jnp.remainder build them (jax/_src/numpy/ufuncs.py).
 Array floor_divide(const Array& a, const Array& b) {
-  auto xs = detail::promote_shapes("floor_divide", detail::promote_dtypes({a, b}));
+  auto xs = promote_numeric("floor_divide", a, b);
   const Array& x = xs[0];
   const Array& y = xs[1];
-  require_not_bool("floor_divide", x, "convert with astype first");
   if (is_unsigned_integer(x.dtype())) return bind1(prim::div_p, {x, y});
   const Array zero = scalar_like(x, 0), one = scalar_like(x, 1);
   if (is_floating(x.dtype())) {
     const Array mod = bind1(prim::rem_p, {x, y});
-    Array div = bind1(prim::div_p, {bind1(prim::sub_p, {x, mod}), y});
+    // x / 0 keeps its infinity: divide x itself, not x - mod (NaN), there.
+    const Array numerator = where(equal(y, zero), x, bind1(prim::sub_p, {x, mod}));
+    Array div = bind1(prim::div_p, {numerator, y});
     const Array fix = logical_and(not_equal(mod, zero), not_equal(sign(y), sign(mod)));
     div = where(fix, bind1(prim::sub_p, {div, one}), div);
     return bind1(prim::round_p, {div});
@@ -199,13 +208,14 @@ Array floor_divide(const Array& a, const Array& b) {
 }
 
 Array remainder(const Array& a, const Array& b) {
-  auto xs = detail::promote_shapes("remainder", detail::promote_dtypes({a, b}));
+  auto xs = promote_numeric("remainder", a, b);
   const Array& x = xs[0];
-  const Array& y = xs[1];
-  require_not_bool("remainder", x, "convert with astype first");
+  Array y = xs[1];
+  const Array zero = scalar_like(x, 0);
+  // An integer remainder by zero is 0, as in NumPy and jnp (which divide by 1 there).
+  if (!is_floating(x.dtype())) y = where(equal(y, zero), scalar_like(y, 1), y);
   const Array r = bind1(prim::rem_p, {x, y});
   if (is_unsigned_integer(x.dtype())) return r;
-  const Array zero = scalar_like(x, 0);
   const Array fix = logical_and(not_equal(less(r, zero), less(y, zero)), not_equal(r, zero));
   return where(fix, bind1(prim::add_p, {r, y}), r);
 }

@@ -305,7 +305,9 @@ std::vector<Array> unary_impl(const Primitive& p, std::span<const Array> in,
       map_unary(x, o, n, [](bool v) { return !v; });  // only `not` accepts bool
     } else {
       switch (op) {
-        case Unary::neg: return map_unary(x, o, n, [](T v) { return wrapping_sub(T(0), v); });
+        case Unary::neg:  // -v for floats: 0 - v would turn +0.0 into +0.0, not -0.0
+          if constexpr (std::is_floating_point_v<T>) return map_unary(x, o, n, [](T v) { return -v; });
+          else return map_unary(x, o, n, [](T v) { return wrapping_sub(T(0), v); });
         case Unary::abs: return map_unary(x, o, n, [](T v) { return abs_value(v); });
         case Unary::sign: return map_unary(x, o, n, [](T v) { return sign_value(v); });
         case Unary::square: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, v); });

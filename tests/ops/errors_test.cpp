@@ -1,0 +1,154 @@
+// Errors are part of the API (DESIGN §1.6): each misuse raises its typed
+// exception, and the message names the operation, what it was given and what
+// it expected. The needles below are the given and expected values written
+// as the library prints them (shapes in NumPy's tuple form).
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fluxion/fluxion.hpp"
+
+namespace fx = fluxion;
+
+namespace {
+
+template <class E>
+::testing::AssertionResult raises(const std::function<void()>& f, std::vector<std::string> needles) {
+  try {
+    f();
+  } catch (const E& e) {
+    const std::string msg = e.what();
+    for (const auto& n : needles)
+      if (msg.find(n) == std::string::npos)
+        return ::testing::AssertionFailure() << "message lacks \"" << n << "\": " << msg;
+    return ::testing::AssertionSuccess();
+  } catch (const std::exception& e) {
+    return ::testing::AssertionFailure() << "threw another type: " << e.what();
+  }
+  return ::testing::AssertionFailure() << "did not throw";
+}
+
+const fx::Array m23 = fx::zeros({2, 3});
+const fx::Array t234 = fx::zeros({2, 3, 4});
+
+}  // namespace
+
+TEST(Errors, BroadcastMismatchIsAShapeError) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::add(fx::zeros({3}), fx::zeros({4})); }, {"add", "(3,)", "(4,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { (void)(fx::zeros({2, 3}) * fx::zeros({3, 2})); },
+                                     {"mul", "(2, 3)", "(3, 2)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::where(fx::zeros({2}, fx::bool_), fx::zeros({3}), 1.0); },
+                                     {"(2,)", "(3,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::broadcast_to(fx::zeros({3}), {4}); },
+                                     {"broadcast_to", "(3,)", "(4,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::broadcast_to(fx::zeros({2, 3}), {3}); },
+                                     {"broadcast_to", "(2, 3)", "(3,)"}));
+}
+
+TEST(Errors, AxisOutOfRangeIsAShapeError) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::sum(t234, {5}); }, {"sum", "5", "3"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::max(t234, {-4}); }, {"max", "-4", "3"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::mean(m23, {0, 7}); }, {"mean", "7"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::expand_dims(m23, 4); }, {"expand_dims", "4"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::concatenate({m23, m23}, 2); }, {"concatenate", "2"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::stack({m23, m23}, -4); }, {"stack", "-4"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::transpose(t234, {0, 1}); }, {"transpose", "(2, 3, 4)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::transpose(t234, {0, 1, 1}); }, {"transpose", "(0, 1, 1)"}));
+  // squeeze: the named axis must have extent 1.
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::squeeze(m23, {1}); }, {"squeeze", "(2, 3)"}));
+}
+
+TEST(Errors, ReshapeSizeMismatchIsAShapeError) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(m23, {4, 2}); }, {"reshape", "(2, 3)", "(4, 2)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { m23.reshape({5, -1}); }, {"reshape", "(2, 3)", "(5, -1)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(m23, {-1, -1}); }, {"reshape", "-1"}));
+}
+
+TEST(Errors, EinsumSpecErrors) {
+  const fx::Array a = fx::zeros({2, 3}), b = fx::zeros({4, 5});
+  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("i$,jk", a, b); }, {"einsum", "$"}));
+  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij,jk->ik", a); }, {"einsum", "2", "1"}));
+  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij", a, b); }, {"einsum", "1", "2"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ijk", a); }, {"einsum", "ijk", "(2, 3)"}));
+  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij->ik", a); }, {"einsum", "k"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ij,jk->ik", a, b); }, {"einsum", "j", "3", "4"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ii", a); }, {"einsum", "i", "2", "3"}));
+}
+
+TEST(Errors, MatmulInnerMismatchIsAShapeError) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::matmul(fx::zeros({2, 3}), fx::zeros({4, 5})); },
+                                     {"matmul", "(2, 3)", "(4, 5)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::matmul(fx::zeros({3}), fx::zeros({4})); },
+                                     {"matmul", "(3,)", "(4,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::matmul(fx::zeros({2, 2, 3}), fx::zeros({3, 3, 2})); },
+                                     {"matmul", "(2, 2, 3)", "(3, 3, 2)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::matmul(fx::Array(2.0), fx::zeros({2})); }, {"matmul"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::dot(fx::zeros({2, 3}), fx::zeros({2, 3})); },
+                                     {"dot", "(2, 3)"}));
+}
+
+TEST(Errors, ItemNeedsExactlyOneElement) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { (void)fx::zeros({3}).item<double>(); }, {"item", "(3,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { (void)fx::zeros({0}).item<double>(); }, {"item", "(0,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { (void)static_cast<bool>(fx::zeros({2})); }, {"(2,)"}));
+}
+
+TEST(Errors, IndexOutOfRange) {
+  const fx::Array v = fx::zeros({4});
+  EXPECT_TRUE(raises<fx::Error>([&] { (void)v[4]; }, {"4"}));
+  EXPECT_TRUE(raises<fx::Error>([&] { (void)v[-5]; }, {"-5", "4"}));
+  EXPECT_TRUE(raises<fx::Error>([] { (void)fx::Array(1.0)[0]; }, {"0-d"}));
+}
+
+// The dtypes JAX's primitives reject (lax.sub, lax.neg and lax.sign take
+// numbers, not bools; lax.and/or/xor take bools and integers; integers
+// cannot be raised to negative powers). Logical ops accept every dtype in
+// JAX (nonzero is true), so they are not errors.
+TEST(Errors, UnsupportedDTypeIsATypeError) {
+  const fx::Array b = fx::zeros({2}, fx::bool_);
+  EXPECT_TRUE(raises<fx::TypeError>([&] { fx::subtract(b, b); }, {"sub", "bool"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { (void)(b - b); }, {"sub", "bool"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { fx::negative(b); }, {"neg", "bool"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { fx::sign(b); }, {"sign", "bool"}));
+  // Bitwise operators (jnp.bitwise_and/or/xor) take bools and integers only.
+  EXPECT_TRUE(raises<fx::TypeError>([] { (void)(fx::ones({2}) & fx::ones({2})); }, {"and", "float64"}));
+  EXPECT_TRUE(raises<fx::TypeError>([] { (void)(fx::ones({2}, fx::int32) ^ 1.5); }, {"xor", "float64"}));
+  EXPECT_TRUE(raises<fx::TypeError>([] { fx::integer_pow(fx::zeros({2}, fx::int32), -2); },
+                                     {"integer_pow", "-2", "int32"}));
+  EXPECT_TRUE(raises<fx::TypeError>([] { fx::pow(fx::zeros({2}, fx::uint64), -1); },
+                                     {"integer_pow", "-1", "uint64"}));
+}
+
+TEST(Errors, RankAboveEightIsAShapeError) {
+  const fx::Shape nine(9, 1);
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::zeros(nine); }, {"9", "8"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(fx::zeros({1}), fx::Shape(9, 1)); }, {"reshape", "9", "8"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::expand_dims(fx::zeros(fx::Shape(8, 1)), 0); },
+                                     {"expand_dims", "9", "8"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::broadcast_to(fx::zeros({1}), fx::Shape(9, 2)); },
+                                     {"broadcast_to", "9", "8"}));
+}
+
+TEST(Errors, MaxMinOfNothingHaveNoIdentity) {
+  EXPECT_TRUE(raises<fx::Error>([] { fx::max(fx::zeros({0})); }, {"max", "(0,)"}));
+  EXPECT_TRUE(raises<fx::Error>([] { fx::min(fx::zeros({2, 0}), {1}); }, {"min", "(2, 0)"}));
+}
+
+TEST(Errors, StructuralMismatches) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::concatenate({fx::zeros({2, 3}), fx::zeros({2, 4})}, 0); },
+                                     {"concatenate", "(2, 3)", "(2, 4)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::stack({fx::zeros({2}), fx::zeros({3})}); },
+                                     {"stack", "(2,)", "(3,)"}));
+  EXPECT_TRUE(raises<fx::Error>([] { fx::concatenate({}); }, {"concatenate"}));
+  EXPECT_TRUE(raises<fx::Error>([] { fx::stack({}); }, {"stack"}));
+  EXPECT_TRUE(raises<fx::Error>([] { fx::meshgrid({fx::zeros({2})}, "xz"); }, {"meshgrid", "xz"}));
+  EXPECT_TRUE(raises<fx::Error>([] { fx::zeros({2, -1}); }, {"-1"}));
+}
+
+TEST(Errors, EmptyHandleIsAnError) {
+  const fx::Array empty;
+  EXPECT_TRUE(raises<fx::Error>([&] { (void)(empty + 1.0); }, {}));
+  EXPECT_TRUE(raises<fx::Error>([&] { (void)empty.shape(); }, {}));
+}
