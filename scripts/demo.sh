@@ -4,5 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target tour
+seeds=(seed_001_rational seed_002_basics seed_003_taylor seed_004_derivatives_in_statistics)
+cmake --build --preset release -j "$(nproc)" --target tour "${seeds[@]}"
 ./build/release/examples/tour
+for seed in "${seeds[@]}"; do
+  echo
+  echo "################ ${seed} ################"
+  ./build/release/examples/$seed
+done

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fluxion/array.hpp"
+#include "fluxion/check_grads.hpp"
 #include "fluxion/dtype.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/jaxpr.hpp"

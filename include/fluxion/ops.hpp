@@ -64,7 +64,7 @@ template <std::integral I>
 Array pow(const Array& x, I n) { return integer_pow(x, static_cast<int64_t>(n)); }
 Array pow(const Array& x, double y);
 Array pow(const Array& x, const Array& y);
-// pow computed in float64 (NumPy's float_power).
+// pow in a floating dtype: integers promote to float64, float32 stays float32 (jnp.float_power).
 Array float_power(const Array& x, const Array& y);
 
 Array add(const Array& a, const Array& b);

@@ -100,7 +100,9 @@ class GradFunction {
  public:
   GradFunction(F f, std::vector<int> argnums) : f_(std::move(f)), argnums_(std::move(argnums)) {}
 
-  template <class... A> auto operator()(const A&... a) const {
+  template <class... A>
+    requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
+  auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
     using Result = std::decay_t<decltype(detail::call_with(f_, std::declval<std::vector<Array>&>(),
                                                            std::make_index_sequence<N>{}))>;
@@ -186,7 +188,9 @@ class JacobianFunction {
  public:
   JacobianFunction(F f, std::vector<int> argnums) : f_(std::move(f)), argnums_(std::move(argnums)) {}
 
-  template <class... A> auto operator()(const A&... a) const {
+  template <class... A>
+    requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
+  auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
     using Result = std::decay_t<decltype(detail::call_with(f_, std::declval<std::vector<Array>&>(),
                                                            std::make_index_sequence<N>{}))>;

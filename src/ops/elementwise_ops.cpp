@@ -160,11 +160,10 @@ Array pow(const Array& x, const Array& y) {
   auto xs = promote_numeric("pow", x, y);
   return bind1(prim::pow_p, {xs[0], xs[1]});
 }
-// NumPy's float_power computes in float64; a weak join (a C++ scalar, or
-// int64 with uint64) stays weak.
+// jnp.float_power: pow after promotion to a floating dtype (NumPy's always
+// computes in float64; JAX keeps float32 as float32, and so does Fluxion).
 Array float_power(const Array& x, const Array& y) {
-  const bool weak = promote_types(detail::typed(x), detail::typed(y)).weak;
-  auto xs = detail::promote_shapes("float_power", {convert(x, DType::float64, weak), convert(y, DType::float64, weak)});
+  auto xs = detail::promote_shapes("float_power", promote_dtypes_inexact({x, y}));
   return bind1(prim::pow_p, {xs[0], xs[1]});
 }
 

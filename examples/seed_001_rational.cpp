@@ -1,0 +1,89 @@
+// Seed 001, "Introduction to JAX AutoDiff": a rational function
+// f(x) = P(x) / (1 + Q(x)^2), its derivatives f', f'' by grad and grad(grad),
+// and its gradients with respect to the coefficients through argnums.
+// The seed plots; this program prints the plotted values on a coarse grid.
+#include <iostream>
+
+#include "seed_common.hpp"
+
+namespace fx = fluxion;
+using seeds::rational_function;
+
+namespace {
+
+fx::Array coefficients(const std::vector<double>& c, size_t n) {
+  return fx::array(std::vector<double>(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(n)),
+                   {static_cast<int64_t>(n)});
+}
+
+}  // namespace
+
+int main() {
+  const fx::Array alpha = coefficients(seeds::kAlpha, 6);
+  const fx::Array beta = coefficients(seeds::kBeta, 6);
+  // Each grid point is a separate call: the seed's plots evaluate point by
+  // point too, and vmap arrives in a later issue.
+  auto f = [&](const fx::Array& x) { return rational_function(x, alpha, beta); };
+  const auto y_g = fx::grad(rational_function);
+  const auto y_gg = fx::grad(y_g);
+  auto df = [&](const fx::Array& x) { return y_g(x, alpha, beta); };
+  auto d2f = [&](const fx::Array& x) { return y_gg(x, alpha, beta); };
+
+  seeds::section("Seed 001: f(x) = P(x) / (1 + Q(x)^2), P and Q of degree 5");
+  std::cout << "alpha = " << fx::to_string(alpha) << "\nbeta  = " << fx::to_string(beta) << "\n";
+  // A step-1 grid strictly inside I_10 = (-10, 10). It skips x = 0, where the
+  // i = 0 term's float_power(x, 0.) has derivative 0 * 0^-1: JAX releases
+  // differ there (nan in current JAX's pow JVP, 0 in older ones).
+  const fx::Array x = fx::linspace(-9.5, 9.5, 20);
+  std::cout << "x      = " << x << "\n";
+  const fx::Array fx_ = seeds::map_points(f, x);
+  const fx::Array dfx = seeds::map_points(df, x);
+  const fx::Array d2fx = seeds::map_points(d2f, x);
+  std::cout << "f(x)   = " << fx_ << "\nf'(x)  = " << dfx << "\nf''(x) = " << d2fx << "\n";
+  // The seed normalises each curve to fit one plot (f'' varies the most).
+  std::cout << "max |f|, |f'|, |f''| on the grid: " << fx::to_string(fx::stack({fx::max(fx::abs(fx_)),
+            fx::max(fx::abs(dfx)), fx::max(fx::abs(d2fx))})) << "\n";
+
+  seeds::section("Seed 001: the extrema of f (f' = 0), refined by Newton's method on f' with f''");
+  const std::vector<double> extrema = seeds::find_extrema(f, df, d2f, fx::linspace(-9.95, 9.95, 200), 1e-3);
+  for (double xe : extrema)
+    std::cout << (d2f(xe).item<double>() < 0 ? "maximum" : "minimum") << " at x = " << seeds::py_float(xe)
+              << ": f(x) = " << seeds::py_float(f(xe)) << ", f'(x) = " << seeds::py_float(df(xe)) << "\n";
+  std::cout << "extrema where f is not ~0: " << extrema.size() << "\n";
+
+  seeds::section("Seed 001: num_par_grad = grad(rational_function, argnums=1), deg(P) = 2");
+  // df/dalpha_i = x^i / (1 + Q^2): one row per grid point, one column per coefficient.
+  const fx::Array alpha2 = coefficients(seeds::kAlpha, 3);
+  const auto num_par_grad = fx::grad(rational_function, 1);
+  const fx::Array x5 = fx::linspace(-2, 2, 5);
+  std::cout << "x = " << fx::to_string(x5) << "\n"
+            << seeds::map_points([&](const fx::Array& xi) { return num_par_grad(xi, alpha2, beta); }, x5) << "\n";
+
+  seeds::section("Seed 001: denom_par_grad = grad(rational_function, argnums=2), deg(P) = 2");
+  // df/dbeta_j = -2 P Q x^j / (1 + Q^2)^2.
+  const auto denom_par_grad = fx::grad(rational_function, 2);
+  std::cout << seeds::map_points([&](const fx::Array& xi) { return denom_par_grad(xi, alpha2, beta); }, x5) << "\n";
+
+  seeds::section("Seed 001 (its TO DO): x = x0 = 1 fixed, (alpha_1, beta_1) varied on a grid");
+  // Rows: alpha_1 in linspace(-2, 2, 5); columns: beta_1 in linspace(-1, 1, 5).
+  const fx::Array x0 = 1.0;
+  const fx::Array a1 = fx::linspace(-2, 2, 5), b1 = fx::linspace(-1, 1, 5);
+  const fx::Array e1 = fx::array({0., 1., 0., 0., 0., 0.});
+  const auto both = fx::grad(rational_function, {1, 2});
+  std::vector<fx::Array> values, d_alpha1, d_beta1;
+  for (int64_t i = 0; i < a1.size(); ++i) {
+    for (int64_t j = 0; j < b1.size(); ++j) {
+      const fx::Array a = alpha + (a1[i] - alpha[1]) * e1;
+      const fx::Array b = beta + (b1[j] - beta[1]) * e1;
+      values.push_back(rational_function(x0, a, b));
+      const auto grads = both(x0, a, b);
+      d_alpha1.push_back(grads[0][1]);
+      d_beta1.push_back(grads[1][1]);
+    }
+  }
+  std::cout << "alpha_1 = " << fx::to_string(a1) << ", beta_1 = " << fx::to_string(b1) << "\n";
+  std::cout << "f(x0):\n" << fx::reshape(fx::stack(values), {5, 5}) << "\n";
+  std::cout << "df/dalpha_1(x0):\n" << fx::reshape(fx::stack(d_alpha1), {5, 5}) << "\n";
+  std::cout << "df/dbeta_1(x0):\n" << fx::reshape(fx::stack(d_beta1), {5, 5}) << "\n";
+  return 0;
+}

@@ -1,0 +1,161 @@
+// One derivative check per registered primitive, so a primitive added to the
+// registry without a check here fails (as PyTorch's derivatives.yaml guards
+// its formulas). Each case's program is traced first to prove it really
+// applies the primitive it claims to check. Piecewise-constant primitives
+// (comparisons, rounding, bitwise, iota) are checked the same way: at points
+// away from their jumps, central differences see their zero derivative.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "autodiff_util.hpp"
+#include "primitives/primitives.hpp"
+
+namespace {
+
+namespace fx = fluxion;
+namespace prim = fx::prim;
+using autodiff_test::grads_ok;
+using autodiff_test::signed_uniform;
+using autodiff_test::uniform;
+
+using Fn = std::function<fx::Array(const std::vector<fx::Array>&)>;
+using Arrays = std::vector<fx::Array>;
+
+struct Case {
+  Fn f;
+  Arrays args;
+};
+
+fx::Array f64(const fx::Array& x) { return x.astype(fx::float64); }
+fx::Array unary(const fx::Primitive& p, const fx::Array& x) { return fx::bind1(p, {x}); }
+fx::Array binary(const fx::Primitive& p, const fx::Array& x, const fx::Array& y) { return fx::bind1(p, {x, y}); }
+
+std::map<std::string, Case> cases() {
+  const fx::Array x = uniform(800, {2, 3}), y = uniform(801, {2, 3});
+  const fx::Array pos = uniform(802, {2, 3}, 0.3, 2.5), unit = uniform(803, {2, 3}, -0.9, 0.9);
+  const fx::Array nonzero = signed_uniform(804, {2, 3});
+  const fx::Array frac = uniform(805, {2, 3}, 0.1, 0.4) + fx::array({{-2.0, 0.0, 1.0}, {3.0, -1.0, 0.0}});
+  const fx::Array n = fx::array_of<int32_t>({5, -3, 6, 0, 12, 7}, {2, 3});
+  const fx::Array m = fx::array_of<int32_t>({3, 6, 1, 2, 4, -7}, {2, 3});
+  const auto math = [](const fx::Primitive& p, fx::Array domain) {
+    return Case{[&p](const Arrays& a) { return unary(p, a[0]); }, {std::move(domain)}};
+  };
+  // Scales x by a piecewise-constant value g(args): d = g, if g's derivative is zero.
+  const auto flat = [](std::function<fx::Array(const Arrays&)> g, Arrays args) {
+    return Case{[g](const Arrays& a) { return a[0] * g(a); }, std::move(args)};
+  };
+  const auto dims = [](std::vector<int64_t> v) { return fx::ParamValue(std::move(v)); };
+  std::map<std::string, Case> c;
+  c["sin"] = math(prim::sin_p, x);
+  c["cos"] = math(prim::cos_p, x);
+  c["tan"] = math(prim::tan_p, unit);
+  c["tanh"] = math(prim::tanh_p, x);
+  c["sinh"] = math(prim::sinh_p, x);
+  c["cosh"] = math(prim::cosh_p, x);
+  c["asin"] = math(prim::asin_p, unit);
+  c["acos"] = math(prim::acos_p, unit);
+  c["atan"] = math(prim::atan_p, x);
+  c["exp"] = math(prim::exp_p, x);
+  c["expm1"] = math(prim::expm1_p, x);
+  c["log"] = math(prim::log_p, pos);
+  c["log1p"] = math(prim::log1p_p, pos);
+  c["sqrt"] = math(prim::sqrt_p, pos);
+  c["neg"] = math(prim::neg_p, x);
+  c["abs"] = math(prim::abs_p, nonzero);
+  c["square"] = math(prim::square_p, x);
+  c["integer_pow"] = {[](const Arrays& a) { return fx::pow(a[0], 3) + fx::pow(a[0], -2); }, {nonzero}};
+  c["add_any"] = {[](const Arrays& a) { return binary(prim::add_any_p, a[0] * a[1], fx::sin(a[0])); }, {x, y}};
+  c["add"] = {[](const Arrays& a) { return binary(prim::add_p, a[0] * a[0], a[1]); }, {x, y}};
+  c["sub"] = {[](const Arrays& a) { return binary(prim::sub_p, a[0] * a[0], a[1]); }, {x, y}};
+  c["mul"] = {[](const Arrays& a) { return binary(prim::mul_p, a[0], a[1]); }, {x, y}};
+  c["div"] = {[](const Arrays& a) { return binary(prim::div_p, a[0], a[1]); }, {x, nonzero}};
+  // C's fmod: d/dy = -trunc(x / y); x / y kept off the integers.
+  c["rem"] = {[](const Arrays& a) { return binary(prim::rem_p, a[0], a[1]); }, {frac * 1.7, fx::full({2, 3}, 1.7)}};
+  c["max"] = {[](const Arrays& a) { return binary(prim::max_p, a[0] * a[0], a[1]); }, {x, y}};
+  c["min"] = {[](const Arrays& a) { return binary(prim::min_p, a[0] * a[0], a[1]); }, {x, y}};
+  c["pow"] = {[](const Arrays& a) { return binary(prim::pow_p, a[0], a[1]); }, {pos, y}};
+  c["atan2"] = {[](const Arrays& a) { return binary(prim::atan2_p, a[0], a[1]); }, {x, pos}};
+  c["reduce_sum"] = {[](const Arrays& a) { return fx::sum(a[0] * a[0], {1}); }, {x}};
+  c["reduce_prod"] = {[](const Arrays& a) { return fx::prod(a[0], {0}); }, {x}};
+  c["reduce_max"] = {[](const Arrays& a) { return fx::max(a[0] * a[0], {1}); }, {x}};
+  c["reduce_min"] = {[](const Arrays& a) { return fx::min(a[0] * a[0], {0}); }, {x}};
+  c["broadcast_in_dim"] = {[&](const Arrays& a) {
+                             return fx::bind1(prim::broadcast_in_dim_p, {a[0] * a[0]},
+                                              {{"shape", dims({2, 4, 3})}, {"broadcast_dimensions", dims({0, 2})}});
+                           },
+                           {x}};
+  c["reshape"] = {[](const Arrays& a) { return fx::reshape(a[0] * a[0], {3, 2}); }, {x}};
+  c["transpose"] = {[](const Arrays& a) { return fx::transpose(a[0] * a[0]); }, {x}};
+  c["squeeze"] = {[](const Arrays& a) { return fx::squeeze(a[0] * a[0], {1}); }, {uniform(806, {3, 1})}};
+  c["concatenate"] = {[](const Arrays& a) { return fx::concatenate({a[0] * a[1], a[1]}, 1); }, {x, y}};
+  c["slice"] = {[&](const Arrays& a) {
+                  return fx::bind1(prim::slice_p, {a[0] * a[0]},
+                                   {{"start_indices", dims({0, 1})}, {"limit_indices", dims({2, 3})}, {"strides", fx::NoneParam{}}});
+                },
+                {x}};
+  c["dot_general"] = {[](const Arrays& a) { return fx::matmul(a[0] * a[0], a[1].T()); }, {x, y}};
+  c["select_n"] = {[](const Arrays& a) { return fx::where(a[0] > 0.0, a[0] * a[1], fx::exp(a[1])); }, {nonzero, y}};
+  c["convert_element_type"] = {[](const Arrays& a) { return f64((a[0] * a[0]).astype(fx::float32)); },
+                               {uniform(807, {3}, 0.5, 1.0, fx::float32)}};
+  // Piecewise constant: zero derivative away from the jumps.
+  c["sign"] = flat([](const Arrays& a) { return fx::sign(a[0]); }, {nonzero});
+  c["floor"] = flat([](const Arrays& a) { return unary(prim::floor_p, a[0]); }, {frac});
+  c["ceil"] = flat([](const Arrays& a) { return unary(prim::ceil_p, a[0]); }, {frac});
+  c["round"] = flat([](const Arrays& a) { return unary(prim::round_p, a[0]); }, {frac});
+  c["eq"] = flat([](const Arrays& a) { return f64(a[0] == a[0] * 2.0); }, {nonzero});
+  c["ne"] = flat([](const Arrays& a) { return f64(a[0] != a[1]); }, {x, y});
+  c["lt"] = flat([](const Arrays& a) { return f64(a[0] < a[1]); }, {x, y});
+  c["le"] = flat([](const Arrays& a) { return f64(a[0] <= a[1]); }, {x, y});
+  c["gt"] = flat([](const Arrays& a) { return f64(a[0] > a[1]); }, {x, y});
+  c["ge"] = flat([](const Arrays& a) { return f64(a[0] >= a[1]); }, {x, y});
+  c["is_finite"] = flat([](const Arrays& a) { return f64(fx::isfinite(a[0] / a[0])); }, {nonzero});
+  c["and"] = flat([](const Arrays& a) { return f64(a[1] & a[2]); }, {x, n, m});
+  c["or"] = flat([](const Arrays& a) { return f64(a[1] | a[2]); }, {x, n, m});
+  c["xor"] = flat([](const Arrays& a) { return f64(a[1] ^ a[2]); }, {x, n, m});
+  c["not"] = flat([](const Arrays& a) { return f64(!a[1]); }, {x, n});
+  c["reduce_and"] = flat([](const Arrays& a) { return f64(fx::all(a[0] > 0.0)); }, {nonzero});
+  c["reduce_or"] = flat([](const Arrays& a) { return f64(fx::any(a[0] > 0.0)); }, {nonzero});
+  c["iota"] = flat([](const Arrays&) {
+                     return f64(fx::bind1(prim::iota_p, {}, {{"dtype", fx::int32}, {"shape", fx::ParamValue(std::vector<int64_t>{2, 3})}, {"dimension", int64_t{1}}}));
+                   },
+                   {x});
+  return c;
+}
+
+// The names of the primitives f applies at the top level.
+std::set<std::string> primitives_in(const Fn& f, const Arrays& args) {
+  // make_jaxpr of a vector of arguments (fx::make_jaxpr takes them one by one).
+  const fx::ClosedJaxpr j = fx::detail::make_jaxpr_core([&](const Arrays& a) { return Arrays{f(a)}; }, args);
+  std::set<std::string> names;
+  for (const fx::JaxprEqn& e : j.jaxpr.eqns) names.insert(std::string(e.primitive->name));
+  return names;
+}
+
+TEST(RulesRegistry, EveryPrimitiveHasADerivativeCheck) {
+  const std::map<std::string, Case> all = cases();
+  for (const fx::Primitive* p : fx::all_primitives()) {
+    const std::string name(p->name);
+    SCOPED_TRACE(name);
+    if (name == "stop_gradient") {
+      // Changes the derivative but not the value, so no finite difference
+      // sees it: d/dx [x * stop_gradient(x^2)] = x^2 and nothing of second order.
+      const auto f = [](fx::Array v) { return v * fx::stop_gradient(v * v); };
+      EXPECT_TRUE(primitives_in([&](const Arrays& a) { return f(a[0]); }, {fx::Array(1.0)}).count(name));
+      EXPECT_EQ(fx::grad(f)(3.0).item<double>(), 9.0);
+      EXPECT_EQ(fx::grad(fx::grad(f))(3.0).item<double>(), 0.0);
+      continue;
+    }
+    const auto it = all.find(name);
+    if (it == all.end()) {
+      ADD_FAILURE() << "primitive '" << name << "' has no derivative check in " << __FILE__;
+      continue;
+    }
+    const Case& c = it->second;
+    EXPECT_TRUE(primitives_in(c.f, c.args).count(name)) << "the case for '" << name << "' does not apply it";
+    EXPECT_TRUE(grads_ok(c.f, c.args, 2));
+  }
+}
+
+}  // namespace
