@@ -34,12 +34,13 @@ class Value {
   AbstractValue aval_;
 };
 
-// A buffer-backed value. Small values (scalars) live inline so a 0-d result
-// costs a single allocation; larger ones share a 64-byte aligned heap block,
-// which reshape and squeeze reuse without copying.
+// A buffer-backed value. Small values (up to 8 doubles: scalars, the short
+// vectors of low-dimensional problems) live inline, so a result costs a single
+// allocation; larger ones share a 64-byte aligned heap block, which reshape and
+// squeeze reuse without copying.
 class ConcreteValue final : public Value {
  public:
-  static constexpr size_t kInlineBytes = 16;
+  static constexpr size_t kInlineBytes = 64;
 
   // Uninitialised storage for `aval`; fill it through mutable_data() before
   // handing the value out (values are immutable once shared).

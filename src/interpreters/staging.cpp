@@ -39,12 +39,16 @@ Atom StagingInterpreter::atom_of(const Array& x) {
 std::vector<Array> StagingInterpreter::process_primitive(const Primitive& prim, std::span<const Array> inputs,
                                                          const Params& params) {
   JaxprEqn eqn{&prim, {}, {}, params};
-  std::vector<const AbstractValue*> avals;
-  for (const Array& x : inputs) {
-    eqn.inputs.push_back(atom_of(x));
-    avals.push_back(&x.aval());
+  eqn.inputs.reserve(inputs.size());
+  constexpr size_t kSmall = 8;
+  std::array<const AbstractValue*, kSmall> small{};
+  std::vector<const AbstractValue*> large(inputs.size() > kSmall ? inputs.size() : 0);
+  const AbstractValue** avals = inputs.size() > kSmall ? large.data() : small.data();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    eqn.inputs.push_back(atom_of(inputs[i]));
+    avals[i] = &inputs[i].aval();
   }
-  std::vector<AbstractValue> out_avals = prim.abstract_eval(prim, avals, params);
+  std::vector<AbstractValue> out_avals = prim.abstract_eval(prim, AvalRefs(avals, inputs.size()), params);
   std::vector<Array> outs;
   for (AbstractValue& aval : out_avals) {
     const int var = jaxpr_.new_var(aval);

@@ -63,9 +63,12 @@ std::vector<Array> promote_shapes(std::string_view op, std::vector<Array> xs) {
 }
 
 Array binary(std::string_view op, const Primitive& p, const Array& a, const Array& b) {
-  // Fast path: nothing to promote.
-  if (a.dtype() == b.dtype() && a.weak_type() == b.weak_type() && a.shape() == b.shape())
-    return bind1(p, {a, b});
+  // Fast path for the common cases (equal shapes, or a 0-d operand such as a
+  // C++ scalar): promote the pair without building vectors.
+  if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) {
+    const TypedDType to = promote_types(typed(a), typed(b));
+    return bind1(p, {convert(a, to.dtype, to.weak), convert(b, to.dtype, to.weak)});
+  }
   auto xs = promote_shapes(op, promote_dtypes({a, b}));
   return bind1(p, {xs[0], xs[1]});
 }
