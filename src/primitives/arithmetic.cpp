@@ -389,9 +389,20 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
   auto result = output(out[0]);
   const int64_t y = params.get<int64_t>("y");
   visit_dtype(out[0].dtype, [&]<class T>() {
-    if constexpr (!std::is_same_v<T, bool>)
-      map_unary(detail::data_as<T>(in[0]), out_data<T>(result), out[0].size(),
-                [y](T v) { return integer_pow_chain(v, y); });
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* x = detail::data_as<T>(in[0]);
+      T* o = out_data<T>(result);
+      const int64_t n = out[0].size();
+      // The common small powers as straight-line loops the compiler
+      // vectorises; the same multiplication order as integer_pow_chain.
+      switch (y) {
+        case 1: return map_unary(x, o, n, [](T v) { return v; });
+        case 2: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, v); });
+        case 3: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, wrapping_mul(v, v)); });
+        case 4: return map_unary(x, o, n, [](T v) { const T s = wrapping_mul(v, v); return wrapping_mul(s, s); });
+        default: return map_unary(x, o, n, [y](T v) { return integer_pow_chain(v, y); });
+      }
+    }
   });
   return single(Array(std::move(result)));
 }

@@ -30,7 +30,9 @@ std::vector<size_t> checked_positions(const char* name, const std::vector<Array>
 
 // The j-th standard basis vector of the space of arrays shaped like x.
 Array basis(const Array& x, int64_t j) {
-  return reshape(eye(x.size(), std::nullopt, 0, x.dtype())[j], x.shape());
+  std::vector<double> one_hot(static_cast<size_t>(x.size()), 0.0);
+  one_hot[static_cast<size_t>(j)] = 1.0;
+  return array(one_hot, x.shape(), x.dtype());
 }
 
 Shape concat(const Shape& a, const Shape& b) {

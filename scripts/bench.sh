@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Runs the benchmarks behind docs/BENCHMARKS.md: installs the peer AD
+# libraries autodiff_bench compares with (Debian packages; idempotent, needs
+# root or sudo like setup.sh), builds the release preset, runs dispatch_bench,
+# unary_math_bench and autodiff_bench with 5 repetitions each, and writes
+# build/bench/<bench>.json plus the tables (medians, ratios) to
+# build/bench/tables.md. Extra arguments go to every benchmark program, e.g.
+#   scripts/bench.sh --benchmark_filter='grad/'
+# Set FLUXION_BENCH_ONLY="autodiff_bench" to run a subset of the programs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+peers=(
+  libadolc-dev                                # ADOL-C
+  libeigen3-dev                               # Eigen's AutoDiffScalar
+  libceres-dev                                # Ceres' Jet (header-only)
+  libtrilinos-sacado-dev                      # Sacado, whose headers also need
+  libtrilinos-kokkos-dev libtrilinos-teuchos-dev  # Kokkos' and Teuchos' (Debian omits the dependency)
+  libtorch-dev                                # libtorch's autograd
+)
+missing=()
+for p in "${peers[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing benchmark peers: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench})
+# The cache may hold FLUXION_BENCH_PEERS=OFF from a quicker build.
+cmake --preset release -DFLUXION_BENCH_PEERS=ON >/dev/null
+cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"
+
+out=build/bench
+mkdir -p "$out"
+lscpu > "$out/lscpu.txt"
+for b in "${programs[@]}"; do
+  echo "=== $b ==="
+  # Medians of 5 repetitions: the machines this runs on are shared and noisy.
+  # Not --benchmark_enable_random_interleaving: ADOL-C's benchmarks must run
+  # smallest first (bench/peers/adolc.cpp).
+  # autodiff_bench has ~50 benchmarks: 0.2 s a repetition keeps it to ~2 min.
+  min_time=()
+  [[ $b == autodiff_bench ]] && min_time=(--benchmark_min_time=0.2)
+  "./build/release/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${min_time[@]}" \
+    --benchmark_out="$out/$b.json" --benchmark_out_format=json "$@"
+done
+
+python3 - "$out" > "$out/tables.md" <<'PY'
+"""Markdown tables of medians and ratios from build/bench/*.json."""
+import json
+import os
+import sys
+
+out = sys.argv[1]
+SCALE = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def load(name):
+    path = os.path.join(out, name + ".json")
+    if not os.path.exists(path):
+        return None, {}
+    with open(path) as f:
+        doc = json.load(f)
+    runs = {}
+    for b in doc["benchmarks"]:
+        if b.get("run_type") != "aggregate" or b.get("aggregate_name") not in ("median", "cv"):
+            continue
+        key = b["run_name"].removesuffix("/real_time")
+        entry = runs.setdefault(key, {})
+        if b["aggregate_name"] == "cv":
+            entry["cv"] = b["real_time"]  # a fraction, whatever the unit
+        else:
+            entry["ns"] = b["real_time"] * SCALE[b["time_unit"]]
+            entry["cpu_ns"] = b["cpu_time"] * SCALE[b["time_unit"]]
+            entry["items"] = b.get("items_per_second")
+            entry["label"] = b.get("label", "")
+    return doc["context"], runs
+
+
+def fmt(ns):
+    if ns is None:
+        return "—"
+    for unit, s in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= s:
+            return f"{ns / s:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def ratio(a, b):
+    return "—" if a is None or b is None else f"{a / b:.3g}×"
+
+
+def cv(e):
+    return f"{100 * e['cv']:.1f}%" if e and "cv" in e else "—"
+
+
+ctx, runs = load("dispatch_bench")
+if runs:
+    print("### Eager dispatch (dispatch_bench)\n")
+    print(f"{ctx['date']}, {ctx['num_cpus']} CPUs at {ctx['mhz_per_cpu']} MHz, load {ctx.get('load_avg')}\n")
+    print("| benchmark | median | cv |")
+    print("|---|---:|---:|")
+    for k, e in runs.items():
+        print(f"| {k} | {fmt(e.get('ns'))} | {cv(e)} |")
+    print()
+
+ctx, runs = load("unary_math_bench")
+if runs:
+    print("### Unary math on 10^6 elements (unary_math_bench)\n")
+    print(f"{ctx['date']}, load {ctx.get('load_avg')}\n")
+    print("| function | dtype | Fluxion | SLEEF -march=native | Fluxion / SLEEF time | cv (F, S) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for fn in ("exp", "sin", "tanh"):
+        for dt in ("f64", "f32"):
+            a = runs.get(f"BM_Fluxion_{dt}/{fn}")
+            b = runs.get(f"BM_SleefNative_{dt}/{fn}")
+            if not a or not b:
+                continue
+            label = b.get("label") or ""
+            print(f"| {fn} | {dt} | {fmt(a['ns'])} | {fmt(b['ns'])} ({label}) | {ratio(a['ns'], b['ns'])} "
+                  f"| {cv(a)}, {cv(b)} |")
+    print()
+
+ctx, runs = load("autodiff_bench")
+if runs:
+    table = {}  # task -> contender -> d -> entry
+    for k, e in runs.items():
+        task, d, who = k.split("/")
+        table.setdefault(task, {}).setdefault(who, {})[int(d.removeprefix("d:"))] = e
+    print("### Ackley: eager autodiff against the hand-written derivative (autodiff_bench)\n")
+    print(f"{ctx['date']}, load {ctx.get('load_avg')}, peers built: {ctx.get('peers', '?')}\n")
+    for task, title in (("f", "f(x)"), ("grad", "gradient"), ("hessian", "Hessian")):
+        if task not in table:
+            continue
+        dims = sorted({d for per in table[task].values() for d in per})
+        hand = table[task].get("hand", {})
+        print(f"#### {title}: median time, and ratio to the hand-written {title} at the same d\n")
+        print("| contender | " + " | ".join(f"d = {d}" for d in dims) + " |")
+        print("|---|" + "---:|" * len(dims))
+        for who, per in table[task].items():
+            cells = []
+            for d in dims:
+                e = per.get(d)
+                if not e or "ns" not in e:
+                    cells.append("—")
+                    continue
+                h = hand.get(d, {}).get("ns")
+                cells.append(f"{fmt(e['ns'])} ({ratio(e['ns'], h)}, cv {cv(e)})")
+            print(f"| {who} | " + " | ".join(cells) + " |")
+        print()
+    if "grad" in table and "f" in table:
+        dims = sorted(table["f"].get("hand", {}))
+        print("#### gradient / own eager f(x), same d\n")
+        print("| contender | " + " | ".join(f"d = {d}" for d in dims) + " |")
+        print("|---|" + "---:|" * len(dims))
+        for who in table["f"]:
+            cells = [ratio(table["grad"].get(who, {}).get(d, {}).get("ns"), table["f"][who].get(d, {}).get("ns"))
+                     for d in dims]
+            print(f"| {who} | " + " | ".join(cells) + " |")
+        print()
+PY
+echo "Tables: $out/tables.md"
+cat "$out/tables.md"
