@@ -4,9 +4,11 @@
 #include "fluxion/check_grads.hpp"
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
