@@ -89,6 +89,11 @@ template <class F> Fn erase_dynamic(const F& f, size_t n) {
   return out;
 }
 
+// What F returns when called with N arrays.
+template <class F, size_t N>
+using result_of_n = std::decay_t<decltype(call_with(std::declval<F&>(), std::declval<const std::vector<Array>&>(),
+                                                    std::make_index_sequence<N>{}))>;
+
 template <class... A> std::vector<Array> to_arrays(const A&... a) { return std::vector<Array>{Array(a)...}; }
 
 }  // namespace detail
@@ -104,8 +109,7 @@ class GradFunction {
     requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
   auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
-    using Result = std::decay_t<decltype(detail::call_with(f_, std::declval<std::vector<Array>&>(),
-                                                           std::make_index_sequence<N>{}))>;
+    using Result = detail::result_of_n<const F, N>;
     if constexpr (Aux) {
       using AuxT = std::decay_t<typename Result::second_type>;
       std::optional<AuxT> aux;
@@ -192,8 +196,7 @@ class JacobianFunction {
     requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
   auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
-    using Result = std::decay_t<decltype(detail::call_with(f_, std::declval<std::vector<Array>&>(),
-                                                           std::make_index_sequence<N>{}))>;
+    using Result = detail::result_of_n<const F, N>;
     const auto fn = detail::erase<N>(f_);
     auto jac = Reverse ? detail::jacrev_core(fn, detail::to_arrays(a...), argnums_)
                        : detail::jacfwd_core(fn, detail::to_arrays(a...), argnums_);
