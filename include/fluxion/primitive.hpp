@@ -90,6 +90,18 @@ using TransposeRule = std::vector<Array> (*)(const Primitive& prim, std::span<co
                                              std::span<const TransposeInput> inputs,
                                              const Params& params);
 
+// Batching (vmap) rule. `values` are the operands with their batch axis;
+// dims[i] is the axis of values[i] that is mapped, or not_mapped. The rule
+// applies the primitive to the whole batch at once (with parameters adjusted
+// for the extra axis) and says where each output's batch axis ended up.
+inline constexpr int not_mapped = -1;
+struct BatchResult {
+  std::vector<Array> outputs;
+  std::vector<int> dims;  // one per output; not_mapped when it has no batch axis
+};
+using BatchRule = BatchResult (*)(const Primitive& prim, std::span<const Array> values, std::span<const int> dims,
+                                  const Params& params);
+
 struct Primitive {
   std::string_view name;
   bool multiple_results = false;
@@ -106,7 +118,10 @@ struct Primitive {
   // that forward mode emits, so every primitive a JVP rule applies to
   // tangents needs it.
   TransposeRule transpose = nullptr;
-  // Batching and lowering rules join here with vmap and jit.
+  // vmap: every primitive with operands has one (a primitive without operands,
+  // such as iota, is never batched).
+  BatchRule batch = nullptr;
+  // The lowering rule joins here with jit.
 };
 
 // The one entry point: applies `prim` under the innermost active interpreter.

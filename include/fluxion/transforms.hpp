@@ -1,5 +1,5 @@
 // Function transformations (DESIGN §3 "Transformations"): grad,
-// value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian, hessian, make_jaxpr.
+// value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian, hessian, vmap, make_jaxpr.
 // A function is any callable taking fx::Array arguments (by value or const&)
 // and returning an Array; transformed functions accept anything convertible
 // to Array, so `fx::grad(f)(2.0)` works. Transformations compose to any depth.
@@ -20,6 +20,40 @@ namespace fluxion {
 // Tag for functions returning (value, aux): fx::grad(f, 0, fx::has_aux).
 struct HasAux {};
 inline constexpr HasAux has_aux{};
+
+// vmap's "this argument (or output) is not mapped", as Python's None in
+// jax.vmap(f, in_axes=(0, None)).
+struct NoneAxis {
+  bool operator==(const NoneAxis&) const = default;
+};
+inline constexpr NoneAxis none{};
+
+// vmap's in_axes / out_axes: one entry per argument (output), each an axis
+// (negative counts from the end) or fx::none; or a single entry for all.
+class MapAxes {
+ public:
+  class Entry {
+   public:
+    Entry(int axis) : axis_(axis) {}
+    Entry(NoneAxis) {}
+    const std::optional<int>& axis() const { return axis_; }
+
+   private:
+    std::optional<int> axis_;
+  };
+  MapAxes() : MapAxes(0) {}  // axis 0 of everything
+  MapAxes(int axis) : all_(Entry(axis)) {}
+  MapAxes(NoneAxis) : all_(Entry(none)) {}
+  MapAxes(std::initializer_list<Entry> entries) : entries_(entries) {}
+  MapAxes(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+  // The entry for position i of n; fx::Error naming `what` when a list has
+  // another length.
+  std::optional<int> at(size_t i, size_t n, const char* what) const;
+
+ private:
+  std::optional<Entry> all_;
+  std::vector<Entry> entries_;
+};
 
 namespace detail {
 
@@ -47,6 +81,8 @@ std::vector<std::vector<Array>> jacfwd_core(const Fn& f, const std::vector<Array
 std::vector<std::vector<Array>> jacrev_core(const Fn& f, const std::vector<Array>& args,
                                             const std::vector<int>& argnums);
 ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args);
+std::vector<Array> vmap_core(const Fn& f, const std::vector<Array>& args, const MapAxes& in_axes,
+                             const MapAxes& out_axes, std::optional<int64_t> axis_size);
 
 // Calls f with the first N arrays of xs as separate arguments.
 template <class F, size_t... I>
@@ -240,6 +276,38 @@ template <class F> auto jacobian(F f, std::vector<int> argnums) { return jacrev(
 template <class F> auto hessian(F f, int argnum = 0) { return jacfwd(jacrev(std::move(f), argnum), argnum); }
 template <class F> auto hessian(F f, std::vector<int> argnums) {
   return jacfwd(jacrev(std::move(f), argnums), argnums);
+}
+
+// ---------------------------------------------------------------- vmap
+
+template <class F> class VmapFunction {
+ public:
+  VmapFunction(F f, MapAxes in_axes, MapAxes out_axes, std::optional<int64_t> axis_size)
+      : f_(std::move(f)), in_axes_(std::move(in_axes)), out_axes_(std::move(out_axes)), axis_size_(axis_size) {}
+
+  template <class... A>
+    requires detail::invocable_n<const F, sizeof...(A)>
+  auto operator()(const A&... a) const {
+    constexpr size_t N = sizeof...(A);
+    using Result = detail::result_of_n<const F, N>;
+    std::vector<Array> outs =
+        detail::vmap_core(detail::erase<N>(f_), detail::to_arrays(a...), in_axes_, out_axes_, axis_size_);
+    if constexpr (detail::is_array_vector<Result>::value) return outs;
+    else return std::move(outs[0]);
+  }
+
+ private:
+  F f_;
+  MapAxes in_axes_, out_axes_;
+  std::optional<int64_t> axis_size_;
+};
+
+// f mapped over an axis of its arguments: vmap(f)(xs)[i] == f(xs[i]), computed
+// as one batched program (every primitive applies its batching rule).
+// `axis_size` is needed only when no argument is mapped.
+template <class F>
+VmapFunction<F> vmap(F f, MapAxes in_axes = {}, MapAxes out_axes = 0, std::optional<int64_t> axis_size = {}) {
+  return VmapFunction<F>(std::move(f), std::move(in_axes), std::move(out_axes), axis_size);
 }
 
 // ---------------------------------------------------------------- make_jaxpr

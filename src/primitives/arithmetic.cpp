@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "kernels/unary_math.hpp"
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -267,7 +268,8 @@ std::vector<Array> binary_transpose(const Primitive& p, std::span<const Array> c
 constexpr Primitive binary(std::string_view name, Binary op) {
   const bool linear = op == Binary::add || op == Binary::sub || op == Binary::mul || op == Binary::div;
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = binary_aval,
-                   .impl = binary_impl, .jvp = binary_jvp, .transpose = linear ? binary_transpose : nullptr};
+                   .impl = binary_impl, .jvp = binary_jvp, .transpose = linear ? binary_transpose : nullptr,
+                   .batch = elementwise_batch};
 }
 
 template <class T> T sign_value(T x) {
@@ -351,7 +353,8 @@ std::vector<Array> neg_transpose(const Primitive&, std::span<const Array> cts, s
 
 constexpr Primitive unary(std::string_view name, Unary op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval, .impl = unary_impl,
-                   .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr};
+                   .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr,
+                   .batch = elementwise_batch};
 }
 
 // integer_pow[y=n]: XLA's multiplication chain (square-and-multiply, then one
@@ -442,7 +445,7 @@ std::vector<Array> add_any_transpose(const Primitive&, std::span<const Array> ct
 }  // namespace
 
 const Primitive add_any_p{.name = "add_any", .abstract_eval = add_any_aval, .impl = add_any_impl,
-                          .jvp = add_any_jvp, .transpose = add_any_transpose};
+                          .jvp = add_any_jvp, .transpose = add_any_transpose, .batch = same_shape_batch};
 
 const Primitive add_p = binary("add", Binary::add);
 const Primitive sub_p = binary("sub", Binary::sub);
@@ -467,6 +470,6 @@ const Primitive not_p = unary("not", Unary::bit_not);
 const Primitive round_p = unary("round", Unary::round);
 
 const Primitive integer_pow_p{.name = "integer_pow", .abstract_eval = integer_pow_aval,
-                              .impl = integer_pow_impl, .jvp = integer_pow_jvp};
+                              .impl = integer_pow_impl, .jvp = integer_pow_jvp, .batch = elementwise_batch};
 
 }  // namespace fluxion::prim

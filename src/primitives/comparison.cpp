@@ -2,6 +2,7 @@
 // NaN compares unequal to everything, as IEEE 754 and XLA define.
 #include <cmath>
 
+#include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -42,7 +43,7 @@ std::vector<Array> compare_impl(const Primitive& p, std::span<const Array> opera
 
 constexpr Primitive compare(std::string_view name, Compare op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = compare_aval,
-                   .impl = compare_impl, .jvp = zero_jvp};
+                   .impl = compare_impl, .jvp = zero_jvp, .batch = elementwise_batch};
 }
 
 std::vector<AbstractValue> is_finite_aval(const Primitive& p, AvalRefs in, const Params&) {
@@ -72,6 +73,6 @@ const Primitive le_p = compare("le", Compare::le);
 const Primitive gt_p = compare("gt", Compare::gt);
 const Primitive ge_p = compare("ge", Compare::ge);
 const Primitive is_finite_p{.name = "is_finite", .abstract_eval = is_finite_aval,
-                            .impl = is_finite_impl, .jvp = zero_jvp};
+                            .impl = is_finite_impl, .jvp = zero_jvp, .batch = elementwise_batch};
 
 }  // namespace fluxion::prim

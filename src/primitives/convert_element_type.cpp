@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -65,6 +66,6 @@ std::vector<Array> convert_transpose(const Primitive&, std::span<const Array> ct
 
 const Primitive convert_element_type_p{.name = "convert_element_type", .abstract_eval = convert_aval,
                                        .impl = convert_impl, .jvp = convert_jvp,
-                                       .transpose = convert_transpose};
+                                       .transpose = convert_transpose, .batch = elementwise_batch};
 
 }  // namespace fluxion::prim

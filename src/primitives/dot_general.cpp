@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -214,10 +215,49 @@ std::vector<Array> dot_general_transpose(const Primitive& p, std::span<const Arr
   return {Array(), transpose_lhs(p, cts[0], in[1].aval, in[0].known, swapped, true)};
 }
 
+// Both operands mapped: their batch axes pair up as a new leading batch
+// dimension. One mapped: its batch axis is a free axis, which the output keeps
+// in order after the batch axes (and, for the rhs, after the lhs free axes).
+BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                              const Params& params) {
+  const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
+  const int ld = dims[0], rd = dims[1];
+  auto shift = [](const Ints& axes, int d) {
+    Ints out;
+    for (int64_t a : axes) out.push_back(batched_axis(a, d));
+    return out;
+  };
+  DotDimensionNumbers b{shift(dn.lhs_contracting, ld), shift(dn.rhs_contracting, rd), shift(dn.lhs_batch, ld),
+                        shift(dn.rhs_batch, rd)};
+  if (ld != not_mapped && rd != not_mapped) {
+    b.lhs_batch.insert(b.lhs_batch.begin(), ld);
+    b.rhs_batch.insert(b.rhs_batch.begin(), rd);
+    return {{bind1(p, values, {{"dimension_numbers", b}})}, {0}};
+  }
+  // Free axes of an operand that come before its batch axis `d`.
+  auto free_before = [](int d, const Ints& contracting, const Ints& batch) {
+    int n = 0;
+    for (int a = 0; a < d; ++a)
+      if (std::find(contracting.begin(), contracting.end(), a) == contracting.end() &&
+          std::find(batch.begin(), batch.end(), a) == batch.end())
+        ++n;
+    return n;
+  };
+  const int nbatch = static_cast<int>(dn.lhs_batch.size());
+  int out_dim;
+  if (ld != not_mapped) {
+    out_dim = nbatch + free_before(ld, b.lhs_contracting, b.lhs_batch);
+  } else {
+    const int lhs_free = static_cast<int>(values[0].ndim() - dn.lhs_contracting.size() - dn.lhs_batch.size());
+    out_dim = nbatch + lhs_free + free_before(rd, b.rhs_contracting, b.rhs_batch);
+  }
+  return {{bind1(p, values, {{"dimension_numbers", b}})}, {out_dim}};
+}
+
 }  // namespace
 
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
                               .impl = dot_general_impl, .jvp = dot_general_jvp,
-                              .transpose = dot_general_transpose};
+                              .transpose = dot_general_transpose, .batch = dot_general_batch};
 
 }  // namespace fluxion::prim

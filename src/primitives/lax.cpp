@@ -29,6 +29,12 @@ Array reshape(const Array& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   return bind1(prim::reshape_p, {x}, {{"new_sizes", shape}, {"dimensions", NoneParam{}}});
 }
+Array transpose(const Array& x, const std::vector<int64_t>& permutation) {
+  bool identity = true;
+  for (size_t i = 0; i < permutation.size(); ++i) identity = identity && permutation[i] == static_cast<int64_t>(i);
+  if (identity) return x;
+  return bind1(prim::transpose_p, {x}, {{"permutation", permutation}});
+}
 
 namespace {
 // A concrete 0-d constant, converted on the spot so that no transformation

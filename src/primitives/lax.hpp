@@ -21,6 +21,7 @@ Array convert(const Array& x, DType dtype);
 Array reduce_sum(const Array& x, const std::vector<int64_t>& axes);
 Array broadcast_in_dim(const Array& x, const Shape& shape, const std::vector<int64_t>& dims);
 Array reshape(const Array& x, const Shape& shape);
+Array transpose(const Array& x, const std::vector<int64_t>& permutation);
 
 // A 0-d constant of x's dtype (strongly typed), as JAX's _const(x, v).
 Array constant_like(const Array& x, double value);

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -252,9 +253,23 @@ std::vector<Array> reduce_sum_transpose(const Primitive&, std::span<const Array>
   return {lax::broadcast_in_dim(cts[0], in[0].aval.shape, kept_dims(in[0].aval.ndim(), axes))};
 }
 
+// The batch axis is never reduced: the axes are renumbered around it.
+BatchResult reduce_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                         const Params& params) {
+  const int d = dims[0];
+  std::vector<int64_t> axes;
+  int out_dim = d;
+  for (int64_t a : params.get<std::vector<int64_t>>("axes")) {
+    axes.push_back(batched_axis(a, d));
+    if (a < d) --out_dim;
+  }
+  return {{bind1(p, {values[0]}, {{"axes", axes}})}, {out_dim}};
+}
+
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
-                   .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr};
+                   .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
+                   .batch = reduce_batch};
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // select_n(which, *cases): out[i] = cases[which[i]][i]. A bool `which` picks
 // between two cases (false -> cases[0]), so where(c, x, y) = select_n(c, y, x).
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -78,9 +79,29 @@ std::vector<Array> select_n_transpose(const Primitive& p, std::span<const Array>
   return out;
 }
 
+// The cases must end up with one shape; the selector keeps its 0-d form only
+// when it is unmapped (one choice for every example).
+BatchResult select_n_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                           const Params& params) {
+  bool as_is = dims[1] != not_mapped;
+  for (size_t i = 1; i < values.size(); ++i) as_is = as_is && dims[i] == dims[1];
+  as_is = as_is && (dims[0] == not_mapped ? values[0].ndim() == 0
+                                          : dims[0] == dims[1] && values[0].ndim() == values[1].ndim());
+  if (as_is) return {{bind1(p, values, params)}, {dims[1]}};
+  const int64_t size = batch_size(values, dims);
+  std::vector<Array> operands{Array()};
+  for (size_t i = 1; i < values.size(); ++i) operands.push_back(move_batch_axis(values[i], dims[i], 0, size));
+  const Shape& shape = operands[1].shape();
+  const Array& which = values[0];
+  if (dims[0] == not_mapped && which.ndim() == 0) operands[0] = which;
+  else if (dims[0] != not_mapped && which.ndim() == 1) operands[0] = lax::broadcast_in_dim(which, shape, {0});
+  else operands[0] = move_batch_axis(which, dims[0], 0, size);
+  return {{bind1(p, operands, params)}, {0}};
+}
+
 }  // namespace
 
 const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl,
-                           .jvp = select_n_jvp, .transpose = select_n_transpose};
+                           .jvp = select_n_jvp, .transpose = select_n_transpose, .batch = select_n_batch};
 
 }  // namespace fluxion::prim

@@ -1,4 +1,5 @@
 // stop_gradient: the identity on values, a zero derivative.
+#include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -15,6 +16,6 @@ std::vector<Array> identity_impl(const Primitive&, std::span<const Array> in, st
 }  // namespace
 
 const Primitive stop_gradient_p{.name = "stop_gradient", .abstract_eval = identity_aval, .impl = identity_impl,
-                                .jvp = zero_jvp};
+                                .jvp = zero_jvp, .batch = elementwise_batch};
 
 }  // namespace fluxion::prim

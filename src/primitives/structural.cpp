@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/strided_copy.hpp"
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -275,20 +276,97 @@ std::vector<Array> slice_transpose(const Primitive&, std::span<const Array> cts,
   return {ct};
 }
 
+// --- batching rules: the batch axis stays where it is when the parameters can
+// say so (no copy); otherwise it moves to the front ---
+
+BatchResult broadcast_in_dim_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                                   const Params& params) {
+  // Operand axis d lands at output axis q, right after the output axis of
+  // operand axis d-1, which keeps broadcast_dimensions increasing.
+  const int d = dims[0];
+  const auto& bdims = params.get<Ints>("broadcast_dimensions");
+  Ints shape = params.get<Ints>("shape");
+  const int64_t q = d == 0 ? 0 : bdims[d - 1] + 1;
+  shape.insert(shape.begin() + q, values[0].shape()[d]);
+  Ints new_dims;
+  for (size_t j = 0; j < bdims.size(); ++j) {
+    if (static_cast<int>(j) == d) new_dims.push_back(q);
+    new_dims.push_back(bdims[j] < q ? bdims[j] : bdims[j] + 1);
+  }
+  if (static_cast<size_t>(d) == bdims.size()) new_dims.push_back(q);
+  return {{bind1(p, {values[0]}, {{"shape", shape}, {"broadcast_dimensions", new_dims}})}, {static_cast<int>(q)}};
+}
+
+BatchResult reshape_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                          const Params& params) {
+  return leading_axis_batch(p, values, dims, [&](int64_t size) {
+    Ints sizes = params.get<Ints>("new_sizes");
+    sizes.insert(sizes.begin(), size);
+    return Params{{"new_sizes", sizes}, {"dimensions", NoneParam{}}};
+  });
+}
+
+BatchResult transpose_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                            const Params& params) {
+  const int d = dims[0];
+  Ints perm{d};
+  for (int64_t a : params.get<Ints>("permutation")) perm.push_back(batched_axis(a, d));
+  return {{bind1(p, {values[0]}, {{"permutation", perm}})}, {0}};
+}
+
+BatchResult squeeze_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                          const Params& params) {
+  const int d = dims[0];
+  Ints squeezed;
+  int out_dim = d;
+  for (int64_t a : params.get<Ints>("dimensions")) {
+    squeezed.push_back(batched_axis(a, d));
+    if (a < d) --out_dim;
+  }
+  return {{bind1(p, {values[0]}, {{"dimensions", squeezed}})}, {out_dim}};
+}
+
+BatchResult concatenate_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                              const Params& params) {
+  const int64_t dim = params.get<int64_t>("dimension");
+  bool shared = true;
+  for (int d : dims) shared = shared && d == dims[0];
+  if (shared) return {{bind1(p, values, {{"dimension", batched_axis(dim, dims[0])}})}, {dims[0]}};
+  const int64_t size = batch_size(values, dims);
+  std::vector<Array> operands;
+  for (size_t i = 0; i < values.size(); ++i) operands.push_back(move_batch_axis(values[i], dims[i], 0, size));
+  return {{bind1(p, operands, {{"dimension", dim + 1}})}, {0}};
+}
+
+BatchResult slice_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                        const Params& params) {
+  const int d = dims[0];
+  Ints start = params.get<Ints>("start_indices"), limit = params.get<Ints>("limit_indices");
+  start.insert(start.begin() + d, 0);
+  limit.insert(limit.begin() + d, values[0].shape()[d]);
+  ParamValue strides = NoneParam{};
+  if (const auto* s = std::get_if<Ints>(&params.at("strides"))) {
+    Ints with_batch = *s;
+    with_batch.insert(with_batch.begin() + d, 1);
+    strides = with_batch;
+  }
+  return {{bind1(p, {values[0]}, {{"start_indices", start}, {"limit_indices", limit}, {"strides", strides}})}, {d}};
+}
+
 }  // namespace
 
 const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval,
                                    .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
-                                   .transpose = broadcast_in_dim_transpose};
+                                   .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back};
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
-                            .jvp = linear_jvp, .transpose = transpose_transpose};
+                            .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch};
 const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back};
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch};
 const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
-                              .jvp = concatenate_jvp, .transpose = concatenate_transpose};
+                              .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch};
 const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl, .jvp = linear_jvp,
-                        .transpose = slice_transpose};
+                        .transpose = slice_transpose, .batch = slice_batch};
 
 }  // namespace fluxion::prim

@@ -2,6 +2,7 @@
 // one kernel entry (the SIMD kernels in kernels/unary_math); the tag picks the
 // function. Derivative rules join this table with the autodiff interpreters.
 #include "kernels/unary_math.hpp"
+#include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -65,7 +66,7 @@ JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, st
 
 constexpr Primitive float_unary(std::string_view name, UnaryMath op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = float_unary_aval,
-                   .impl = float_unary_impl, .jvp = float_unary_jvp};
+                   .impl = float_unary_impl, .jvp = float_unary_jvp, .batch = elementwise_batch};
 }
 
 }  // namespace
