@@ -73,7 +73,10 @@ class Printer {
 // `in` two).
 std::string Jaxpr::str() const {
   Printer p(*this);
-  const std::string head = "{ lambda " + p.binders(constvars) + "; " + p.binders(invars) + ". let";
+  // Names are handed out in order of first use, constvars first as in JAX
+  // (two statements: C++ leaves the order of a + b's operands unspecified).
+  const std::string const_binders = p.binders(constvars);
+  const std::string head = "{ lambda " + const_binders + "; " + p.binders(invars) + ". let";
   std::vector<std::string> lines;
   for (const JaxprEqn& e : eqns) lines.push_back(p.eqn(e));
   std::string outs;
