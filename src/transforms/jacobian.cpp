@@ -77,7 +77,9 @@ std::vector<std::vector<Array>> jacfwd_core(const Fn& f, const std::vector<Array
     std::vector<Array> per_output;
     for (size_t o = 0; o < n; ++o) {
       const Array& t = b.values[n + o];
-      per_output.push_back(prim::move_batch_axis(t, b.dims[n + o], static_cast<int>(t.ndim() - (b.dims[n + o] == not_mapped ? 0 : 1)), b.size));
+      const int dim = b.dims[n + o];
+      const int last = static_cast<int>(t.ndim()) - (dim == not_mapped ? 0 : 1);
+      per_output.push_back(prim::move_batch_axis(t, dim, last, b.size));
     }
     columns.push_back(std::move(per_output));
   }

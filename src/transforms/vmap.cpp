@@ -3,6 +3,7 @@
 // applies is computed for the whole batch by its batching rule; the outputs'
 // batch axes are moved to out_axes.
 #include <string>
+#include <string_view>
 
 #include "fluxion/errors.hpp"
 #include "fluxion/transforms.hpp"
@@ -16,8 +17,8 @@ std::optional<int> MapAxes::at(size_t i, size_t n, const char* what) const {
   if (all_) return all_->axis();
   if (entries_.size() != n)
     throw Error(std::string("vmap ") + what + " must be an int, fx::none, or a list with one entry per " +
-                (std::string(what) == "in_axes" ? "positional argument" : "output") + " of the function, but got " +
-                std::to_string(entries_.size()) + " entries for " + std::to_string(n));
+                (what == std::string_view("in_axes") ? "positional argument" : "output") +
+                " of the function, but got " + std::to_string(entries_.size()) + " entries for " + std::to_string(n));
   return entries_[i].axis();
 }
 
