@@ -34,15 +34,6 @@ inline void section(std::string_view title) { std::cout << "\n=== " << title << 
 inline std::string py_float(double v) { return fx::to_string(fx::Array(v)); }
 inline std::string py_float(const fx::Array& x) { return py_float(x.astype(fx::float64).item<double>()); }
 
-// f applied to each element of xs, stacked: what the seeds do with
-// jax.vmap(f)(xs). vmap arrives in a later issue; the loop is the seed's own
-// "naive vmap" (my_vmap in seed 003).
-template <class F> fx::Array map_points(const F& f, const fx::Array& xs) {
-  std::vector<fx::Array> out;
-  for (int64_t i = 0; i < xs.size(); ++i) out.push_back(f(xs[i]));
-  return fx::stack(out);
-}
-
 // xs[::step] (Fluxion has no slicing yet).
 inline fx::Array every_nth(const fx::Array& xs, int64_t step) {
   std::vector<fx::Array> out;
@@ -75,12 +66,34 @@ inline fx::Array rational_function(const fx::Array& x, const fx::Array& num_par,
   return acc_num / (1.0 + fx::pow(acc_denom, 2));
 }
 
-// The extrema of f on a grid: sign changes of f' bracket them, Newton's
-// method on f' (x <- x - f'/f'') polishes each; those where |f| < flat are
-// skipped, as the seed ignores the tails where f ~ 0.
+// The seed's TO DO: x = x0 fixed, (alpha_1, beta_1) varied on a grid. A
+// batch of alpha vectors (alpha with alpha_1 replaced by each of a1) and one
+// of beta vectors (beta_1 by each of b1) are crossed by nesting vmap,
+// in_axes=(None, 0, None) outside and (None, None, 0) inside, so the whole
+// grid is one batched program. Returns f, df/dalpha_1 and df/dbeta_1 at
+// (x0, alpha_i, beta_j), each of shape (a1.size, b1.size).
+inline std::vector<fx::Array> coefficient_grid(const fx::Array& x0, const fx::Array& alpha, const fx::Array& beta,
+                                               const fx::Array& a1, const fx::Array& b1) {
+  // One-hot at index 1, to replace the coefficient of x^1.
+  const fx::Array e1 = (fx::arange(alpha.size()) == 1).astype(fx::float64);
+  const fx::Array f1 = (fx::arange(beta.size()) == 1).astype(fx::float64);
+  const fx::Array alphas = alpha + fx::reshape(a1 - alpha[1], {a1.size(), 1}) * e1;
+  const fx::Array betas = beta + fx::reshape(b1 - beta[1], {b1.size(), 1}) * f1;
+  auto value_and_slopes = [](const fx::Array& x, const fx::Array& a, const fx::Array& b) {
+    const std::vector<fx::Array> g = fx::grad(rational_function, {1, 2})(x, a, b);
+    return std::vector<fx::Array>{rational_function(x, a, b), g[0][1], g[1][1]};
+  };
+  const auto inner = fx::vmap(value_and_slopes, {fx::none, fx::none, 0});
+  return fx::vmap(inner, {fx::none, 0, fx::none})(x0, alphas, betas);
+}
+
+// The extrema of f on a grid: sign changes of f' (computed over the whole
+// grid at once by vmap) bracket them, Newton's method on f' (x <- x - f'/f'')
+// polishes each; those where |f| < flat are skipped, as the seed ignores the
+// tails where f ~ 0.
 template <class F, class D1, class D2>
 std::vector<double> find_extrema(const F& f, const D1& df, const D2& d2f, const fx::Array& grid, double flat) {
-  const std::vector<double> slope = map_points(df, grid).template to_vector<double>();
+  const std::vector<double> slope = fx::vmap(df)(grid).template to_vector<double>();
   const std::vector<double> xs = grid.to_vector<double>();
   std::vector<double> out;
   for (size_t i = 0; i + 1 < xs.size(); ++i) {
