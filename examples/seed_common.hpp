@@ -48,6 +48,56 @@ inline fx::Array asarray(const std::vector<std::vector<fx::Array>>& rows) {
   return fx::stack(stacked);
 }
 
+// ------------------------------------------------------------------ seed 000
+
+// The Ackley function as the seed writes it. d is a C++ number as x.size is a
+// Python int (a weak scalar); under vmap x.size() is the per-example size.
+// The constant is jnp.exp(1.0), which XLA computes as 2.7182818284590455, one
+// ulp above fx::e: using fx::e would move f by that ulp, and the smallest
+// errors below are cancellations at that level.
+inline fx::Array ackley(const fx::Array& x) {
+  const double a = 20.0;
+  const double b = 0.2;
+  const double c = 2 * fx::pi;
+  const double d = static_cast<double>(x.size());
+  const fx::Array sum_sq_term = -b * fx::sqrt(fx::sum(fx::pow(x, 2)) / d);
+  const fx::Array sum_cos_term = fx::sum(fx::cos(c * x)) / d;
+  const fx::Array term1 = -a * fx::exp(sum_sq_term);
+  const fx::Array term2 = -fx::exp(sum_cos_term);
+  return term1 + term2 + a + fx::exp(fx::Array(1.0));
+}
+
+// The quadratic Taylor approximation of f around xo:
+// Q(x) = f(xo) + df(xo).(x - xo) + 0.5 hf(xo)(x - xo).(x - xo),
+// with df = grad(f) and hf = jacobian(df), as the seed builds them.
+template <class F> auto approx(F f, fx::Array xo) {
+  return [f, xo](const fx::Array& x) {
+    const auto df = fx::grad(f);
+    const auto hf = fx::jacobian(df);
+    return f(xo) + fx::dot(df(xo), x - xo) + 0.5 * fx::dot(fx::dot(hf(xo), x - xo), x - xo);
+  };
+}
+
+// The seed's diff: how far the quadratic approximation is from Ackley at x;
+// O(|x - xo|^3).
+inline fx::Array diff(const fx::Array& x, const fx::Array& xo) { return approx(ackley, xo)(x) - ackley(x); }
+
+// The seed's `xo, u = jr.normal(jr.key(0), (2, d))` with d = 3: JAX's draws
+// (threefry, jax_threefry_partitionable=True, float64), typed in from
+// ../shared/notes/jax-numerics.md. When fx::random lands,
+// fx::random::normal(fx::random::key(0), {2, 3}) replaces these literals.
+inline std::pair<fx::Array, fx::Array> seed_000_normal_draws() {
+  return {fx::array({-0.2058421394796434, -0.7847657764467411, 1.8160866726679836}),
+          fx::array({0.1878440128937887, 0.08086788103743275, -0.3721107933346203})};
+}
+
+// xs = xo + u * scales[:, None] with scales = logspace(-1, -5, 5), and
+// errors = vmap(diff, in_axes=(0, None))(xs, xo): one error per scale.
+inline fx::Array taylor_errors(const fx::Array& xo, const fx::Array& u, const fx::Array& scales) {
+  const fx::Array xs = xo + u * fx::reshape(scales, {scales.size(), 1});
+  return fx::vmap(diff, {0, fx::none})(xs, xo);
+}
+
 // ------------------------------------------------------------------ seed 001
 
 // The degree-5 setup. The seed does not give its coefficients; these put the
