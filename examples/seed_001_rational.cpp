@@ -21,11 +21,12 @@ fx::Array coefficients(const std::vector<double>& c, size_t n) {
 int main() {
   const fx::Array alpha = coefficients(seeds::kAlpha, 6);
   const fx::Array beta = coefficients(seeds::kBeta, 6);
-  // Each grid point is a separate call: the seed's plots evaluate point by
-  // point too, and vmap arrives in a later issue.
-  auto f = [&](const fx::Array& x) { return rational_function(x, alpha, beta); };
+  // The seed's functions of (x, num_par, denom_par); vmap maps x and holds the
+  // coefficients fixed, in_axes=(0, None, None), as a JAX user maps a grid.
   const auto y_g = fx::grad(rational_function);
   const auto y_gg = fx::grad(y_g);
+  const fx::MapAxes over_x = {0, fx::none, fx::none};
+  auto f = [&](const fx::Array& x) { return rational_function(x, alpha, beta); };
   auto df = [&](const fx::Array& x) { return y_g(x, alpha, beta); };
   auto d2f = [&](const fx::Array& x) { return y_gg(x, alpha, beta); };
 
@@ -36,9 +37,10 @@ int main() {
   // differ there (nan in current JAX's pow JVP, 0 in older ones).
   const fx::Array x = fx::linspace(-9.5, 9.5, 20);
   std::cout << "x      = " << x << "\n";
-  const fx::Array fx_ = seeds::map_points(f, x);
-  const fx::Array dfx = seeds::map_points(df, x);
-  const fx::Array d2fx = seeds::map_points(d2f, x);
+  // One batched program per curve: vmap(f), vmap(grad(f)), vmap(grad(grad(f))).
+  const fx::Array fx_ = fx::vmap(rational_function, over_x)(x, alpha, beta);
+  const fx::Array dfx = fx::vmap(y_g, over_x)(x, alpha, beta);
+  const fx::Array d2fx = fx::vmap(y_gg, over_x)(x, alpha, beta);
   std::cout << "f(x)   = " << fx_ << "\nf'(x)  = " << dfx << "\nf''(x) = " << d2fx << "\n";
   // The seed normalises each curve to fit one plot (f'' varies the most).
   std::cout << "max |f|, |f'|, |f''| on the grid: " << fx::to_string(fx::stack({fx::max(fx::abs(fx_)),
@@ -56,34 +58,22 @@ int main() {
   const fx::Array alpha2 = coefficients(seeds::kAlpha, 3);
   const auto num_par_grad = fx::grad(rational_function, 1);
   const fx::Array x5 = fx::linspace(-2, 2, 5);
-  std::cout << "x = " << fx::to_string(x5) << "\n"
-            << seeds::map_points([&](const fx::Array& xi) { return num_par_grad(xi, alpha2, beta); }, x5) << "\n";
+  std::cout << "x = " << fx::to_string(x5) << "\n" << fx::vmap(num_par_grad, over_x)(x5, alpha2, beta) << "\n";
 
   seeds::section("Seed 001: denom_par_grad = grad(rational_function, argnums=2), deg(P) = 2");
   // df/dbeta_j = -2 P Q x^j / (1 + Q^2)^2.
   const auto denom_par_grad = fx::grad(rational_function, 2);
-  std::cout << seeds::map_points([&](const fx::Array& xi) { return denom_par_grad(xi, alpha2, beta); }, x5) << "\n";
+  std::cout << fx::vmap(denom_par_grad, over_x)(x5, alpha2, beta) << "\n";
 
   seeds::section("Seed 001 (its TO DO): x = x0 = 1 fixed, (alpha_1, beta_1) varied on a grid");
   // Rows: alpha_1 in linspace(-2, 2, 5); columns: beta_1 in linspace(-1, 1, 5).
-  const fx::Array x0 = 1.0;
+  // Now the coefficients are mapped and x is held fixed (nested vmap, see
+  // seeds::coefficient_grid).
   const fx::Array a1 = fx::linspace(-2, 2, 5), b1 = fx::linspace(-1, 1, 5);
-  const fx::Array e1 = fx::array({0., 1., 0., 0., 0., 0.});
-  const auto both = fx::grad(rational_function, {1, 2});
-  std::vector<fx::Array> values, d_alpha1, d_beta1;
-  for (int64_t i = 0; i < a1.size(); ++i) {
-    for (int64_t j = 0; j < b1.size(); ++j) {
-      const fx::Array a = alpha + (a1[i] - alpha[1]) * e1;
-      const fx::Array b = beta + (b1[j] - beta[1]) * e1;
-      values.push_back(rational_function(x0, a, b));
-      const auto grads = both(x0, a, b);
-      d_alpha1.push_back(grads[0][1]);
-      d_beta1.push_back(grads[1][1]);
-    }
-  }
+  const std::vector<fx::Array> grid = seeds::coefficient_grid(1.0, alpha, beta, a1, b1);
   std::cout << "alpha_1 = " << fx::to_string(a1) << ", beta_1 = " << fx::to_string(b1) << "\n";
-  std::cout << "f(x0):\n" << fx::reshape(fx::stack(values), {5, 5}) << "\n";
-  std::cout << "df/dalpha_1(x0):\n" << fx::reshape(fx::stack(d_alpha1), {5, 5}) << "\n";
-  std::cout << "df/dbeta_1(x0):\n" << fx::reshape(fx::stack(d_beta1), {5, 5}) << "\n";
+  std::cout << "f(x0):\n" << grid[0] << "\n";
+  std::cout << "df/dalpha_1(x0):\n" << grid[1] << "\n";
+  std::cout << "df/dbeta_1(x0):\n" << grid[2] << "\n";
   return 0;
 }

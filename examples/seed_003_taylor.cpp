@@ -54,29 +54,31 @@ int main() {
   }
   std::cout << "grad(tanh)(1.0)                            -> " << grad_tanh(1.0) << "\n";
   std::cout << "  in float32                               -> " << grad_tanh(f32(1.0)) << "\n";
-  // vmap(grad(tanh)) is the seed's my_vmap loop until vmap lands.
-  std::cout << "vmap(grad(tanh))(jnp.array([1.0, 2.0, 3.0])) -> " << seeds::map_points(grad_tanh, x123) << "\n";
-  std::cout << "  in float32                                 -> " << seeds::map_points(grad_tanh, f32(x123)) << "\n";
+  std::cout << "vmap(grad(tanh))(jnp.array([1.0, 2.0, 3.0])) -> " << fx::vmap(grad_tanh)(x123) << "\n";
+  std::cout << "  in float32                                 -> " << fx::vmap(grad_tanh)(f32(x123)) << "\n";
 
   seeds::section("Seed 003: tanh and its derivatives up to the 6th on x = linspace(-7, 7, 200)");
   const fx::Array x = fx::linspace(-7, 7, 200);
   const std::vector<seeds::ScalarFn> nabla = seeds::derivatives(seeds::seed_tanh, 10);
+  // The seed's vmap(grad(grad(...(tanh)))) for k = 0..6: each curve is one
+  // batched program over the 200 points.
   std::vector<fx::Array> curves;
-  for (int k = 0; k <= 6; ++k) curves.push_back(seeds::map_points(nabla[k], x));
+  for (int k = 0; k <= 6; ++k) curves.push_back(fx::vmap(nabla[k])(x));
   // 200 x 7 numbers make a plot, not a printout: every 25th point and the largest |value|.
   std::cout << "x[::25] = " << fx::to_string(seeds::every_nth(x, 25)) << "\n";
   for (int k = 0; k <= 6; ++k)
     std::cout << "d^" << k << " tanh: " << fx::to_string(seeds::every_nth(curves[k], 25))
               << "   max |.| = " << py_float(fx::max(fx::abs(curves[k]))) << "\n";
 
-  seeds::section("Seed 003: NABLA = grad(NABLA) ten times (derivatives 0..9)");
-  // grad nested k deep costs ~3.5^k (each level differentiates the previous
-  // level's program); every 10th of the 200 points keeps this to a second.
+  seeds::section("Seed 003: NABLA = grad(NABLA) ten times, plt.plot(x, vmap(NABLA)(x)) (derivatives 0..9)");
+  // grad nested k deep builds a program of ~3.5^k operations (each level
+  // differentiates the previous level's program); vmap runs that program
+  // once for all 200 points, where a loop over points ran it 200 times.
   // Taylor mode (fx::jet, a later issue) is the cheap way, as the seed notes.
-  const fx::Array sub = seeds::every_nth(x, 10);
-  for (int k = 0; k < 10; ++k)
-    std::cout << "d^" << k << " tanh on x[::10]: max |.| = " << py_float(fx::max(fx::abs(seeds::map_points(nabla[k], sub))))
-              << "\n";
+  for (int k = 0; k < 10; ++k) {
+    const fx::Array d = k <= 6 ? curves[k] : fx::vmap(nabla[k])(x);
+    std::cout << "d^" << k << " tanh on x: max |.| = " << py_float(fx::max(fx::abs(d))) << "\n";
+  }
 
   seeds::section("Seed 003: jax.make_jaxpr(f)(3.0) for f(x) = x**2 + jnp.exp(x)");
   auto [f, f_source] = SEED_WITH_SOURCE([](const fx::Array& x) { return fx::pow(x, 2) + fx::exp(x); });

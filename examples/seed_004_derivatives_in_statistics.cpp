@@ -52,7 +52,7 @@ int main() {
   // Symbolic: SymPy's diff(3*x**2 + 2*x, x) is 6*x + 2; automatic differentiation agrees exactly.
   const auto d = fx::grad(seeds::sympy_example);
   const fx::Array xs = fx::linspace(-2, 2, 5);
-  std::cout << "grad(3x^2 + 2x) at " << fx::to_string(xs) << " -> " << seeds::map_points(d, xs)
+  std::cout << "grad(3x^2 + 2x) at " << fx::to_string(xs) << " -> " << fx::vmap(d)(xs)
             << "\n6x + 2                   -> " << 6 * xs + 2 << "\n";
 
   seeds::section("Seed 004: hyperreal (dual) numbers, x + a eps with eps^2 = 0, as jvp");

@@ -34,15 +34,6 @@ inline void section(std::string_view title) { std::cout << "\n=== " << title << 
 inline std::string py_float(double v) { return fx::to_string(fx::Array(v)); }
 inline std::string py_float(const fx::Array& x) { return py_float(x.astype(fx::float64).item<double>()); }
 
-// f applied to each element of xs, stacked: what the seeds do with
-// jax.vmap(f)(xs). vmap arrives in a later issue; the loop is the seed's own
-// "naive vmap" (my_vmap in seed 003).
-template <class F> fx::Array map_points(const F& f, const fx::Array& xs) {
-  std::vector<fx::Array> out;
-  for (int64_t i = 0; i < xs.size(); ++i) out.push_back(f(xs[i]));
-  return fx::stack(out);
-}
-
 // xs[::step] (Fluxion has no slicing yet).
 inline fx::Array every_nth(const fx::Array& xs, int64_t step) {
   std::vector<fx::Array> out;
@@ -55,6 +46,56 @@ inline fx::Array asarray(const std::vector<std::vector<fx::Array>>& rows) {
   std::vector<fx::Array> stacked;
   for (const auto& r : rows) stacked.push_back(fx::stack(r));
   return fx::stack(stacked);
+}
+
+// ------------------------------------------------------------------ seed 000
+
+// The Ackley function as the seed writes it. d is a C++ number as x.size is a
+// Python int (a weak scalar); under vmap x.size() is the per-example size.
+// The constant is jnp.exp(1.0), which XLA computes as 2.7182818284590455, one
+// ulp above fx::e: using fx::e would move f by that ulp, and the smallest
+// errors below are cancellations at that level.
+inline fx::Array ackley(const fx::Array& x) {
+  const double a = 20.0;
+  const double b = 0.2;
+  const double c = 2 * fx::pi;
+  const double d = static_cast<double>(x.size());
+  const fx::Array sum_sq_term = -b * fx::sqrt(fx::sum(fx::pow(x, 2)) / d);
+  const fx::Array sum_cos_term = fx::sum(fx::cos(c * x)) / d;
+  const fx::Array term1 = -a * fx::exp(sum_sq_term);
+  const fx::Array term2 = -fx::exp(sum_cos_term);
+  return term1 + term2 + a + fx::exp(fx::Array(1.0));
+}
+
+// The quadratic Taylor approximation of f around xo:
+// Q(x) = f(xo) + df(xo).(x - xo) + 0.5 hf(xo)(x - xo).(x - xo),
+// with df = grad(f) and hf = jacobian(df), as the seed builds them.
+template <class F> auto approx(F f, fx::Array xo) {
+  return [f, xo](const fx::Array& x) {
+    const auto df = fx::grad(f);
+    const auto hf = fx::jacobian(df);
+    return f(xo) + fx::dot(df(xo), x - xo) + 0.5 * fx::dot(fx::dot(hf(xo), x - xo), x - xo);
+  };
+}
+
+// The seed's diff: how far the quadratic approximation is from Ackley at x;
+// O(|x - xo|^3).
+inline fx::Array diff(const fx::Array& x, const fx::Array& xo) { return approx(ackley, xo)(x) - ackley(x); }
+
+// The seed's `xo, u = jr.normal(jr.key(0), (2, d))` with d = 3: JAX's draws
+// (threefry, jax_threefry_partitionable=True, float64), typed in from
+// ../shared/notes/jax-numerics.md. When fx::random lands,
+// fx::random::normal(fx::random::key(0), {2, 3}) replaces these literals.
+inline std::pair<fx::Array, fx::Array> seed_000_normal_draws() {
+  return {fx::array({-0.2058421394796434, -0.7847657764467411, 1.8160866726679836}),
+          fx::array({0.1878440128937887, 0.08086788103743275, -0.3721107933346203})};
+}
+
+// xs = xo + u * scales[:, None] with scales = logspace(-1, -5, 5), and
+// errors = vmap(diff, in_axes=(0, None))(xs, xo): one error per scale.
+inline fx::Array taylor_errors(const fx::Array& xo, const fx::Array& u, const fx::Array& scales) {
+  const fx::Array xs = xo + u * fx::reshape(scales, {scales.size(), 1});
+  return fx::vmap(diff, {0, fx::none})(xs, xo);
 }
 
 // ------------------------------------------------------------------ seed 001
@@ -75,12 +116,34 @@ inline fx::Array rational_function(const fx::Array& x, const fx::Array& num_par,
   return acc_num / (1.0 + fx::pow(acc_denom, 2));
 }
 
-// The extrema of f on a grid: sign changes of f' bracket them, Newton's
-// method on f' (x <- x - f'/f'') polishes each; those where |f| < flat are
-// skipped, as the seed ignores the tails where f ~ 0.
+// The seed's TO DO: x = x0 fixed, (alpha_1, beta_1) varied on a grid. A
+// batch of alpha vectors (alpha with alpha_1 replaced by each of a1) and one
+// of beta vectors (beta_1 by each of b1) are crossed by nesting vmap,
+// in_axes=(None, 0, None) outside and (None, None, 0) inside, so the whole
+// grid is one batched program. Returns f, df/dalpha_1 and df/dbeta_1 at
+// (x0, alpha_i, beta_j), each of shape (a1.size, b1.size).
+inline std::vector<fx::Array> coefficient_grid(const fx::Array& x0, const fx::Array& alpha, const fx::Array& beta,
+                                               const fx::Array& a1, const fx::Array& b1) {
+  // One-hot at index 1, to replace the coefficient of x^1.
+  const fx::Array e1 = (fx::arange(alpha.size()) == 1).astype(fx::float64);
+  const fx::Array f1 = (fx::arange(beta.size()) == 1).astype(fx::float64);
+  const fx::Array alphas = alpha + fx::reshape(a1 - alpha[1], {a1.size(), 1}) * e1;
+  const fx::Array betas = beta + fx::reshape(b1 - beta[1], {b1.size(), 1}) * f1;
+  auto value_and_slopes = [](const fx::Array& x, const fx::Array& a, const fx::Array& b) {
+    const std::vector<fx::Array> g = fx::grad(rational_function, {1, 2})(x, a, b);
+    return std::vector<fx::Array>{rational_function(x, a, b), g[0][1], g[1][1]};
+  };
+  const auto inner = fx::vmap(value_and_slopes, {fx::none, fx::none, 0});
+  return fx::vmap(inner, {fx::none, 0, fx::none})(x0, alphas, betas);
+}
+
+// The extrema of f on a grid: sign changes of f' (computed over the whole
+// grid at once by vmap) bracket them, Newton's method on f' (x <- x - f'/f'')
+// polishes each; those where |f| < flat are skipped, as the seed ignores the
+// tails where f ~ 0.
 template <class F, class D1, class D2>
 std::vector<double> find_extrema(const F& f, const D1& df, const D2& d2f, const fx::Array& grid, double flat) {
-  const std::vector<double> slope = map_points(df, grid).template to_vector<double>();
+  const std::vector<double> slope = fx::vmap(df)(grid).template to_vector<double>();
   const std::vector<double> xs = grid.to_vector<double>();
   std::vector<double> out;
   for (size_t i = 0; i + 1 < xs.size(); ++i) {

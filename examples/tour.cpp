@@ -1,9 +1,10 @@
 // The demo tour: the array computations the seed write-ups use, printed as
-// JAX (repr) and NumPy (print) print them. Derivatives, vmap and random keys
-// join the tour as those capabilities land.
+// JAX (repr) and NumPy (print) print them, and seed 000's vmap. Random keys
+// join the tour when fx::random lands.
 #include <iostream>
 
 #include "fluxion/fluxion.hpp"
+#include "seed_common.hpp"
 
 namespace fx = fluxion;
 
@@ -19,10 +20,14 @@ int main() {
 
   section("Seed 000: xs = xo + u * scales[:, None]  (broadcasting (3,) with (5, 1))");
   // xo and u are jr.normal(jr.key(0), (2, 3)); until fx::random lands they are typed in.
-  const fx::Array xo = fx::array({-0.2058421394796434, -0.7847657764467411, 1.8160866726679836});
-  const fx::Array u = fx::array({0.1878440128937887, 0.08086788103743275, -0.3721107933346203});
+  const auto [xo, u] = seeds::seed_000_normal_draws();
   const fx::Array xs = xo + u * fx::reshape(scales, {5, 1});
   std::cout << "xs.shape = " << fx::shape_to_string(xs.shape()) << "\n" << xs << "\n";
+
+  section("Seed 000: errors = vmap(diff, in_axes=(0, None))(xs, xo); print(errors)");
+  // diff(x, xo) = quadratic Taylor approximation of Ackley around xo, minus
+  // Ackley, at x (grad and jacobian inside); vmap maps the rows of xs.
+  std::cout << fx::to_string(fx::vmap(seeds::diff, {0, fx::none})(xs, xo)) << "\n";
 
   section("Seed 001: the grid I_10 = linspace(-10, 10, 9)");
   std::cout << fx::linspace(-10, 10, 9) << "\n";

@@ -2,7 +2,7 @@
 # Runs the benchmarks behind docs/BENCHMARKS.md: installs the peer AD
 # libraries autodiff_bench compares with (Debian packages; idempotent, needs
 # root or sudo like setup.sh), builds the release preset, runs dispatch_bench,
-# unary_math_bench and autodiff_bench with 5 repetitions each, and writes
+# unary_math_bench, autodiff_bench and vmap_bench with 5 repetitions each, and writes
 # build/bench/<bench>.json plus the tables (medians, ratios) to
 # build/bench/tables.md. Extra arguments go to every benchmark program, e.g.
 #   scripts/bench.sh --benchmark_filter='grad/'
@@ -32,7 +32,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench})
+programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench})
 # The cache may hold FLUXION_BENCH_PEERS=OFF from a quicker build.
 cmake --preset release -DFLUXION_BENCH_PEERS=ON >/dev/null
 cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"
@@ -48,6 +48,8 @@ for b in "${programs[@]}"; do
   # autodiff_bench has ~50 benchmarks: 0.2 s a repetition keeps it to ~2 min.
   min_time=()
   [[ $b == autodiff_bench ]] && min_time=(--benchmark_min_time=0.2)
+  # vmap_bench: ~35 benchmarks of 1 ms to 7 s an iteration; ~3 min in all.
+  [[ $b == vmap_bench ]] && min_time=(--benchmark_min_time=0.2)
   "./build/release/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${min_time[@]}" \
     --benchmark_out="$out/$b.json" --benchmark_out_format=json "$@"
 done
@@ -165,6 +167,47 @@ if runs:
                      for d in dims]
             print(f"| {who} | " + " | ".join(cells) + " |")
         print()
+
+ctx, runs = load("vmap_bench")
+if runs:
+    # Counters (batched_ops) are not kept by load(): read them from the JSON.
+    with open(os.path.join(out, "vmap_bench.json")) as f:
+        ops = {b["run_name"].removesuffix("/real_time"): b["batched_ops"]
+               for b in json.load(f)["benchmarks"] if "batched_ops" in b and b.get("aggregate_name") == "median"}
+    table = {}  # contender -> task -> entry
+    for k, e in runs.items():
+        task, who = k.split("/")
+        table.setdefault(who, {})[task] = e
+    tasks = (("f", "f"), ("d1", "f′ = vmap(grad(f))"), ("d2", "f″ = vmap(grad(grad(f)))"))
+    print("### vmap over 10^6 points: seed 001's rational function (vmap_bench)\n")
+    print(f"{ctx['date']}, load {ctx.get('load_avg')}, peers built: {ctx.get('peers', '?')}\n")
+    print("Median wall time per call (10^6 points), ns per point, ratio to `hand` (library flags) "
+          "and to `hand_native` (-march=native); CPU time in brackets where the load inflated wall time.\n")
+    print("| contender | " + " | ".join(t for _, t in tasks) + " |")
+    print("|---|" + "---:|" * len(tasks))
+    for who, per in table.items():
+        if who.startswith("fluxion_") and who not in ("fluxion_seed", "fluxion_horner"):
+            continue  # the op/ rows below
+        cells = []
+        for task, _ in tasks:
+            e = per.get(task)
+            if not e or "ns" not in e:
+                cells.append("—")
+                continue
+            h = table.get("hand", {}).get(task, {}).get("ns")
+            hn = table.get("hand_native", {}).get(task, {}).get("ns")
+            n_ops = ops.get(f"{task}/{who}")
+            extra = f", {int(n_ops)} batched ops" if n_ops else ""
+            cells.append(f"{fmt(e['ns'])} [{fmt(e['cpu_ns'])}] ({e['ns'] / 1e6:.3g} ns/pt; {ratio(e['ns'], h)}, "
+                         f"{ratio(e['ns'], hn)} native; cv {cv(e)}{extra})")
+        print(f"| {who} | " + " | ".join(cells) + " |")
+    print()
+    print("| one Fluxion primitive on 10^6 float64 | median | CPU | cv |")
+    print("|---|---:|---:|---:|")
+    for k, e in runs.items():
+        if k.startswith("op/"):
+            print(f"| {k} | {fmt(e['ns'])} | {fmt(e['cpu_ns'])} | {cv(e)} |")
+    print()
 PY
 echo "Tables: $out/tables.md"
 cat "$out/tables.md"

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-seeds=(seed_001_rational seed_002_basics seed_003_taylor seed_004_derivatives_in_statistics)
+seeds=(seed_000_taylor_errors seed_001_rational seed_002_basics seed_003_taylor seed_004_derivatives_in_statistics)
 cmake --build --preset release -j "$(nproc)" --target tour "${seeds[@]}"
 ./build/release/examples/tour
 for seed in "${seeds[@]}"; do

@@ -101,6 +101,65 @@ TEST_F(Seed001, FiveExtremaWhereFIsNotFlat) {
   }
 }
 
+TEST_F(Seed001, CurvesThroughVmapOnTheExamplesGrid) {
+  // The example's f, f', f'' over x = linspace(-9.5, 9.5, 20) (and the
+  // off-grid points), each one vmap over x with the coefficients unmapped:
+  // vmap(f), vmap(grad(f)), vmap(grad(grad(f))), in_axes=(0, None, None).
+  const fx::MapAxes over_x = {0, fx::none, fx::none};
+  const auto y_g = fx::grad(seeds::rational_function);
+  const auto y_gg = fx::grad(y_g);
+  for (const fx::Array& x : {fx::linspace(-9.5, 9.5, 20), fx::array(kPoints, {static_cast<int64_t>(kPoints.size())})}) {
+    const fx::Array v = fx::vmap(seeds::rational_function, over_x)(x, alpha, beta);
+    const fx::Array d1 = fx::vmap(y_g, over_x)(x, alpha, beta);
+    const fx::Array d2 = fx::vmap(y_gg, over_x)(x, alpha, beta);
+    ASSERT_EQ(v.shape(), x.shape());
+    ASSERT_EQ(d1.shape(), x.shape());
+    ASSERT_EQ(d2.shape(), x.shape());
+    const std::vector<double> xs = x.to_vector<double>(), fv = v.to_vector<double>(), f1 = d1.to_vector<double>(),
+                              f2 = d2.to_vector<double>();
+    double max_f = 0, max_d1 = 0, max_d2 = 0;
+    for (size_t i = 0; i < xs.size(); ++i) {
+      const Closed c = closed_form(seeds::kAlpha, seeds::kBeta, xs[i]);
+      expect_close(fv[i], c.f, 1e-13, "vmap f at " + std::to_string(xs[i]));
+      expect_close(f1[i], c.d1, 1e-12, "vmap f' at " + std::to_string(xs[i]));
+      expect_close(f2[i], c.d2, 1e-11, "vmap f'' at " + std::to_string(xs[i]));
+      // The batched program computes what a call per point computes.
+      expect_close(fv[i], f(xs[i]), 1e-15, "vmap f vs a call");
+      expect_close(f1[i], df(xs[i]), 1e-15, "vmap f' vs a call");
+      expect_close(f2[i], d2f(xs[i]), 1e-15, "vmap f'' vs a call");
+      max_f = std::max(max_f, std::abs(c.f));
+      max_d1 = std::max(max_d1, std::abs(c.d1));
+      max_d2 = std::max(max_d2, std::abs(c.d2));
+    }
+    // The example's "max |f|, |f'|, |f''| on the grid" line.
+    expect_close(fx::max(fx::abs(v)).item<double>(), max_f, 1e-13, "max |f|");
+    expect_close(fx::max(fx::abs(d1)).item<double>(), max_d1, 1e-12, "max |f'|");
+    expect_close(fx::max(fx::abs(d2)).item<double>(), max_d2, 1e-11, "max |f''|");
+  }
+}
+
+TEST_F(Seed001, CoefficientGradientsThroughVmapOverX) {
+  // The example's two argnums tables: rows are x = linspace(-2, 2, 5).
+  const fx::MapAxes over_x = {0, fx::none, fx::none};
+  const fx::Array alpha2 = coefficients(seeds::kAlpha, 3);
+  const std::vector<double> a2(seeds::kAlpha.begin(), seeds::kAlpha.begin() + 3);
+  const fx::Array x5 = fx::linspace(-2, 2, 5);
+  const fx::Array ga = fx::vmap(fx::grad(seeds::rational_function, 1), over_x)(x5, alpha2, beta);
+  const fx::Array gb = fx::vmap(fx::grad(seeds::rational_function, 2), over_x)(x5, alpha2, beta);
+  ASSERT_EQ(ga.shape(), fx::Shape({5, 3}));
+  ASSERT_EQ(gb.shape(), fx::Shape({5, 6}));
+  const std::vector<double> va = ga.to_vector<double>(), vb = gb.to_vector<double>();
+  for (int r = 0; r < 5; ++r) {
+    const double x = -2.0 + r;
+    const double p = poly(a2, x).v, q = poly(seeds::kBeta, x).v, D = 1 + q * q;
+    for (int i = 0; i < 3; ++i)
+      expect_close(va[3 * r + i], std::pow(x, i) / D, 1e-14, "df/dalpha_" + std::to_string(i) + " at " + std::to_string(x));
+    for (int j = 0; j < 6; ++j)
+      expect_close(vb[6 * r + j], -2 * p * q * std::pow(x, j) / (D * D), 1e-13,
+                   "df/dbeta_" + std::to_string(j) + " at " + std::to_string(x));
+  }
+}
+
 TEST_F(Seed001, GradientWithRespectToNumeratorCoefficients) {
   // argnums=1 with deg(P) = 2: df/dalpha_i = x^i / (1 + Q^2).
   const fx::Array alpha2 = coefficients(seeds::kAlpha, 3);
@@ -145,6 +204,40 @@ TEST_F(Seed001, CoefficientsVaryWithXFixed) {
       expect_close(g[1][1].item<double>(), -2 * p * q * x0 / (D * D), 1e-14, "df/dbeta_1");
     }
   }
+}
+
+TEST_F(Seed001, CoefficientGridThroughNestedVmap) {
+  // The example's TO DO tables, from seeds::coefficient_grid: vmap over the
+  // alpha batch outside, over the beta batch inside, x0 unmapped.
+  const double x0 = 1.0;
+  const fx::Array a1 = fx::linspace(-2, 2, 5), b1 = fx::linspace(-1, 1, 5);
+  const std::vector<fx::Array> grid = seeds::coefficient_grid(x0, alpha, beta, a1, b1);
+  ASSERT_EQ(grid.size(), 3u);
+  for (const fx::Array& g : grid) ASSERT_EQ(g.shape(), fx::Shape({5, 5}));
+  const std::vector<double> v = grid[0].to_vector<double>(), da = grid[1].to_vector<double>(),
+                            db = grid[2].to_vector<double>();
+  const double a1s[5] = {-2.0, -1.0, 0.0, 1.0, 2.0}, b1s[5] = {-1.0, -0.5, 0.0, 0.5, 1.0};
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < 5; ++j) {
+      std::vector<double> a = seeds::kAlpha, b = seeds::kBeta;
+      a[1] = a1s[i];
+      b[1] = b1s[j];
+      const double p = poly(a, x0).v, q = poly(b, x0).v, D = 1 + q * q;
+      const std::string at = " at alpha_1 = " + std::to_string(a1s[i]) + ", beta_1 = " + std::to_string(b1s[j]);
+      expect_close(v[5 * i + j], p / D, 1e-14, "f(x0)" + at);
+      expect_close(da[5 * i + j], x0 / D, 1e-14, "df/dalpha_1" + at);
+      expect_close(db[5 * i + j], -2 * p * q * x0 / (D * D), 1e-14, "df/dbeta_1" + at);
+    }
+  }
+  // Mapping the other way round (beta outside) gives the transposed tables.
+  auto value = [](const fx::Array& x, const fx::Array& a, const fx::Array& b) {
+    return seeds::rational_function(x, a, b);
+  };
+  const fx::Array e1 = fx::array({0., 1., 0., 0., 0., 0.});
+  const fx::Array alphas = alpha + fx::reshape(a1 - alpha[1], {5, 1}) * e1;
+  const fx::Array betas = beta + fx::reshape(b1 - beta[1], {5, 1}) * e1;
+  const fx::Array t = fx::vmap(fx::vmap(value, {fx::none, 0, fx::none}), {fx::none, fx::none, 0})(x0, alphas, betas);
+  EXPECT_EQ(t.T().to_vector<double>(), v);
 }
 
 TEST_F(Seed001, Float32Path) {

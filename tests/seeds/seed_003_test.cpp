@@ -99,17 +99,16 @@ TEST(Seed003, TanhValues) {
 TEST(Seed003, GradTanhAtOneTwoThree) {
   const auto grad_tanh = fx::grad(seeds::seed_tanh);
   const fx::Array x = fx::array({1.0, 2.0, 3.0});
-  const std::vector<double> d = seeds::map_points(grad_tanh, x).to_vector<double>();
+  const std::vector<double> d = fx::vmap(grad_tanh)(x).to_vector<double>();
   for (int i = 0; i < 3; ++i) {
     const double u = std::tanh((i + 1) / 2.0);
     EXPECT_NEAR(d[i], 0.5 * (1 - u * u), 2e-16);
   }
-  // The seed's float32 prints: grad(tanh)(1.0) and vmap(grad(tanh)) (here a loop, until vmap lands).
+  // The seed's float32 prints: grad(tanh)(1.0) and vmap(grad(tanh)).
   EXPECT_EQ(fx::repr(grad_tanh(f32(1.0))), "Array(0.39322388, dtype=float32)");
-  EXPECT_EQ(fx::repr(seeds::map_points(grad_tanh, f32(x))),
-            "Array([0.39322388, 0.20998716, 0.09035333], dtype=float32)");
+  EXPECT_EQ(fx::repr(fx::vmap(grad_tanh)(f32(x))), "Array([0.39322388, 0.20998716, 0.09035333], dtype=float32)");
   const float printed[3] = {0.39322388f, 0.20998716f, 0.09035333f};
-  const std::vector<float> d32 = seeds::map_points(grad_tanh, f32(x)).to_vector<float>();
+  const std::vector<float> d32 = fx::vmap(grad_tanh)(f32(x)).to_vector<float>();
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(d32[i], printed[i], 1e-8f);
 }
 
@@ -119,25 +118,66 @@ TEST(Seed003, GradOfTanhRejectsIntegerAndVectorInputs) {
   EXPECT_THROW(grad_tanh(fx::array({1.0, 2.0, 3.0})), fx::TypeError);      // non-scalar output
 }
 
-TEST(Seed003, TanhDerivativesUpToSixthOnTheWholeGrid) {
+TEST(Seed003, TanhAndTenDerivativesThroughVmapOnTheWholeGrid) {
+  // The seed's vmap(grad(...grad(tanh))) (k <= 6) and its ten-fold
+  // NABLA = grad(NABLA) loop plotting vmap(NABLA)(x) (k <= 9), on all 200
+  // points; and the example's printouts: every 25th point and max |.|.
+  const std::vector<seeds::ScalarFn> nabla = seeds::derivatives(seeds::seed_tanh, 10);
+  const fx::Array x = fx::linspace(-7, 7, 200);
+  const std::vector<double> xs = x.to_vector<double>();
+  for (int k = 0; k < 10; ++k) {
+    const fx::Array curve = fx::vmap(nabla[k])(x);
+    ASSERT_EQ(curve.shape(), fx::Shape({200})) << "k = " << k;
+    EXPECT_EQ(curve.dtype(), fx::float64) << "k = " << k;
+    const std::vector<double> d = curve.to_vector<double>();
+    double max_abs = 0;
+    for (size_t i = 0; i < xs.size(); ++i) {
+      const double want = tanh_derivative(k, xs[i]);
+      EXPECT_NEAR(d[i], want, kTanhTolerance[k]) << "k = " << k << ", x = " << xs[i];
+      max_abs = std::max(max_abs, std::abs(want));
+    }
+    EXPECT_NEAR(fx::max(fx::abs(curve)).item<double>(), max_abs, kTanhTolerance[k]) << "k = " << k;
+    const std::vector<double> every25 = seeds::every_nth(curve, 25).to_vector<double>();
+    ASSERT_EQ(every25.size(), 8u);
+    for (size_t j = 0; j < every25.size(); ++j) EXPECT_EQ(every25[j], d[25 * j]);
+  }
+}
+
+namespace {
+
+// vmap batches the program nested grad builds; each element is what a call at
+// that point computes (to rounding: batched and 0-d kernels may differ in the
+// last ulp, and nested grad amplifies that by ~2 per order).
+void expect_matches_call(double batched, double one, int k, double x) {
+  EXPECT_NEAR(batched, one, 1e-15 * std::max(1.0, std::abs(one)) * (1 << k)) << "k = " << k << ", x = " << x;
+}
+
+}  // namespace
+
+TEST(Seed003, VmapOfNestedGradMatchesPointByPoint) {
   const std::vector<seeds::ScalarFn> nabla = seeds::derivatives(seeds::seed_tanh, 7);
   const fx::Array x = fx::linspace(-7, 7, 200);
   const std::vector<double> xs = x.to_vector<double>();
   for (int k = 0; k <= 6; ++k) {
-    const std::vector<double> d = seeds::map_points(nabla[k], x).to_vector<double>();
-    for (size_t i = 0; i < xs.size(); ++i)
-      EXPECT_NEAR(d[i], tanh_derivative(k, xs[i]), kTanhTolerance[k]) << "k = " << k << ", x = " << xs[i];
+    const std::vector<double> batched = fx::vmap(nabla[k])(x).to_vector<double>();
+    for (size_t i = 0; i < xs.size(); i += 5) expect_matches_call(batched[i], nabla[k](xs[i]).item<double>(), k, xs[i]);
   }
 }
 
 TEST(Seed003, TanhDerivativesUpToNinthOnASubgrid) {
-  // The seed's ten-fold NABLA = grad(NABLA) loop; every 10th grid point (nested grad is costly).
+  // The ten-fold NABLA = grad(NABLA) loop called point by point; every 10th grid point (nested grad is costly).
+  // Each call is also compared with the vmapped curve at that point.
   const std::vector<seeds::ScalarFn> nabla = seeds::derivatives(seeds::seed_tanh, 10);
-  const std::vector<double> xs = fx::linspace(-7, 7, 200).to_vector<double>();
-  for (int k = 7; k < 10; ++k)
-    for (size_t i = 0; i < xs.size(); i += 10)
-      EXPECT_NEAR(nabla[k](xs[i]).item<double>(), tanh_derivative(k, xs[i]), kTanhTolerance[k])
-          << "k = " << k << ", x = " << xs[i];
+  const fx::Array x = fx::linspace(-7, 7, 200);
+  const std::vector<double> xs = x.to_vector<double>();
+  for (int k = 7; k < 10; ++k) {
+    const std::vector<double> batched = fx::vmap(nabla[k])(x).to_vector<double>();
+    for (size_t i = 0; i < xs.size(); i += 10) {
+      const double one = nabla[k](xs[i]).item<double>();
+      EXPECT_NEAR(one, tanh_derivative(k, xs[i]), kTanhTolerance[k]) << "k = " << k << ", x = " << xs[i];
+      expect_matches_call(batched[i], one, k, xs[i]);
+    }
+  }
 }
 
 TEST(Seed003, JaxprOfSquarePlusExp) {

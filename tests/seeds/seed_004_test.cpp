@@ -89,6 +89,10 @@ TEST(Seed004, AutomaticDifferentiationMatchesSymPyExactly) {
   // diff(3*x**2 + 2*x, x) returns 6*x + 2.
   const auto d = fx::grad(seeds::sympy_example);
   for (double x : {-2.0, -1.0, 0.0, 1.0, 2.0, 0.5, 7.25}) EXPECT_EQ(d(x).item<double>(), 6 * x + 2) << x;
+  // The example prints vmap(grad(f)) over linspace(-2, 2, 5) next to 6x + 2.
+  const fx::Array xs = fx::linspace(-2, 2, 5);
+  EXPECT_EQ(fx::vmap(d)(xs).to_vector<double>(), (6 * xs + 2).to_vector<double>());
+  EXPECT_EQ(fx::repr(fx::vmap(d)(xs)), "Array([-10.,  -4.,   2.,   8.,  14.], dtype=float64)");
 }
 
 TEST(Seed004, DualNumberRules) {

@@ -1,0 +1,110 @@
+// Shared by vmap_bench and its peers (bench/peers/vmap_*.cpp): seed 001's
+// rational function f(x) = P(x) / (1 + Q(x)^2) (P, Q of degree 5, the seed
+// program's coefficients, examples/seed_common.hpp), its hand-written f' and
+// f'' (the yardstick every contender is divided by), the 10^6 points, and the
+// naming and checking of benchmarks for scripts/bench.sh.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rational {
+
+// ---- the hand-written baseline, compiled with the library's flags (CMake
+// Release: -O3, no -march=native, no -ffast-math: SSE2 vectors, no FMA) here,
+// and with -O3 -march=native in rational_native.cpp (native::f, d1, d2).
+#include "rational_hand.inc"
+
+namespace native {
+void f(const double* x, size_t n, double* out);
+void d1(const double* x, size_t n, double* out);
+void d2(const double* x, size_t n, double* out);
+}  // namespace native
+
+// The size: f' and f'' over 10^6 points.
+inline constexpr size_t kPoints = 1000000;
+
+// linspace(-9.95, 9.95, 10^6) inside the seed's I_10. With an even count no
+// point is 0, where the seed's float_power(x, 0.) has the derivative 0 * 0^-1.
+inline std::vector<double> points(size_t n = kPoints) {
+  std::vector<double> x(n);
+  const double lo = -9.95, step = 19.9 / static_cast<double>(n - 1);
+  for (size_t i = 0; i < n; ++i) x[i] = lo + step * static_cast<double>(i);
+  return x;
+}
+
+// Generic over the scalar type for the operator-overloading peers, in Horner
+// form (what a C++ user of those libraries writes). Constants are of type R:
+// a Jet of Jets only mixes with the inner Jet, not with double.
+template <class T, class R = double> T f_generic(const T& x) {
+  const R a5(kAlpha[5]), b5(kBeta[5]);
+  T p(a5), q(b5);
+  for (int i = 4; i >= 0; --i) {
+    p = p * x + R(kAlpha[i]);
+    q = q * x + R(kBeta[i]);
+  }
+  return p / (q * q + R(1.0));
+}
+
+// ---- naming and checking.
+
+// "<task>/<contender>" with task f, d1 (f') or d2 (f''); scripts/bench.sh
+// divides every time by that of "<task>/hand".
+inline void add(const char* task, const std::string& who, std::function<void(benchmark::State&)> body) {
+  benchmark::RegisterBenchmark((std::string(task) + "/" + who).c_str(),
+                               [body = std::move(body)](benchmark::State& s) { body(s); })
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+// Items are points, so the JSON has points per second (ns per point = 1e9 / that).
+inline void count_points(benchmark::State& state) {
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(kPoints));
+}
+
+// The hand-written values of a task at points().
+inline const std::vector<double>& reference(const std::string& task) {
+  static const auto make = [](void (*fn)(const double*, size_t, double*)) {
+    const std::vector<double> x = points();
+    std::vector<double> y(x.size());
+    fn(x.data(), x.size(), y.data());
+    return y;
+  };
+  static const std::vector<double> rf = make(f), r1 = make(d1), r2 = make(d2);
+  return task == "f" ? rf : task == "d1" ? r1 : r2;
+}
+
+// Every contender must compute the same thing: its values are compared with
+// the hand-written ones once, before timing (max error relative to the
+// largest |value|, recorded as rel_err).
+inline bool check(benchmark::State& state, const std::string& task, const std::vector<double>& got) {
+  const std::vector<double>& want = reference(task);
+  double err = got.size() == want.size() ? 0.0 : INFINITY, scale = 0.0;
+  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
+    err = std::max(err, std::abs(got[i] - want[i]));
+    scale = std::max(scale, std::abs(want[i]));
+  }
+  const double rel = err / std::max(scale, 1e-300);
+  state.counters["rel_err"] = rel;
+  if (!(rel < 1e-9)) {
+    state.SkipWithError(("result differs from the hand-written one, rel_err " + std::to_string(rel)).c_str());
+    return false;
+  }
+  return true;
+}
+
+// The peers: each file registers its benchmarks (bench/peers/vmap_*.cpp).
+void register_adolc();
+void register_eigen();
+void register_ceres();
+void register_sacado();
+void register_torch();
+
+}  // namespace rational
