@@ -1,15 +1,19 @@
 // vmap: runs f once under a batching interpreter. The mapped arguments become
 // batch tracers (their per-example aval is what f sees); each primitive f
 // applies is computed for the whole batch by its batching rule; the outputs'
-// batch axes are moved to out_axes.
+// batch axes are moved to out_axes. Large eager batches run in cache-sized
+// chunks of one traced program (see run_chunked).
+#include <algorithm>
 #include <string>
 #include <string_view>
 
 #include "fluxion/errors.hpp"
 #include "fluxion/transforms.hpp"
 #include "interpreters/batching.hpp"
-#include "transforms/vmap.hpp"
+#include "interpreters/staging.hpp"
 #include "primitives/batch_helpers.hpp"
+#include "primitives/primitives.hpp"
+#include "transforms/vmap.hpp"
 
 namespace fluxion {
 
@@ -61,18 +65,20 @@ int64_t mapped_size(const std::vector<Array>& args, const std::vector<int>& axes
   return *size;
 }
 
-}  // namespace
-
-BatchedOutputs vmap_batched(const Fn& f, const std::vector<Array>& args, const MapAxes& in_axes,
-                            std::optional<int64_t> axis_size) {
+std::vector<int> resolve_in_axes(const std::vector<Array>& args, const MapAxes& in_axes) {
   std::vector<int> axes;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::optional<int> axis = in_axes.at(i, args.size(), "in_axes");
     axes.push_back(axis ? normalize(*axis, args[i].ndim(), "argument " + std::to_string(i), args[i].shape())
                         : not_mapped);
   }
-  BatchedOutputs result{{}, {}, mapped_size(args, axes, axis_size)};
-  BatchInterpreter batch(result.size);
+  return axes;
+}
+
+// f's outputs under a batching interpreter of `size` over args mapped along `axes`.
+BatchedOutputs run_batched(const Fn& f, const std::vector<Array>& args, const std::vector<int>& axes, int64_t size) {
+  BatchedOutputs result{{}, {}, size};
+  BatchInterpreter batch(size);
   std::vector<Array> tracers;
   for (size_t i = 0; i < args.size(); ++i) tracers.push_back(batch.make_tracer(args[i], axes[i]));
   for (const Array& out : f(tracers)) {
@@ -83,29 +89,129 @@ BatchedOutputs vmap_batched(const Fn& f, const std::vector<Array>& args, const M
   return result;
 }
 
+// Where output i's batch axis goes (nullopt: stays unmapped), checked.
+std::optional<int> output_axis(const MapAxes& out_axes, size_t i, size_t n, const Array& value, int dim) {
+  const std::optional<int> axis = out_axes.at(i, n, "out_axes");
+  if (!axis) {
+    if (dim != not_mapped)
+      throw Error("vmap has mapped output " + std::to_string(i) +
+                  " but out_axes is fx::none for it (only outputs that do not depend on a mapped argument can be "
+                  "unmapped)");
+    return std::nullopt;
+  }
+  const int64_t rank = value.ndim() + (dim == not_mapped ? 1 : 0);  // with the batch axis
+  const int64_t to = *axis < 0 ? *axis + rank : *axis;
+  if (to < 0 || to >= rank)
+    throw Error("vmap out_axes " + std::to_string(*axis) + " is out of range for output " + std::to_string(i) +
+                ", which has rank " + std::to_string(rank) + " with the batch axis");
+  return static_cast<int>(to);
+}
+
+// ---- Cache blocking of large eager batches.
+//
+// Eagerly, every primitive of a batched program is one pass over arrays of
+// the whole batch; at 10^6 points those live in DRAM (and in freshly faulted
+// pages), so a program of 60 primitives moves gigabytes. Since examples are
+// independent (that is vmap's contract), a large batch of concrete arguments
+// is instead traced once, as a jaxpr over a batch of kChunkElements-sized
+// chunks, and that jaxpr is evaluated chunk after chunk: the same batched
+// kernels, on arrays that stay in cache. f still runs exactly once.
+constexpr int64_t kChunkElements = 16384;
+
+// Examples per chunk, or 0 when the batch is better run whole: an outer
+// transformation is active (its interpreter must see the batched program),
+// the batch is small, or each example is already large.
+int64_t chunk_size(const std::vector<Array>& args, const std::vector<int>& axes, int64_t size) {
+  if (dynamic_interpreter()) return 0;
+  int64_t per_example = 1;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].value()->is_tracer()) return 0;
+    if (axes[i] != not_mapped) per_example = std::max(per_example, args[i].size() / std::max<int64_t>(size, 1));
+  }
+  const int64_t chunk = kChunkElements / per_example;
+  return chunk >= 64 && size >= 4 * chunk ? chunk : 0;
+}
+
+Array slice_axis(const Array& x, int axis, int64_t start, int64_t stop) {
+  std::vector<int64_t> starts(static_cast<size_t>(x.ndim()), 0), limits = x.shape();
+  starts[static_cast<size_t>(axis)] = start;
+  limits[static_cast<size_t>(axis)] = stop;
+  return bind1(prim::slice_p, {x}, {{"start_indices", starts}, {"limit_indices", limits}, {"strides", NoneParam{}}});
+}
+
+std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, const std::vector<int>& axes,
+                               int64_t size, int64_t chunk, const MapAxes& out_axes) {
+  // Trace: the mapped arguments become program inputs of one chunk's shape;
+  // unmapped ones stay concrete (so C++ `if` on them works, as unchunked).
+  StagingInterpreter stage;
+  std::vector<Array> inputs;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (axes[i] == not_mapped) {
+      inputs.push_back(args[i]);
+      continue;
+    }
+    AbstractValue aval = args[i].aval();
+    aval.shape[static_cast<size_t>(axes[i])] = chunk;
+    inputs.push_back(stage.new_input(aval));
+  }
+  BatchedOutputs traced = run_batched(f, inputs, axes, chunk);
+  const size_t n = traced.values.size();
+  std::vector<std::optional<int>> to(n);
+  std::vector<Array> program_outputs;
+  for (size_t k = 0; k < n; ++k) {
+    to[k] = output_axis(out_axes, k, n, traced.values[k], traced.dims[k]);
+    if (traced.dims[k] != not_mapped)
+      program_outputs.push_back(prim::move_batch_axis(traced.values[k], traced.dims[k], *to[k], chunk));
+  }
+  ClosedJaxpr program = stage.finish(program_outputs);
+  dead_code_elimination(program.jaxpr);
+
+  // Run it chunk by chunk. The last chunk is the last `chunk` examples,
+  // overlapping the one before; only its new rows are kept.
+  std::vector<std::vector<Array>> pieces(program_outputs.size());
+  for (int64_t start = 0; start < size; start += chunk) {
+    const int64_t window = std::min(start, size - chunk);
+    std::vector<Array> chunk_args;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (axes[i] != not_mapped) chunk_args.push_back(slice_axis(args[i], axes[i], window, window + chunk));
+    std::vector<Array> outs = eval_jaxpr(program.jaxpr, program.consts, chunk_args);
+    for (size_t k = 0, m = 0; k < n; ++k) {
+      if (traced.dims[k] == not_mapped) continue;
+      Array& out = outs[m];
+      pieces[m++].push_back(window == start ? std::move(out) : slice_axis(out, *to[k], start - window, chunk));
+    }
+  }
+  std::vector<Array> results;
+  for (size_t k = 0, m = 0; k < n; ++k) {
+    if (traced.dims[k] != not_mapped) {
+      results.push_back(bind1(prim::concatenate_p, pieces[m++], {{"dimension", int64_t{*to[k]}}}));
+    } else {
+      const Array& value = traced.values[k];
+      results.push_back(to[k] ? prim::move_batch_axis(value, not_mapped, *to[k], size) : value);
+    }
+  }
+  return results;
+}
+
+}  // namespace
+
+BatchedOutputs vmap_batched(const Fn& f, const std::vector<Array>& args, const MapAxes& in_axes,
+                            std::optional<int64_t> axis_size) {
+  const std::vector<int> axes = resolve_in_axes(args, in_axes);
+  return run_batched(f, args, axes, mapped_size(args, axes, axis_size));
+}
+
 std::vector<Array> vmap_core(const Fn& f, const std::vector<Array>& args, const MapAxes& in_axes,
                              const MapAxes& out_axes, std::optional<int64_t> axis_size) {
-  BatchedOutputs batched = vmap_batched(f, args, in_axes, axis_size);
+  const std::vector<int> axes = resolve_in_axes(args, in_axes);
+  const int64_t size = mapped_size(args, axes, axis_size);
+  if (const int64_t chunk = chunk_size(args, axes, size)) return run_chunked(f, args, axes, size, chunk, out_axes);
+  BatchedOutputs batched = run_batched(f, args, axes, size);
   const size_t n = batched.values.size();
   std::vector<Array> results;
   for (size_t i = 0; i < n; ++i) {
-    const Array& value = batched.values[i];
-    const int dim = batched.dims[i];
-    const std::optional<int> axis = out_axes.at(i, n, "out_axes");
-    if (!axis) {
-      if (dim != not_mapped)
-        throw Error("vmap has mapped output " + std::to_string(i) +
-                    " but out_axes is fx::none for it (only outputs that do not depend on a mapped argument can be "
-                    "unmapped)");
-      results.push_back(value);
-      continue;
-    }
-    const int64_t rank = value.ndim() + (dim == not_mapped ? 1 : 0);  // with the batch axis
-    const int64_t to = *axis < 0 ? *axis + rank : *axis;
-    if (to < 0 || to >= rank)
-      throw Error("vmap out_axes " + std::to_string(*axis) + " is out of range for output " + std::to_string(i) +
-                  ", which has rank " + std::to_string(rank) + " with the batch axis");
-    results.push_back(prim::move_batch_axis(value, dim, static_cast<int>(to), batched.size));
+    const std::optional<int> to = output_axis(out_axes, i, n, batched.values[i], batched.dims[i]);
+    results.push_back(to ? prim::move_batch_axis(batched.values[i], batched.dims[i], *to, size) : batched.values[i]);
   }
   return results;
 }
