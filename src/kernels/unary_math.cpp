@@ -270,6 +270,13 @@ void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
   using V = hn::Vec<decltype(d)>;
 #define FLUXION_CALL2(NAME, fn) \
   [](V x, V y) HWY_ATTR { return V{NAME(fn)(x.raw, y.raw)}; }
+  switch (op) {
+    case BinaryMath::add: return Map2<kB>(d, a, b, out, n, [](V x, V y) HWY_ATTR { return hn::Add(x, y); });
+    case BinaryMath::sub: return Map2<kB>(d, a, b, out, n, [](V x, V y) HWY_ATTR { return hn::Sub(x, y); });
+    case BinaryMath::mul: return Map2<kB>(d, a, b, out, n, [](V x, V y) HWY_ATTR { return hn::Mul(x, y); });
+    case BinaryMath::div: return Map2<kB>(d, a, b, out, n, [](V x, V y) HWY_ATTR { return hn::Div(x, y); });
+    default: break;
+  }
   if constexpr (sizeof(T) == 8) {
     if (op == BinaryMath::pow) return Map2<kB>(d, a, b, out, n, FLUXION_CALL2(FLUXION_VD, pow));
     return Map2<kB>(d, a, b, out, n, FLUXION_CALL2(FLUXION_VD, atan2));
@@ -330,6 +337,16 @@ void UnaryF32(UnaryMath op, const float* in, float* out, size_t n) {
 
 template <class T, Broadcast kB>
 void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
+  auto run = [&](auto f) {
+    for (size_t i = 0; i < n; ++i) out[i] = f(kB == Broadcast::lhs ? a[0] : a[i], kB == Broadcast::rhs ? b[0] : b[i]);
+  };
+  switch (op) {
+    case BinaryMath::add: return run([](T x, T y) { return x + y; });
+    case BinaryMath::sub: return run([](T x, T y) { return x - y; });
+    case BinaryMath::mul: return run([](T x, T y) { return x * y; });
+    case BinaryMath::div: return run([](T x, T y) { return x / y; });
+    default: break;
+  }
   T (*f)(T, T);
   if constexpr (sizeof(T) == 8) f = op == BinaryMath::pow ? FLUXION_VD(pow) : FLUXION_VD(atan2);
   else f = op == BinaryMath::pow ? FLUXION_VF(pow) : FLUXION_VF(atan2);

@@ -20,8 +20,10 @@ enum class UnaryMath { sin, cos, tan, tanh, sinh, cosh, asin, acos, atan, exp, e
 void unary_math(UnaryMath op, const double* in, double* out, int64_t n);
 void unary_math(UnaryMath op, const float* in, float* out, int64_t n);
 
-// pow(a, b) and atan2(a, b) (a is y, b is x), elementwise.
-enum class BinaryMath { pow, atan2 };
+// pow(a, b) and atan2(a, b) (a is y, b is x), elementwise; and the four
+// IEEE operations, which the compiler would vectorise only for the baseline
+// ISA (SSE2) in a portable build.
+enum class BinaryMath { pow, atan2, add, sub, mul, div };
 
 void binary_math(BinaryMath op, const double* a, const double* b, double* out, int64_t n);
 void binary_math(BinaryMath op, const float* a, const float* b, float* out, int64_t n);

@@ -5,6 +5,7 @@
 // INT_MIN, x % 0 is x.
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "kernels/unary_math.hpp"
@@ -84,11 +85,24 @@ void run_binary(Binary op, const Array& a, const Array& b, T* out, int64_t n) {
     if (op == Binary::pow) return map([](double p, double q) { return std::pow(p, q); });
   }
   if constexpr (std::is_floating_point_v<T>) {
-    if (op == Binary::pow || op == Binary::atan2) {
-      const auto k = op == Binary::pow ? kernels::BinaryMath::pow : kernels::BinaryMath::atan2;
-      if (nx == n && ny == n) kernels::binary_math(k, x, y, out, n);
-      else if (ny == 1) kernels::binary_math_scalar_rhs(k, x, y[0], out, n);
-      else kernels::binary_math_scalar_lhs(k, x[0], y, out, n);
+    // The SIMD kernels (run-time dispatched to AVX2/AVX-512); a few elements
+    // (scalar code, the d = 3 gradients) are cheaper as the loops below.
+    using K = kernels::BinaryMath;
+    std::optional<K> k;
+    const bool wide = n >= 16;
+    switch (op) {
+      case Binary::pow: k = K::pow; break;
+      case Binary::atan2: k = K::atan2; break;
+      case Binary::add: if (wide) k = K::add; break;
+      case Binary::sub: if (wide) k = K::sub; break;
+      case Binary::mul: if (wide) k = K::mul; break;
+      case Binary::div: if (wide) k = K::div; break;
+      default: break;
+    }
+    if (k) {
+      if (nx == n && ny == n) kernels::binary_math(*k, x, y, out, n);
+      else if (ny == 1) kernels::binary_math_scalar_rhs(*k, x, y[0], out, n);
+      else kernels::binary_math_scalar_lhs(*k, x[0], y, out, n);
       return;
     }
   }
