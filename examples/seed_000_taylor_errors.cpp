@@ -12,8 +12,8 @@ namespace fx = fluxion;
 
 int main() {
   seeds::section("Seed 000: errors = vmap(diff, in_axes=(0, None))(xs, xo)");
-  // jr.normal(jr.key(0), (2, 3)): typed-in literals until fx::random lands.
-  const auto [xo, u] = seeds::seed_000_normal_draws();
+  // xo, u = jr.normal(jr.key(0), (2, d)): JAX's threefry draws, bit for bit.
+  const auto [xo, u] = seeds::seed_000_normal_draws(3);
   const fx::Array scales = fx::logspace(-1, -5, 5);  // 1e-1, 1e-2, ..., 1e-5
   const fx::Array xs = xo + u * fx::reshape(scales, {5, 1});
   std::cout << "xo = " << fx::to_string(xo) << "\nu  = " << fx::to_string(u) << "\n";

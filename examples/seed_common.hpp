@@ -82,13 +82,11 @@ template <class F> auto approx(F f, fx::Array xo) {
 // O(|x - xo|^3).
 inline fx::Array diff(const fx::Array& x, const fx::Array& xo) { return approx(ackley, xo)(x) - ackley(x); }
 
-// The seed's `xo, u = jr.normal(jr.key(0), (2, d))` with d = 3: JAX's draws
-// (threefry, jax_threefry_partitionable=True, float64), typed in from
-// ../shared/notes/jax-numerics.md. When fx::random lands,
-// fx::random::normal(fx::random::key(0), {2, 3}) replaces these literals.
-inline std::pair<fx::Array, fx::Array> seed_000_normal_draws() {
-  return {fx::array({-0.2058421394796434, -0.7847657764467411, 1.8160866726679836}),
-          fx::array({0.1878440128937887, 0.08086788103743275, -0.3721107933346203})};
+// The seed's `xo, u = jr.normal(jr.key(0), (2, d))` with d = 3: JAX's
+// threefry2x32 draws (jax_threefry_partitionable=True, float64), bit for bit.
+inline std::pair<fx::Array, fx::Array> seed_000_normal_draws(int64_t d = 3) {
+  const fx::Array draws = fx::random::normal(fx::random::key(0), {2, d});
+  return {draws[0], draws[1]};
 }
 
 // xs = xo + u * scales[:, None] with scales = logspace(-1, -5, 5), and

@@ -19,7 +19,7 @@ int main() {
   std::cout << "repr(scales)  -> " << scales << "\n";
 
   section("Seed 000: xs = xo + u * scales[:, None]  (broadcasting (3,) with (5, 1))");
-  // xo and u are jr.normal(jr.key(0), (2, 3)); until fx::random lands they are typed in.
+  // xo, u = jr.normal(jr.key(0), (2, 3)): fx::random reproduces JAX's threefry bits.
   const auto [xo, u] = seeds::seed_000_normal_draws();
   const fx::Array xs = xo + u * fx::reshape(scales, {5, 1});
   std::cout << "xs.shape = " << fx::shape_to_string(xs.shape()) << "\n" << xs << "\n";

@@ -9,4 +9,5 @@
 #include "fluxion/jaxpr.hpp"
 #include "fluxion/ops.hpp"
 #include "fluxion/primitive.hpp"
+#include "fluxion/random.hpp"
 #include "fluxion/transforms.hpp"

@@ -4,6 +4,7 @@
 #include <new>
 #include <sstream>
 
+#include "core/block_cache.hpp"
 #include "core/shape_util.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
@@ -33,6 +34,12 @@ ConcreteValue::ConcreteValue(AbstractValue aval, std::shared_ptr<void> heap, voi
 std::shared_ptr<ConcreteValue> ConcreteValue::allocate(AbstractValue aval) {
   const size_t bytes = static_cast<size_t>(aval.size()) * itemsize(aval.dtype);
   if (bytes <= kInlineBytes) return std::make_shared<ConcreteValue>(std::move(aval), nullptr, nullptr);
+  if (bytes >= BlockCache::kMinBytes) {
+    // Large buffers come from (and go back to) the cache of touched blocks.
+    void* p = BlockCache::take(bytes);
+    std::shared_ptr<void> heap(p, [bytes](void* q) { BlockCache::give(q, bytes); });
+    return std::make_shared<ConcreteValue>(std::move(aval), std::move(heap), p);
+  }
   void* p = ::operator new(bytes, std::align_val_t(kAlignment));
   std::shared_ptr<void> heap(p, AlignedFree{});
   return std::make_shared<ConcreteValue>(std::move(aval), std::move(heap), p);

@@ -36,6 +36,28 @@ Array transpose(const Array& x, const std::vector<int64_t>& permutation) {
   return bind1(prim::transpose_p, {x}, {{"permutation", permutation}});
 }
 
+Array shift_left(const Array& x, const Array& amount) { return bind1(prim::shift_left_p, {x, amount}); }
+Array shift_right_logical(const Array& x, const Array& amount) {
+  return bind1(prim::shift_right_logical_p, {x, amount});
+}
+Array shift_right_arithmetic(const Array& x, const Array& amount) {
+  return bind1(prim::shift_right_arithmetic_p, {x, amount});
+}
+Array bitcast_convert_type(const Array& x, DType new_dtype) {
+  return bind1(prim::bitcast_convert_type_p, {x}, {{"new_dtype", new_dtype}});
+}
+Array erf_inv(const Array& x) { return bind1(prim::erf_inv_p, {x}); }
+std::vector<Array> threefry2x32(const Array& k0, const Array& k1, const Array& x0, const Array& x1) {
+  const Array in[] = {k0, k1, x0, x1};
+  return bind(prim::threefry2x32_p, in);
+}
+std::vector<Array> iota_2x32_shape(const Shape& shape) {
+  return bind(prim::iota_2x32_shape_p, {}, {{"shape", shape}});
+}
+std::vector<Array> sort(const std::vector<Array>& operands, int64_t dimension, int64_t num_keys) {
+  return bind(prim::sort_p, operands, {{"dimension", dimension}, {"is_stable", true}, {"num_keys", num_keys}});
+}
+
 namespace {
 // A concrete 0-d constant, converted on the spot so that no transformation
 // records the conversion (it is a literal, as a Python scalar is in JAX).

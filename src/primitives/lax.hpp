@@ -23,6 +23,19 @@ Array broadcast_in_dim(const Array& x, const Shape& shape, const std::vector<int
 Array reshape(const Array& x, const Shape& shape);
 Array transpose(const Array& x, const std::vector<int64_t>& permutation);
 
+// Bit-level and PRNG primitives (jax.lax names).
+Array shift_left(const Array& x, const Array& amount);
+Array shift_right_logical(const Array& x, const Array& amount);
+Array shift_right_arithmetic(const Array& x, const Array& amount);
+Array bitcast_convert_type(const Array& x, DType new_dtype);
+Array erf_inv(const Array& x);
+// Threefry-2x32 of the counters (x0, x1) under the key (k0, k1): {y0, y1}.
+std::vector<Array> threefry2x32(const Array& k0, const Array& k1, const Array& x0, const Array& x1);
+// {hi, lo} words of the row-major flat index of each element of `shape`.
+std::vector<Array> iota_2x32_shape(const Shape& shape);
+// Sorts all operands along `dimension` by the first `num_keys` (stable).
+std::vector<Array> sort(const std::vector<Array>& operands, int64_t dimension, int64_t num_keys = 1);
+
 // A 0-d constant of x's dtype (strongly typed), as JAX's _const(x, v).
 Array constant_like(const Array& x, double value);
 Array zeros(const AbstractValue& aval);

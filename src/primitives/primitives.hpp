@@ -26,5 +26,13 @@ extern const Primitive broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p, co
 extern const Primitive dot_general_p, select_n_p, convert_element_type_p, iota_p;
 // stop_gradient.cpp
 extern const Primitive stop_gradient_p;
+// bitwise.cpp: shifts (XLA semantics for amounts >= the bit width) and bit casts
+extern const Primitive shift_left_p, shift_right_logical_p, shift_right_arithmetic_p, bitcast_convert_type_p;
+// prng.cpp: the Threefry-2x32 hash and the partitionable scheme's counters
+extern const Primitive threefry2x32_p, iota_2x32_shape_p;
+// special.cpp
+extern const Primitive erf_inv_p;
+// sort.cpp (jax.lax.sort; sort_key_val is sort with num_keys=1)
+extern const Primitive sort_p;
 
 }  // namespace fluxion::prim

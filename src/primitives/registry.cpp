@@ -16,6 +16,8 @@ std::span<const Primitive* const> all_primitives() {
       &reduce_sum_p, &reduce_prod_p, &reduce_max_p, &reduce_min_p, &reduce_and_p, &reduce_or_p,
       &broadcast_in_dim_p, &reshape_p, &transpose_p, &squeeze_p, &concatenate_p, &slice_p,
       &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p, &stop_gradient_p,
+      &shift_left_p, &shift_right_logical_p, &shift_right_arithmetic_p, &bitcast_convert_type_p,
+      &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p,
   };
   return table;
 }

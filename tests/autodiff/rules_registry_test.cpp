@@ -10,6 +10,7 @@
 #include <string>
 
 #include "autodiff_util.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 
 namespace {
@@ -121,6 +122,26 @@ std::map<std::string, Case> cases() {
                      return f64(fx::bind1(prim::iota_p, {}, {{"dtype", fx::int32}, {"shape", fx::ParamValue(std::vector<int64_t>{2, 3})}, {"dimension", int64_t{1}}}));
                    },
                    {x});
+  // erf_inv inside (-1, 1); sort: keys x^2 (distinct), y carried along, and
+  // x sorted by itself, so both the key and the carried tangent rules run.
+  c["erf_inv"] = math(prim::erf_inv_p, unit);
+  c["sort"] = {[](const Arrays& a) {
+                 return fx::lax::sort({a[0] * a[0], a[1]}, 1)[1] + fx::lax::sort({a[0]}, 0)[0];
+               },
+               {x, y}};
+  // Integer-valued PRNG and bit primitives: zero derivative (scaled to O(1)).
+  const fx::Array u = fx::array_of<uint32_t>({5, 3, 6, 0, 12, 7}, {2, 3});
+  const auto small = [](const fx::Array& v) { return f64(v) * 0x1p-32; };
+  c["shift_left"] = flat([](const Arrays& a) { return f64(fx::lax::shift_left(a[1], a[2])); }, {x, n, m});
+  c["shift_right_logical"] =
+      flat([](const Arrays& a) { return f64(fx::lax::shift_right_logical(a[1], a[2])); }, {x, n, m});
+  c["shift_right_arithmetic"] =
+      flat([](const Arrays& a) { return f64(fx::lax::shift_right_arithmetic(a[1], a[2])); }, {x, n, m});
+  c["bitcast_convert_type"] =
+      flat([small](const Arrays& a) { return small(fx::lax::bitcast_convert_type(a[1], fx::uint32)); }, {x, n});
+  c["threefry2x32"] = flat([small](const Arrays& a) { return small(fx::lax::threefry2x32(a[1], a[1], a[1], a[1])[1]); },
+                           {x, u});
+  c["iota_2x32_shape"] = flat([](const Arrays&) { return f64(fx::lax::iota_2x32_shape({2, 3})[1]); }, {x});
   return c;
 }
 

@@ -1,7 +1,7 @@
 // Seed 000 (Taylor errors of the Ackley function through vmap): the seed's
-// printed line, character for character, from JAX's normal draws typed in
-// (seeds::seed_000_normal_draws until fx::random lands); and the cubic
-// shrinking of the error, which holds for any xo and u.
+// printed line, character for character, from fx::random's normal draws
+// (JAX's threefry, bit for bit); and the cubic shrinking of the error, which
+// holds for any xo and u.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -56,8 +56,15 @@ TEST(Seed000, VmapMatchesPointByPoint) {
   EXPECT_EQ(seeds::taylor_errors(xo, u, scales).to_vector<double>(), errors.to_vector<double>());
 }
 
+TEST(Seed000, DrawsAreJaxs) {
+  // jr.normal(jr.key(0), (2, 3)) with jax_enable_x64 (../shared/notes/jax-numerics.md).
+  const auto [xo, u] = seeds::seed_000_normal_draws();
+  EXPECT_EQ(xo.to_vector<double>(), (std::vector<double>{-0.2058421394796434, -0.7847657764467411, 1.8160866726679836}));
+  EXPECT_EQ(u.to_vector<double>(), (std::vector<double>{0.1878440128937887, 0.08086788103743275, -0.3721107933346203}));
+}
+
 TEST(Seed000, PrintsTheSeedsErrorsCharacterForCharacter) {
-  // print(errors) in the seed, with JAX's draws for normal(key(0), (2, 3)).
+  // print(errors) in the seed, from fx::random::normal(key(0), (2, 3)).
   const auto [xo, u] = seeds::seed_000_normal_draws();
   const fx::Array errors = seeds::taylor_errors(xo, u, fx::logspace(-1, -5, 5));
   EXPECT_EQ(fx::to_string(errors),

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "../autodiff/autodiff_util.hpp"
+#include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 
 namespace {
@@ -164,6 +165,34 @@ std::map<std::string, Case> cases() {
   c["convert_element_type/int"] = {[](const Arrays& a) { return (a[0] * 3.0).astype(fx::int32); }, x23};
   // No operand, so never batched itself: an unmapped constant inside a mapped program.
   c["iota"] = {[](const Arrays& a) { return a[0] * fx::arange(3); }, x23};
+
+  // The PRNG's primitives (src/primitives/bitwise.cpp, prng.cpp, special.cpp, sort.cpp).
+  const auto u32 = [](uint64_t s, const fx::Shape& shape) {
+    return fx::floor(uniform(s, shape, 0, 4e9)).astype(fx::uint32);
+  };
+  const auto amounts = [](uint64_t s) { return fx::floor(uniform(s, {2, 3}, 0, 40)).astype(fx::uint32); };
+  c["shift_left"] = {[](const Arrays& a) { return fx::lax::shift_left(a[0], a[1]); },
+                     [=](uint64_t s) { return Arrays{u32(s, {2, 3}), amounts(s + 7)}; }};
+  c["shift_right_logical"] = {[](const Arrays& a) { return fx::lax::shift_right_logical(a[0], a[1]); },
+                              [=](uint64_t s) { return Arrays{u32(s, {2, 3}), amounts(s + 7)}; }};
+  c["shift_right_arithmetic"] = {[](const Arrays& a) { return fx::lax::shift_right_arithmetic(a[0], a[1]); },
+                                 [=](uint64_t s) { return Arrays{ints(s, {2, 3}), amounts(s + 7).astype(fx::int32)}; }};
+  c["bitcast_convert_type"] = {[](const Arrays& a) { return fx::lax::bitcast_convert_type(a[0], fx::int64); }, x23};
+  c["threefry2x32"] = {[](const Arrays& a) {
+                         const Arrays y = fx::lax::threefry2x32(a[0], a[1], a[2], a[3]);
+                         return y[0] ^ y[1];
+                       },
+                       [=](uint64_t s) {
+                         return Arrays{u32(s, {}), u32(s + 1, {}), u32(s + 2, {2, 3}), u32(s + 3, {2, 3})};
+                       }};
+  c["iota_2x32_shape"] = {[](const Arrays& a) { return a[0] + fx::lax::iota_2x32_shape({2, 3})[1]; },
+                          [=](uint64_t s) { return Arrays{u32(s, {2, 3})}; }};
+  c["erf_inv"] = {[](const Arrays& a) { return fx::lax::erf_inv(a[0]); },
+                  [](uint64_t s) { return Arrays{uniform(s, {2, 3}, -0.95, 0.95)}; }};
+  c["sort"] = {[](const Arrays& a) { return fx::lax::sort({a[0]}, 1)[0]; },
+               [](uint64_t s) { return Arrays{uniform(s, {2, 3, 4})}; }};
+  c["sort/key_value"] = {[](const Arrays& a) { return fx::lax::sort({a[0], a[1]}, 0, 1)[1]; },
+                         [](uint64_t s) { return Arrays{uniform(s, {4, 3}), uniform(s + 7, {4, 3})}; }};
   return c;
 }
 

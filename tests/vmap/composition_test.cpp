@@ -163,3 +163,27 @@ TEST(VmapComposition, MakeJaxprShowsTheBatchedProgram) {
 }
 
 }  // namespace
+
+namespace {
+
+// fx::random is written with primitives, so it batches: a vmap over keys is
+// the loop over keys (JAX's idiom for independent streams), in both schemes.
+TEST(VmapComposition, RandomSamplersOverABatchOfKeys) {
+  const fx::Array keys = fx::random::split(fx::random::key(0), 5);
+  for (bool partitionable : {true, false}) {
+    fx::random::ThreefryPartitionableScope scheme(partitionable);
+    const auto draw = [](const fx::Array& k) {
+      return fx::stack({fx::random::normal(k, {3}), fx::random::uniform(k, {3}),
+                        fx::random::bits(k, {3}).astype(fx::float64)});
+    };
+    EXPECT_EQ(values(fx::vmap(draw)(keys)), values(loop(draw, keys)));
+    const auto perm = [](const fx::Array& k) { return fx::random::permutation(k, 6); };
+    EXPECT_EQ(fx::vmap(perm)(keys).to_vector<int32_t>(), loop(perm, keys).to_vector<int32_t>());
+    // Keys split under vmap, and keys along axis 1.
+    const auto child = [](const fx::Array& k) { return fx::random::split(k, 3); };
+    EXPECT_EQ(fx::vmap(child)(keys).to_vector<uint32_t>(), loop(child, keys).to_vector<uint32_t>());
+    EXPECT_EQ(fx::vmap(draw, 1)(keys.T()).to_vector<double>(), loop(draw, keys).to_vector<double>());
+  }
+}
+
+}  // namespace
