@@ -4,6 +4,7 @@
 #include <new>
 #include <sstream>
 
+#include "core/alloc.hpp"
 #include "core/shape_util.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
@@ -20,10 +21,10 @@ int64_t AbstractValue::size() const {
 namespace detail {
 
 namespace {
-constexpr size_t kAlignment = 64;
-
-struct AlignedFree {
-  void operator()(void* p) const { ::operator delete(p, std::align_val_t(kAlignment)); }
+// Deleter of an element buffer: back to buffer_deallocate, which needs the size.
+struct BufferFree {
+  size_t bytes;
+  void operator()(void* p) const noexcept { buffer_deallocate(p, bytes); }
 };
 }  // namespace
 
@@ -32,10 +33,13 @@ ConcreteValue::ConcreteValue(AbstractValue aval, std::shared_ptr<void> heap, voi
 
 std::shared_ptr<ConcreteValue> ConcreteValue::allocate(AbstractValue aval) {
   const size_t bytes = static_cast<size_t>(aval.size()) * itemsize(aval.dtype);
-  if (bytes <= kInlineBytes) return std::make_shared<ConcreteValue>(std::move(aval), nullptr, nullptr);
-  void* p = ::operator new(bytes, std::align_val_t(kAlignment));
-  std::shared_ptr<void> heap(p, AlignedFree{});
-  return std::make_shared<ConcreteValue>(std::move(aval), std::move(heap), p);
+  // The value and both control blocks come from the small-object pool; only
+  // the elements of a large value from buffer_allocate.
+  if (bytes <= kInlineBytes)
+    return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), nullptr, nullptr);
+  void* p = buffer_allocate(bytes);
+  std::shared_ptr<void> heap(p, BufferFree{bytes}, PoolAllocator<void>{});
+  return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), std::move(heap), p);
 }
 
 std::shared_ptr<ConcreteValue> ConcreteValue::alias(AbstractValue aval,
@@ -45,7 +49,8 @@ std::shared_ptr<ConcreteValue> ConcreteValue::alias(AbstractValue aval,
     std::memcpy(v->data_, base->data_, kInlineBytes);
     return v;
   }
-  return std::make_shared<ConcreteValue>(std::move(aval), base->heap_, base->data_);
+  return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), base->heap_,
+                                            base->data_);
 }
 
 std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval) {

@@ -36,8 +36,9 @@ class Value {
 
 // A buffer-backed value. Small values (up to 8 doubles: scalars, the short
 // vectors of low-dimensional problems) live inline, so a result costs a single
-// allocation; larger ones share a 64-byte aligned heap block, which reshape and
-// squeeze reuse without copying.
+// block from the small-object pool (core/alloc.hpp); larger ones share a
+// 64-byte aligned buffer (buffer_allocate, which caches large ones), which
+// reshape and squeeze reuse without copying.
 class ConcreteValue final : public Value {
  public:
   static constexpr size_t kInlineBytes = 64;

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/alloc.hpp"
+
 namespace fluxion::detail {
 namespace {
 
@@ -20,7 +22,7 @@ class StagedTracer final : public Tracer {
 Array StagingInterpreter::new_input(const AbstractValue& aval) {
   const int var = jaxpr_.new_var(aval);
   jaxpr_.invars.push_back(var);
-  return Array(std::make_shared<StagedTracer>(aval, tag(), var));
+  return Array(std::allocate_shared<StagedTracer>(PoolAllocator<StagedTracer>{}, aval, tag(), var));
 }
 
 Atom StagingInterpreter::atom_of(const Array& x) {
@@ -53,7 +55,7 @@ std::vector<Array> StagingInterpreter::process_primitive(const Primitive& prim, 
   for (AbstractValue& aval : out_avals) {
     const int var = jaxpr_.new_var(aval);
     eqn.outputs.push_back(var);
-    outs.push_back(Array(std::make_shared<StagedTracer>(std::move(aval), tag(), var)));
+    outs.push_back(Array(std::allocate_shared<StagedTracer>(PoolAllocator<StagedTracer>{}, std::move(aval), tag(), var)));
   }
   jaxpr_.eqns.push_back(std::move(eqn));
   return outs;
