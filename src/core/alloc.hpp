@@ -23,8 +23,10 @@ namespace fluxion::detail {
 
 // ---- small objects
 
-// Blocks of up to this many bytes are pooled; larger requests go to operator new.
-inline constexpr size_t kPoolMaxBytes = 256;
+// Blocks of up to this many bytes are pooled; larger requests go to operator
+// new. Values and tracers take up to ~160 bytes, a primitive's Params up to
+// four items of 120 bytes.
+inline constexpr size_t kPoolMaxBytes = 512;
 
 // A block of at least `bytes` (<= kPoolMaxBytes), 16-byte aligned, from the
 // calling thread's free lists. Blocks may be freed on any thread: they join
