@@ -57,6 +57,23 @@ std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval) {
   return ConcreteValue::allocate(aval);
 }
 
+Array convert_scalar(const Array& x, DType dtype, bool weak) {
+  const Value* v = x.value().get();
+  if (v->is_tracer() || x.ndim() != 0) return Array();
+  const DType from = x.dtype();
+  if (from == dtype) {
+    auto base = std::static_pointer_cast<const ConcreteValue>(x.value());
+    return Array(ConcreteValue::alias(AbstractValue{{}, dtype, weak}, base));
+  }
+  if (!is_floating(from) || !is_floating(dtype)) return Array();
+  const double value = from == DType::float64 ? *static_cast<const double*>(v->data())
+                                              : static_cast<double>(*static_cast<const float*>(v->data()));
+  auto out = ConcreteValue::allocate(AbstractValue{{}, dtype, weak});
+  if (dtype == DType::float64) *static_cast<double*>(out->mutable_data()) = value;
+  else *static_cast<float*>(out->mutable_data()) = static_cast<float>(value);
+  return Array(std::move(out));
+}
+
 }  // namespace detail
 
 namespace {
