@@ -13,6 +13,7 @@ namespace fluxion::detail {
 
 class StagingInterpreter final : public Interpreter {
  public:
+  StagingInterpreter();
   // A new input variable of the program.
   Array new_input(const AbstractValue& aval);
   std::vector<Array> process_primitive(const Primitive& prim, std::span<const Array> inputs,
@@ -25,7 +26,8 @@ class StagingInterpreter final : public Interpreter {
  private:
   Atom atom_of(const Array& x);
   Jaxpr jaxpr_;
-  std::vector<Array> consts_;
+  std::vector<Array> consts_;  // parallel to jaxpr_.constvars
+  // Built only once there are many constants (see atom_of).
   std::unordered_map<const Value*, int> const_vars_;
 };
 
