@@ -65,12 +65,16 @@ Array convert_scalar(const Array& x, DType dtype, bool weak) {
     auto base = std::static_pointer_cast<const ConcreteValue>(x.value());
     return Array(ConcreteValue::alias(AbstractValue{{}, dtype, weak}, base));
   }
-  if (!is_floating(from) || !is_floating(dtype)) return Array();
-  const double value = from == DType::float64 ? *static_cast<const double*>(v->data())
-                                              : static_cast<double>(*static_cast<const float*>(v->data()));
+  // To a floating type convert_element_type is a static_cast from every
+  // dtype (bool and integers included); the other directions saturate or
+  // test for zero, so they stay with the primitive.
+  if (!is_floating(dtype)) return Array();
   auto out = ConcreteValue::allocate(AbstractValue{{}, dtype, weak});
-  if (dtype == DType::float64) *static_cast<double*>(out->mutable_data()) = value;
-  else *static_cast<float*>(out->mutable_data()) = static_cast<float>(value);
+  visit_dtype(from, [&]<class F>() {
+    const F value = *static_cast<const F*>(v->data());
+    if (dtype == DType::float64) *static_cast<double*>(out->mutable_data()) = static_cast<double>(value);
+    else *static_cast<float*>(out->mutable_data()) = static_cast<float>(value);
+  });
   return Array(std::move(out));
 }
 

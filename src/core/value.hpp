@@ -65,11 +65,11 @@ class ConcreteValue final : public Value {
 std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval);
 
 // A C++ scalar converted to `dtype` on the spot, as convert_element_type
-// would (a copy for the same dtype, static_cast between floating types), but
+// would (a copy for the same dtype, a static_cast to a floating type), but
 // without its rules: for a literal such as the 2.0 of `x * 2.0` those cost a
 // Params, two result vectors and a shape check around one static_cast. An
-// empty handle when `x` is not a 0-d concrete value or the conversion is
-// another kind (to or from integers and bools: take the primitive).
+// empty handle when `x` is not a 0-d concrete value or the target is an
+// integer or bool (those conversions saturate or compare: take the primitive).
 Array convert_scalar(const Array& x, DType dtype, bool weak);
 inline Array to_array(std::shared_ptr<ConcreteValue> v) { return Array(std::move(v)); }
 
