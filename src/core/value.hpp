@@ -12,6 +12,12 @@ namespace fluxion::detail {
 
 class Interpreter;
 
+// Shared by an interpreter and its tracers; cleared when the interpreter ends,
+// so a tracer that escapes its transformation is reported, never dangling.
+struct TraceTag {
+  Interpreter* interpreter;
+};
+
 class Value {
  public:
   explicit Value(AbstractValue aval) : aval_(std::move(aval)) {}
@@ -21,14 +27,20 @@ class Value {
 
   const AbstractValue& aval() const { return aval_; }
   // True for a transformation's tracer (abstract, or concrete-but-wrapped).
-  virtual bool is_tracer() const { return false; }
+  // Not virtual, nor is owner(): fx::bind asks both of every input of every
+  // operation, and JVP and staging ask them again.
+  bool is_tracer() const { return trace_tag_ != nullptr; }
   // The interpreter that owns this tracer: nullptr for a concrete value, and
   // for a tracer whose transformation has ended (it escaped).
-  virtual Interpreter* owner() const { return nullptr; }
+  Interpreter* owner() const { return trace_tag_ ? trace_tag_->interpreter : nullptr; }
   // Row-major elements, or nullptr when the value is abstract. A tracer whose
   // value is known (forward mode over a concrete primal) returns that value's
   // elements, which is what lets native C++ `if` work under grad.
   virtual const void* data() const { return nullptr; }
+
+ protected:
+  // Set by Tracer, which keeps the tag alive.
+  const TraceTag* trace_tag_ = nullptr;
 
  private:
   AbstractValue aval_;
