@@ -99,6 +99,12 @@ Array float_unary(const Primitive& p, const Array& x) {
   return bind1(p, {promote_dtypes_inexact({x})[0]});
 }
 Array float_binary(std::string_view op, const Primitive& p, const Array& a, const Array& b) {
+  // As in binary(): the usual pairs (equal shapes, or a 0-d operand such as
+  // the d of `x / d`) need no rank promotion, so promote without vectors.
+  if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) {
+    const TypedDType to = to_inexact(promote_types(detail::typed(a), detail::typed(b)));
+    return bind1(p, {convert(a, to.dtype, to.weak), convert(b, to.dtype, to.weak)});
+  }
   auto xs = detail::promote_shapes(op, promote_dtypes_inexact({a, b}));
   return bind1(p, {xs[0], xs[1]});
 }
