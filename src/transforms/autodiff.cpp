@@ -18,6 +18,8 @@ struct Linearized {
   ClosedJaxpr program;                    // tangents of the inputs -> tangents of the outputs
   std::vector<AbstractValue> input_types;  // of the primals
   std::vector<AbstractValue> output_types;
+  // The next gradient's recording reuses this one's storage.
+  ~Linearized() { StagingInterpreter::recycle(std::move(program.jaxpr)); }
 };
 
 void throw_arity_error() {

@@ -4,11 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cmath>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "core/alloc.hpp"
+#include "core/value.hpp"
 #include "fluxion/fluxion.hpp"
 
 namespace fx = fluxion;
@@ -89,4 +93,33 @@ TEST(BufferCache, ArraysAreCorrectOnReusedBuffers) {
     const fx::Array g = fx::grad([](const fx::Array& v) { return fx::sum(v * v); })(x);
     EXPECT_EQ(g[n - 1].item<double>(), 2.0 * static_cast<double>(n - 1));
   }
+}
+
+// Reverse mode hands each linear program's storage to the next recording on
+// the thread (StagingInterpreter::recycle): the values it referred to must be
+// released at once, and later programs, longer or shorter, must be recorded
+// as if from scratch.
+TEST(RecycledPrograms, ReleaseTheirValuesAndRecordAfresh) {
+  std::weak_ptr<const fd::Value> weak_vector, weak_scalar;
+  {
+    const fx::Array c = fx::array({1.0, 2.0, 3.0});
+    const fx::Array s = fx::array({2.5}).reshape({});  // 0-d: a literal in the program
+    weak_vector = c.value();
+    weak_scalar = s.value();
+    const auto f = [&](const fx::Array& x) { return fx::sum(fx::sin(x) * c * s); };
+    const auto long_f = [&](const fx::Array& x) {
+      fx::Array y = x;
+      for (int k = 0; k < 40; ++k) y = fx::sin(y) * s;
+      return fx::sum(y * c);
+    };
+    const fx::Array x = fx::array({0.1, 0.2, 0.3});
+    const std::string program = fx::make_jaxpr(fx::grad(f))(x).str();
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_NEAR(fx::grad(f)(x)[2].item<double>(), std::cos(0.3) * 3.0 * 2.5, 1e-14);
+      (void)fx::grad(long_f)(x);
+      EXPECT_EQ(fx::make_jaxpr(fx::grad(f))(x).str(), program);
+    }
+  }
+  EXPECT_TRUE(weak_vector.expired());
+  EXPECT_TRUE(weak_scalar.expired());
 }
