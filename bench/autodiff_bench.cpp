@@ -8,21 +8,15 @@
 #include <vector>
 
 #include "ackley.hpp"
+#include "ackley_fx.hpp"
 #include "fluxion/fluxion.hpp"
 
 namespace fx = fluxion;
 
 namespace {
 
-// As a JAX user writes it (the seed program), over a whole array.
-fx::Array ackley_fx(const fx::Array& x) {
-  const double d = static_cast<double>(x.size());
-  const fx::Array t1 = -20.0 * fx::exp(-0.2 * fx::sqrt(fx::sum(fx::pow(x, 2)) / d));
-  const fx::Array t2 = fx::exp(fx::sum(fx::cos(2.0 * fx::pi * x)) / d);
-  return t1 - t2 + 20.0 + fx::e;
-}
-
-fx::Array fx_point(size_t d) { return fx::array(ackley::point(d), {static_cast<int64_t>(d)}); }
+using ackley::ackley_fx;
+using ackley::fx_point;
 
 void register_hand() {
   for (size_t d : ackley::kGradDims) {

@@ -38,7 +38,7 @@ void BM_StdNormalF64(benchmark::State& state) {
 }
 
 // Fluxion's outputs come from a cache of already-touched blocks
-// (core/block_cache.hpp) once the first draw has run; the warm-up call
+// (core/alloc.hpp) once the first draw has run; the warm-up call
 // outside the timed loop measures that steady state, as the std loop reuses
 // its (already touched) vector.
 // The bits and the uniforms alone, to see where the time goes.

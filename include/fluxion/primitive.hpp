@@ -35,8 +35,20 @@ using ParamValue =
 class Params {
  public:
   using Item = std::pair<std::string_view, ParamValue>;
-  Params() = default;
+  Params() noexcept = default;
   Params(std::initializer_list<Item> items);
+  Params(const Params& other);
+  // Moving and dropping are inline: an empty Params is the default argument of
+  // every bind, and jaxpr equations move theirs around.
+  Params(Params&& other) noexcept : items_(other.items_), size_(other.size_) {
+    other.items_ = nullptr;
+    other.size_ = 0;
+  }
+  Params& operator=(const Params& other);
+  Params& operator=(Params&& other) noexcept;
+  ~Params() {
+    if (items_) destroy();
+  }
 
   bool contains(std::string_view key) const;
   const ParamValue& at(std::string_view key) const;  // fx::Error naming the key when absent
@@ -45,12 +57,21 @@ class Params {
     if (const T* p = std::get_if<T>(&v)) return *p;
     throw_wrong_type(key);
   }
-  const std::vector<Item>& items() const { return items_; }
-  bool operator==(const Params&) const = default;
+  // The items in key order (a range: iterate it, size() it, index it).
+  std::span<const Item> items() const { return {items_, size_}; }
+  bool operator==(const Params& other) const;
 
  private:
   [[noreturn]] static void throw_wrong_type(std::string_view key);
-  std::vector<Item> items_;
+  void copy_from(std::span<const Item> items);
+  void destroy() noexcept;
+
+  // One block for the items, from the library's small-object pool
+  // (src/core/alloc.hpp) rather than a std::vector: most operations build a
+  // Params (convert_element_type's two, reduce_sum's axes...), so this saves
+  // a malloc/free pair per operation, and the handle stays two words.
+  Item* items_ = nullptr;
+  size_t size_ = 0;
 };
 
 // Writes a parameter value as jaxprs do: `(0, 1)`, `float32`, `None`.

@@ -4,7 +4,7 @@
 #include <new>
 #include <sstream>
 
-#include "core/block_cache.hpp"
+#include "core/alloc.hpp"
 #include "core/shape_util.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
@@ -21,10 +21,10 @@ int64_t AbstractValue::size() const {
 namespace detail {
 
 namespace {
-constexpr size_t kAlignment = 64;
-
-struct AlignedFree {
-  void operator()(void* p) const { ::operator delete(p, std::align_val_t(kAlignment)); }
+// Deleter of an element buffer: back to buffer_deallocate, which needs the size.
+struct BufferFree {
+  size_t bytes;
+  void operator()(void* p) const noexcept { buffer_deallocate(p, bytes); }
 };
 }  // namespace
 
@@ -33,16 +33,13 @@ ConcreteValue::ConcreteValue(AbstractValue aval, std::shared_ptr<void> heap, voi
 
 std::shared_ptr<ConcreteValue> ConcreteValue::allocate(AbstractValue aval) {
   const size_t bytes = static_cast<size_t>(aval.size()) * itemsize(aval.dtype);
-  if (bytes <= kInlineBytes) return std::make_shared<ConcreteValue>(std::move(aval), nullptr, nullptr);
-  if (bytes >= BlockCache::kMinBytes) {
-    // Large buffers come from (and go back to) the cache of touched blocks.
-    void* p = BlockCache::take(bytes);
-    std::shared_ptr<void> heap(p, [bytes](void* q) { BlockCache::give(q, bytes); });
-    return std::make_shared<ConcreteValue>(std::move(aval), std::move(heap), p);
-  }
-  void* p = ::operator new(bytes, std::align_val_t(kAlignment));
-  std::shared_ptr<void> heap(p, AlignedFree{});
-  return std::make_shared<ConcreteValue>(std::move(aval), std::move(heap), p);
+  // The value and both control blocks come from the small-object pool; only
+  // the elements of a large value from buffer_allocate.
+  if (bytes <= kInlineBytes)
+    return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), nullptr, nullptr);
+  void* p = buffer_allocate(bytes);
+  std::shared_ptr<void> heap(p, BufferFree{bytes}, PoolAllocator<void>{});
+  return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), std::move(heap), p);
 }
 
 std::shared_ptr<ConcreteValue> ConcreteValue::alias(AbstractValue aval,
@@ -52,11 +49,33 @@ std::shared_ptr<ConcreteValue> ConcreteValue::alias(AbstractValue aval,
     std::memcpy(v->data_, base->data_, kInlineBytes);
     return v;
   }
-  return std::make_shared<ConcreteValue>(std::move(aval), base->heap_, base->data_);
+  return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), base->heap_,
+                                            base->data_);
 }
 
 std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval) {
   return ConcreteValue::allocate(aval);
+}
+
+Array convert_scalar(const Array& x, DType dtype, bool weak) {
+  const Value* v = x.value().get();
+  if (v->is_tracer() || x.ndim() != 0) return Array();
+  const DType from = x.dtype();
+  if (from == dtype) {
+    auto base = std::static_pointer_cast<const ConcreteValue>(x.value());
+    return Array(ConcreteValue::alias(AbstractValue{{}, dtype, weak}, base));
+  }
+  // To a floating type convert_element_type is a static_cast from every
+  // dtype (bool and integers included); the other directions saturate or
+  // test for zero, so they stay with the primitive.
+  if (!is_floating(dtype)) return Array();
+  auto out = ConcreteValue::allocate(AbstractValue{{}, dtype, weak});
+  visit_dtype(from, [&]<class F>() {
+    const F value = *static_cast<const F*>(v->data());
+    if (dtype == DType::float64) *static_cast<double*>(out->mutable_data()) = static_cast<double>(value);
+    else *static_cast<float*>(out->mutable_data()) = static_cast<float>(value);
+  });
+  return Array(std::move(out));
 }
 
 }  // namespace detail

@@ -1,24 +1,88 @@
 #include <algorithm>
 #include <cstdio>
+#include <new>
 #include <string>
+#include <utility>
 
+#include "core/alloc.hpp"
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/primitive.hpp"
 
 namespace fluxion {
 
-Params::Params(std::initializer_list<Item> items) : items_(items) {
-  std::sort(items_.begin(), items_.end(),
-            [](const Item& a, const Item& b) { return a.first < b.first; });
+namespace {
+using Item = Params::Item;
+Item* allocate_items(size_t n) {
+  const size_t bytes = n * sizeof(Item);
+  if (bytes <= detail::kPoolMaxBytes) return static_cast<Item*>(detail::pool_allocate(bytes));
+  return static_cast<Item*>(::operator new(bytes));
+}
+void deallocate_items(Item* p, size_t n) noexcept {
+  const size_t bytes = n * sizeof(Item);
+  if (bytes <= detail::kPoolMaxBytes) detail::pool_deallocate(p, bytes);
+  else ::operator delete(p);
+}
+}  // namespace
+
+Params::Params(std::initializer_list<Item> items) {
+  copy_from(std::span<const Item>(items.begin(), items.size()));
+  // Sorted by key; insertion sort, as there are at most a handful.
+  for (size_t i = 1; i < size_; ++i)
+    for (size_t j = i; j > 0 && items_[j].first < items_[j - 1].first; --j) std::swap(items_[j], items_[j - 1]);
+}
+
+Params::Params(const Params& other) { copy_from(other.items()); }
+
+Params& Params::operator=(const Params& other) {
+  if (this != &other) *this = Params(other);
+  return *this;
+}
+
+Params& Params::operator=(Params&& other) noexcept {
+  if (this != &other) {
+    if (items_) destroy();
+    items_ = std::exchange(other.items_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+// Requires an empty *this.
+void Params::copy_from(std::span<const Item> items) {
+  if (items.empty()) return;
+  Item* dst = allocate_items(items.size());
+  size_t built = 0;
+  try {
+    for (; built < items.size(); ++built) new (dst + built) Item(items[built]);
+  } catch (...) {
+    while (built > 0) dst[--built].~Item();
+    deallocate_items(dst, items.size());
+    throw;
+  }
+  items_ = dst;
+  size_ = items.size();
+}
+
+void Params::destroy() noexcept {
+  for (size_t i = 0; i < size_; ++i) items_[i].~Item();
+  deallocate_items(items_, size_);
+  items_ = nullptr;
+  size_ = 0;
+}
+
+bool Params::operator==(const Params& other) const {
+  const std::span<const Item> a = items(), b = other.items();
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 bool Params::contains(std::string_view key) const {
-  return std::any_of(items_.begin(), items_.end(), [&](const Item& i) { return i.first == key; });
+  const std::span<const Item> v = items();
+  return std::any_of(v.begin(), v.end(), [&](const Item& i) { return i.first == key; });
 }
 
 const ParamValue& Params::at(std::string_view key) const {
-  for (const Item& i : items_)
+  for (const Item& i : items())
     if (i.first == key) return i.second;
   throw Error("primitive parameter '" + std::string(key) + "' is missing");
 }

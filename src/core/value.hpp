@@ -12,6 +12,12 @@ namespace fluxion::detail {
 
 class Interpreter;
 
+// Shared by an interpreter and its tracers; cleared when the interpreter ends,
+// so a tracer that escapes its transformation is reported, never dangling.
+struct TraceTag {
+  Interpreter* interpreter;
+};
+
 class Value {
  public:
   explicit Value(AbstractValue aval) : aval_(std::move(aval)) {}
@@ -21,14 +27,20 @@ class Value {
 
   const AbstractValue& aval() const { return aval_; }
   // True for a transformation's tracer (abstract, or concrete-but-wrapped).
-  virtual bool is_tracer() const { return false; }
+  // Not virtual, nor is owner(): fx::bind asks both of every input of every
+  // operation, and JVP and staging ask them again.
+  bool is_tracer() const { return trace_tag_ != nullptr; }
   // The interpreter that owns this tracer: nullptr for a concrete value, and
   // for a tracer whose transformation has ended (it escaped).
-  virtual Interpreter* owner() const { return nullptr; }
+  Interpreter* owner() const { return trace_tag_ ? trace_tag_->interpreter : nullptr; }
   // Row-major elements, or nullptr when the value is abstract. A tracer whose
   // value is known (forward mode over a concrete primal) returns that value's
   // elements, which is what lets native C++ `if` work under grad.
   virtual const void* data() const { return nullptr; }
+
+ protected:
+  // Set by Tracer, which keeps the tag alive.
+  const TraceTag* trace_tag_ = nullptr;
 
  private:
   AbstractValue aval_;
@@ -36,8 +48,9 @@ class Value {
 
 // A buffer-backed value. Small values (up to 8 doubles: scalars, the short
 // vectors of low-dimensional problems) live inline, so a result costs a single
-// allocation; larger ones share a 64-byte aligned heap block, which reshape and
-// squeeze reuse without copying.
+// block from the small-object pool (core/alloc.hpp); larger ones share a
+// 64-byte aligned buffer (buffer_allocate, which caches large ones), which
+// reshape and squeeze reuse without copying.
 class ConcreteValue final : public Value {
  public:
   static constexpr size_t kInlineBytes = 64;
@@ -62,6 +75,14 @@ class ConcreteValue final : public Value {
 
 // Allocation helpers used by kernels.
 std::shared_ptr<ConcreteValue> allocate(const AbstractValue& aval);
+
+// A C++ scalar converted to `dtype` on the spot, as convert_element_type
+// would (a copy for the same dtype, a static_cast to a floating type), but
+// without its rules: for a literal such as the 2.0 of `x * 2.0` those cost a
+// Params, two result vectors and a shape check around one static_cast. An
+// empty handle when `x` is not a 0-d concrete value or the target is an
+// integer or bool (those conversions saturate or compare: take the primitive).
+Array convert_scalar(const Array& x, DType dtype, bool weak);
 inline Array to_array(std::shared_ptr<ConcreteValue> v) { return Array(std::move(v)); }
 
 template <class T> const T* data_as(const Array& a) { return static_cast<const T*>(a.data()); }

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "core/alloc.hpp"
 #include "fluxion/errors.hpp"
 
 namespace fluxion::detail {
@@ -36,7 +37,7 @@ Array BatchInterpreter::make_tracer(Array value, int dim) {
     throw Error("vmap: internal error: a batching rule returned batch axis " + std::to_string(dim) +
                 " for a value of shape " + shape_to_string(value.shape()) + " (batch size " +
                 std::to_string(axis_size_) + ")");
-  return Array(std::make_shared<BatchTracer>(tag(), std::move(value), dim));
+  return Array(std::allocate_shared<BatchTracer>(PoolAllocator<BatchTracer>{}, tag(), std::move(value), dim));
 }
 
 std::pair<Array, int> BatchInterpreter::unpack(const Array& x) const {

@@ -20,7 +20,10 @@ std::vector<Array> eval_primitive(const Primitive& prim, std::span<const Array> 
   }
   for (size_t i = 0; i < inputs.size(); ++i) avals[i] = &inputs[i].aval();
   std::vector<AbstractValue> out_avals = prim.abstract_eval(prim, AvalRefs(avals, inputs.size()), params);
-  for (const Array& x : inputs) x.data();  // throws ConcretizationError for a stray tracer
+  // A stray abstract tracer throws ConcretizationError from data(); concrete
+  // values need no check (and no virtual call).
+  for (const Array& x : inputs)
+    if (x.value()->is_tracer()) (void)x.data();
   return prim.impl(prim, inputs, out_avals, params);
 }
 

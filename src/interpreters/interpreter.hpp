@@ -21,12 +21,6 @@ namespace fluxion::detail {
 
 class Interpreter;
 
-// Shared by an interpreter and its tracers; cleared when the interpreter ends,
-// so a tracer that escapes its transformation is reported, never dangling.
-struct TraceTag {
-  Interpreter* interpreter;
-};
-
 class Interpreter {
  public:
   Interpreter();
@@ -47,9 +41,9 @@ class Interpreter {
 // A value owned by an interpreter.
 class Tracer : public Value {
  public:
-  Tracer(AbstractValue aval, std::shared_ptr<TraceTag> tag) : Value(std::move(aval)), tag_(std::move(tag)) {}
-  bool is_tracer() const override { return true; }
-  Interpreter* owner() const override { return tag_->interpreter; }
+  Tracer(AbstractValue aval, std::shared_ptr<TraceTag> tag) : Value(std::move(aval)), tag_(std::move(tag)) {
+    trace_tag_ = tag_.get();
+  }
 
  private:
   std::shared_ptr<TraceTag> tag_;

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "core/alloc.hpp"
 #include "fluxion/errors.hpp"
 
 namespace fluxion::detail {
@@ -25,7 +26,7 @@ class JvpTracer final : public Tracer {
 
 Array JvpInterpreter::make_tracer(Array primal, Array tangent) {
   if (!tangent.valid()) return primal;
-  return Array(std::make_shared<JvpTracer>(tag(), std::move(primal), std::move(tangent)));
+  return Array(std::allocate_shared<JvpTracer>(PoolAllocator<JvpTracer>{}, tag(), std::move(primal), std::move(tangent)));
 }
 
 std::pair<Array, Array> JvpInterpreter::unpack(const Array& x) const {

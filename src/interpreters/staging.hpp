@@ -13,6 +13,7 @@ namespace fluxion::detail {
 
 class StagingInterpreter final : public Interpreter {
  public:
+  StagingInterpreter();
   // A new input variable of the program.
   Array new_input(const AbstractValue& aval);
   std::vector<Array> process_primitive(const Primitive& prim, std::span<const Array> inputs,
@@ -21,11 +22,18 @@ class StagingInterpreter final : public Interpreter {
   // without owning them (concrete arrays, outer tracers) become constvars,
   // 0-d concrete ones literals.
   ClosedJaxpr finish(std::span<const Array> outputs);
+  // Gives a program that is no longer needed back to this thread, so that the
+  // next StagingInterpreter reuses its storage (reverse mode records and
+  // drops one linear program per gradient, two small vectors per equation).
+  // The values it referred to are released at once.
+  static void recycle(Jaxpr&& jaxpr) noexcept;
 
  private:
   Atom atom_of(const Array& x);
   Jaxpr jaxpr_;
-  std::vector<Array> consts_;
+  size_t n_eqns_ = 0;  // equations recorded; jaxpr_.eqns may hold recycled slots beyond
+  std::vector<Array> consts_;  // parallel to jaxpr_.constvars
+  // Built only once there are many constants (see atom_of).
   std::unordered_map<const Value*, int> const_vars_;
 };
 

@@ -22,6 +22,8 @@ std::vector<Array> backward_pass(const Jaxpr& jaxpr, std::span<const Array> cons
 
   std::vector<Array> eqn_cts;
   std::vector<TransposeInput> inputs;
+  eqn_cts.reserve(4);
+  inputs.reserve(4);
   for (auto it = jaxpr.eqns.rbegin(); it != jaxpr.eqns.rend(); ++it) {
     const JaxprEqn& e = *it;
     eqn_cts.clear();
@@ -31,11 +33,19 @@ std::vector<Array> backward_pass(const Jaxpr& jaxpr, std::span<const Array> cons
       any = any || eqn_cts.back().valid();
     }
     if (!any) continue;  // zero cotangent in, zero out
-    inputs.clear();
-    for (const Atom& a : e.inputs) {
-      if (a.is_literal()) inputs.push_back({a.literal, a.literal.aval()});
-      else if (known[a.var].valid()) inputs.push_back({known[a.var], jaxpr.var_types[a.var]});
-      else inputs.push_back({Array(), jaxpr.var_types[a.var]});
+    // Refilled in place, not cleared: assigning an aval reuses the shape
+    // vector already there, where a fresh TransposeInput allocated one.
+    inputs.resize(e.inputs.size());
+    for (size_t i = 0; i < e.inputs.size(); ++i) {
+      const Atom& a = e.inputs[i];
+      TransposeInput& in = inputs[i];
+      if (a.is_literal()) {
+        in.known = a.literal;
+        in.aval = a.literal.aval();
+      } else {
+        in.known = known[a.var];  // empty: the linear input
+        in.aval = jaxpr.var_types[a.var];
+      }
     }
     if (!e.primitive->transpose)
       throw Error("Transpose rule (for reverse-mode differentiation) for '" + std::string(e.primitive->name) +
@@ -45,6 +55,7 @@ std::vector<Array> backward_pass(const Jaxpr& jaxpr, std::span<const Array> cons
       if (inputs[i].is_linear() && cts_in[i].valid()) ct[e.inputs[i].var] = add_cotangents(ct[e.inputs[i].var], cts_in[i]);
   }
   std::vector<Array> result;
+  result.reserve(jaxpr.invars.size());
   for (int v : jaxpr.invars) result.push_back(std::move(ct[v]));
   return result;
 }

@@ -11,14 +11,15 @@ TypedDType typed(const Array& x) { return {x.dtype(), x.weak_type()}; }
 
 Array convert(const Array& x, DType dtype, bool weak) {
   if (x.dtype() == dtype && x.weak_type() == weak) return x;
-  const Params params{{"new_dtype", dtype}, {"weak_type", weak}};
   // A weak 0-d concrete value is a C++ scalar literal: convert it on the spot,
   // as JAX converts Python scalars with NumPy, so no transformation records it.
   if (x.weak_type() && x.ndim() == 0 && x.is_concrete()) {
+    if (Array y = convert_scalar(x, dtype, weak); y.valid()) return y;
+    const Params params{{"new_dtype", dtype}, {"weak_type", weak}};
     const Array in[] = {x};
     return eval_primitive(prim::convert_element_type_p, in, params)[0];
   }
-  return bind1(prim::convert_element_type_p, {x}, params);
+  return bind1(prim::convert_element_type_p, {x}, {{"new_dtype", dtype}, {"weak_type", weak}});
 }
 
 Array scalar_like(const Array& x, double value) { return convert(Array(value), x.dtype(), x.weak_type()); }
@@ -98,6 +99,12 @@ Array float_unary(const Primitive& p, const Array& x) {
   return bind1(p, {promote_dtypes_inexact({x})[0]});
 }
 Array float_binary(std::string_view op, const Primitive& p, const Array& a, const Array& b) {
+  // As in binary(): the usual pairs (equal shapes, or a 0-d operand such as
+  // the d of `x / d`) need no rank promotion, so promote without vectors.
+  if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) {
+    const TypedDType to = to_inexact(promote_types(detail::typed(a), detail::typed(b)));
+    return bind1(p, {convert(a, to.dtype, to.weak), convert(b, to.dtype, to.weak)});
+  }
   auto xs = detail::promote_shapes(op, promote_dtypes_inexact({a, b}));
   return bind1(p, {xs[0], xs[1]});
 }

@@ -62,6 +62,7 @@ namespace {
 // A concrete 0-d constant, converted on the spot so that no transformation
 // records the conversion (it is a literal, as a Python scalar is in JAX).
 Array scalar(double value, DType dtype) {
+  if (is_floating(dtype)) return detail::convert_scalar(Array(value), dtype, false);
   const Array in[] = {Array(value)};
   return detail::eval_primitive(prim::convert_element_type_p, in, {{"new_dtype", dtype}, {"weak_type", false}})[0];
 }

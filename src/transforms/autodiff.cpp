@@ -18,6 +18,8 @@ struct Linearized {
   ClosedJaxpr program;                    // tangents of the inputs -> tangents of the outputs
   std::vector<AbstractValue> input_types;  // of the primals
   std::vector<AbstractValue> output_types;
+  // The next gradient's recording reuses this one's storage.
+  ~Linearized() { StagingInterpreter::recycle(std::move(program.jaxpr)); }
 };
 
 void throw_arity_error() {
@@ -69,9 +71,11 @@ VjpResult vjp_core(const Fn& f, const std::vector<Array>& primals) {
     StagingInterpreter recorder;  // below the JVP level: it sees only tangents
     JvpInterpreter jvp;
     std::vector<Array> in;
+    in.reserve(primals.size());
+    linear->input_types.reserve(primals.size());
     for (const Array& p : primals) {
       linear->input_types.push_back(tangent_type(p));
-      in.push_back(jvp.make_tracer(p, recorder.new_input(tangent_type(p))));
+      in.push_back(jvp.make_tracer(p, recorder.new_input(linear->input_types.back())));
     }
     const std::vector<Array> outs = f(in);
     for (const Array& o : outs) {
@@ -127,12 +131,23 @@ std::vector<Array> grad_core(const Fn& f, const std::vector<Array>& args, const 
                       "(e.g. 2.0 rather than 2, or x.astype(fx::float64)).");
     diff.push_back(args[p]);
   }
-  const Fn partial = [&](const std::vector<Array>& xs) {
-    std::vector<Array> full = args;
-    for (size_t i = 0; i < positions.size(); ++i) full[positions[i]] = xs[i];
-    return f(full);
+  // f of the differentiated arguments alone, the others fixed. When every
+  // argument is differentiated in order (grad(f) of a function of one array,
+  // the usual case) that is f itself.
+  bool all_in_order = positions.size() == args.size();
+  for (size_t i = 0; all_in_order && i < positions.size(); ++i) all_in_order = positions[i] == i;
+  struct Context {
+    const Fn& f;
+    const std::vector<Array>& args;
+    const std::vector<size_t>& positions;
+  } const context{f, args, positions};
+  // Captures one pointer, so the std::function stores it inline.
+  const Fn partial = [c = &context](const std::vector<Array>& xs) {
+    std::vector<Array> full = c->args;
+    for (size_t i = 0; i < c->positions.size(); ++i) full[c->positions[i]] = xs[i];
+    return c->f(full);
   };
-  VjpResult r = vjp_core(partial, diff);
+  VjpResult r = vjp_core(all_in_order ? f : partial, diff);
   const Array& out = r.outputs[0];
   if (!is_floating(out.dtype()))
     throw TypeError(std::string(name) + " requires real-valued outputs (output dtype that is a sub-dtype of "
