@@ -100,6 +100,27 @@ inline bool check(benchmark::State& state, const std::string& task, const std::v
   return true;
 }
 
+// A peer's f' and f'' as loops over the points (out[i] at x[i]): registered
+// as "d1/<who>" and "d2/<who>", checked before timing. `setup` runs first in
+// each benchmark (ADOL-C records its tape there).
+using PointLoop = void (*)(const std::vector<double>& x, std::vector<double>& out);
+inline void add_point_loops(const std::string& who, PointLoop d1_loop, PointLoop d2_loop,
+                            void (*setup)() = nullptr) {
+  for (auto [task, fn] : {std::pair<const char*, PointLoop>{"d1", d1_loop}, std::pair<const char*, PointLoop>{"d2", d2_loop}})
+    add(task, who, [task = std::string(task), fn = fn, setup](benchmark::State& s) {
+      if (setup) setup();
+      const std::vector<double> x = points();
+      std::vector<double> y(x.size());
+      fn(x, y);
+      if (!check(s, task, y)) return;
+      for (auto _ : s) {
+        fn(x, y);
+        benchmark::DoNotOptimize(y.data());
+      }
+      count_points(s);
+    });
+}
+
 // The peers: each file registers its benchmarks (bench/peers/vmap_*.cpp).
 void register_adolc();
 void register_eigen();

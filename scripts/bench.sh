@@ -32,7 +32,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench})
+programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench random_bench})
 # The cache may hold FLUXION_BENCH_PEERS=OFF from a quicker build.
 cmake --preset release -DFLUXION_BENCH_PEERS=ON >/dev/null
 cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"

@@ -50,20 +50,6 @@ void d2_adolc(const std::vector<double>& x, std::vector<double>& out) {
 
 }  // namespace
 
-void register_adolc() {
-  for (auto [task, fn] : {std::pair<const char*, decltype(&d1_adolc)>{"d1", &d1_adolc}, std::pair<const char*, decltype(&d2_adolc)>{"d2", &d2_adolc}})
-    add(task, "adolc_reuse", [task = std::string(task), fn = fn](benchmark::State& s) {
-      record();
-      const std::vector<double> x = points();
-      std::vector<double> y(x.size());
-      fn(x, y);
-      if (!check(s, task, y)) return;
-      for (auto _ : s) {
-        fn(x, y);
-        benchmark::DoNotOptimize(y.data());
-      }
-      count_points(s);
-    });
-}
+void register_adolc() { add_point_loops("adolc_reuse", &d1_adolc, &d2_adolc, &record); }
 
 }  // namespace rational

@@ -22,19 +22,6 @@ void d2_ceres(const std::vector<double>& x, std::vector<double>& out) {
 
 }  // namespace
 
-void register_ceres() {
-  for (auto [task, fn] : {std::pair<const char*, decltype(&d1_ceres)>{"d1", &d1_ceres}, std::pair<const char*, decltype(&d2_ceres)>{"d2", &d2_ceres}})
-    add(task, "ceres_jet", [task = std::string(task), fn = fn](benchmark::State& s) {
-      const std::vector<double> x = points();
-      std::vector<double> y(x.size());
-      fn(x, y);
-      if (!check(s, task, y)) return;
-      for (auto _ : s) {
-        fn(x, y);
-        benchmark::DoNotOptimize(y.data());
-      }
-      count_points(s);
-    });
-}
+void register_ceres() { add_point_loops("ceres_jet", &d1_ceres, &d2_ceres); }
 
 }  // namespace rational

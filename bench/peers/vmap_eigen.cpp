@@ -29,19 +29,6 @@ void d2_eigen(const std::vector<double>& x, std::vector<double>& out) {
 
 }  // namespace
 
-void register_eigen() {
-  for (auto [task, fn] : {std::pair<const char*, decltype(&d1_eigen)>{"d1", &d1_eigen}, std::pair<const char*, decltype(&d2_eigen)>{"d2", &d2_eigen}})
-    add(task, "eigen", [task = std::string(task), fn = fn](benchmark::State& s) {
-      const std::vector<double> x = points();
-      std::vector<double> y(x.size());
-      fn(x, y);
-      if (!check(s, task, y)) return;
-      for (auto _ : s) {
-        fn(x, y);
-        benchmark::DoNotOptimize(y.data());
-      }
-      count_points(s);
-    });
-}
+void register_eigen() { add_point_loops("eigen", &d1_eigen, &d2_eigen); }
 
 }  // namespace rational

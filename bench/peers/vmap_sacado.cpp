@@ -25,19 +25,6 @@ void d2_sacado(const std::vector<double>& x, std::vector<double>& out) {
 
 }  // namespace
 
-void register_sacado() {
-  for (auto [task, fn] : {std::pair<const char*, decltype(&d1_sacado)>{"d1", &d1_sacado}, std::pair<const char*, decltype(&d2_sacado)>{"d2", &d2_sacado}})
-    add(task, "sacado_sfad", [task = std::string(task), fn = fn](benchmark::State& s) {
-      const std::vector<double> x = points();
-      std::vector<double> y(x.size());
-      fn(x, y);
-      if (!check(s, task, y)) return;
-      for (auto _ : s) {
-        fn(x, y);
-        benchmark::DoNotOptimize(y.data());
-      }
-      count_points(s);
-    });
-}
+void register_sacado() { add_point_loops("sacado_sfad", &d1_sacado, &d2_sacado); }
 
 }  // namespace rational
