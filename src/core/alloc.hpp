@@ -71,7 +71,7 @@ inline constexpr size_t kBufferCacheMinBytes = size_t{64} << 10;
 inline constexpr size_t kBufferCacheMaxBuffer = size_t{128} << 20;
 // The most the cache holds in all, across threads (release_buffer_cache()
 // gives it back).
-inline constexpr size_t kBufferCacheCapBytes = size_t{512} << 20;
+inline constexpr size_t kBufferCacheCapBytes = size_t{1} << 30;
 
 void* buffer_allocate(size_t bytes);
 // `bytes` must be what was passed to buffer_allocate.
