@@ -51,6 +51,16 @@ TEST(VmapChunking, AxesOtherThanTheFirst) {
   EXPECT_EQ(b.shape(), (fx::Shape{kLarge / 3}));
 }
 
+TEST(VmapChunking, IdentityAndIntegerPrograms) {
+  // The program's output is its input; and a program of integers.
+  const fx::Array xs = uniform(5, {kLarge});
+  EXPECT_EQ(values(fx::vmap([](const fx::Array& x) { return x; })(xs)), values(xs));
+  const fx::Array n = fx::arange(static_cast<int>(kLarge));
+  const fx::Array got = fx::vmap([](const fx::Array& k) { return fx::remainder(k * k, 7); })(n);
+  EXPECT_EQ(got.dtype(), fx::int32);
+  EXPECT_EQ(got.to_vector<int32_t>(), fx::remainder(n * n, 7).to_vector<int32_t>());
+}
+
 TEST(VmapChunking, UnmappedValuesStayConcreteAndMappedOnesAbstract) {
   const fx::Array xs = uniform(3, {kLarge});
   const auto scaled = [](const fx::Array& x, const fx::Array& flag) {
