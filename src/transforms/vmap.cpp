@@ -116,9 +116,10 @@ std::optional<int> output_axis(const MapAxes& out_axes, size_t i, size_t n, cons
 // is instead traced once, as a jaxpr over a batch of kChunkElements-sized
 // chunks, and that jaxpr is evaluated chunk after chunk: the same batched
 // kernels, on arrays that stay in cache. f still runs exactly once.
-// 4096 elements (32 KB of float64) measured best for seed 001's f' and f''
-// (a chunk's live intermediates fit in L2; 16384 was 3x slower for f'').
-constexpr int64_t kChunkElements = 4096;
+// 8192 elements (64 KB of float64) measured best for seed 001's f' and f''
+// (with intermediates dropped at their last use, a chunk's live buffers fit
+// in L2; 4096 pays more per-equation overhead, 16384 spills).
+constexpr int64_t kChunkElements = 8192;
 
 // Examples per chunk, or 0 when the batch is better run whole: an outer
 // transformation is active (its interpreter must see the batched program),
@@ -139,6 +140,71 @@ Array slice_axis(const Array& x, int axis, int64_t start, int64_t stop) {
   starts[static_cast<size_t>(axis)] = start;
   limits[static_cast<size_t>(axis)] = stop;
   return bind1(prim::slice_p, {x}, {{"start_indices", starts}, {"limit_indices", limits}, {"strides", NoneParam{}}});
+}
+
+// The chunk program, prepared once: every chunk has the same shapes, so each
+// equation's shape rule runs once here and each chunk calls the kernels
+// directly (what eval_jaxpr would do, minus bind and the shape rules). Each
+// intermediate is dropped after its last use, so a chunk's buffers are
+// recycled while still in cache. Only for programs whose constants are
+// concrete (an outer transformation's tracer among them needs bind).
+class ChunkProgram {
+ public:
+  explicit ChunkProgram(ClosedJaxpr program) : program_(std::move(program)) {
+    const Jaxpr& j = program_.jaxpr;
+    std::vector<size_t> last_use(j.var_types.size(), 0);
+    for (size_t e = 0; e < j.eqns.size(); ++e)
+      for (const Atom& a : j.eqns[e].inputs)
+        if (!a.is_literal()) last_use[static_cast<size_t>(a.var)] = e;
+    std::vector<bool> kept(j.var_types.size(), false);
+    for (const Atom& a : j.outvars)
+      if (!a.is_literal()) kept[static_cast<size_t>(a.var)] = true;
+    for (size_t e = 0; e < j.eqns.size(); ++e) {
+      const JaxprEqn& eqn = j.eqns[e];
+      std::vector<const AbstractValue*> in;
+      for (const Atom& a : eqn.inputs) in.push_back(&j.type_of(a));
+      Step step{&eqn, eqn.primitive->abstract_eval(*eqn.primitive, in, eqn.params), {}};
+      for (const Atom& a : eqn.inputs)
+        if (!a.is_literal() && last_use[static_cast<size_t>(a.var)] == e && !kept[static_cast<size_t>(a.var)])
+          step.release.push_back(a.var);
+      steps_.push_back(std::move(step));
+    }
+  }
+
+  std::vector<Array> run(std::span<const Array> args) const {
+    const Jaxpr& j = program_.jaxpr;
+    std::vector<Array> env(j.var_types.size());
+    for (size_t i = 0; i < j.constvars.size(); ++i) env[static_cast<size_t>(j.constvars[i])] = program_.consts[i];
+    for (size_t i = 0; i < j.invars.size(); ++i) env[static_cast<size_t>(j.invars[i])] = args[i];
+    std::vector<Array> inputs;
+    for (const Step& step : steps_) {
+      const JaxprEqn& eqn = *step.eqn;
+      inputs.clear();
+      for (const Atom& a : eqn.inputs) inputs.push_back(a.is_literal() ? a.literal : env[static_cast<size_t>(a.var)]);
+      std::vector<Array> outs = eqn.primitive->impl(*eqn.primitive, inputs, step.out_avals, eqn.params);
+      for (int v : step.release) env[static_cast<size_t>(v)] = Array();
+      for (size_t i = 0; i < eqn.outputs.size(); ++i)
+        if (eqn.outputs[i] >= 0) env[static_cast<size_t>(eqn.outputs[i])] = std::move(outs[i]);
+    }
+    std::vector<Array> result;
+    for (const Atom& a : j.outvars) result.push_back(a.is_literal() ? a.literal : env[static_cast<size_t>(a.var)]);
+    return result;
+  }
+
+ private:
+  struct Step {
+    const JaxprEqn* eqn;
+    std::vector<AbstractValue> out_avals;
+    std::vector<int> release;  // variables whose last use this is
+  };
+  ClosedJaxpr program_;
+  std::vector<Step> steps_;
+};
+
+bool all_concrete(std::span<const Array> values) {
+  for (const Array& x : values)
+    if (x.value()->is_tracer()) return false;
+  return true;
 }
 
 std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, const std::vector<int>& axes,
@@ -167,6 +233,8 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
   }
   ClosedJaxpr program = stage.finish(program_outputs);
   dead_code_elimination(program.jaxpr);
+  std::optional<ChunkProgram> prepared;
+  if (all_concrete(program.consts)) prepared.emplace(program);
 
   // Run it chunk by chunk. The last chunk is the last `chunk` examples,
   // overlapping the one before; only its new rows are kept.
@@ -176,7 +244,8 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
     std::vector<Array> chunk_args;
     for (size_t i = 0; i < args.size(); ++i)
       if (axes[i] != not_mapped) chunk_args.push_back(slice_axis(args[i], axes[i], window, window + chunk));
-    std::vector<Array> outs = eval_jaxpr(program.jaxpr, program.consts, chunk_args);
+    std::vector<Array> outs =
+        prepared ? prepared->run(chunk_args) : eval_jaxpr(program.jaxpr, program.consts, chunk_args);
     for (size_t k = 0, m = 0; k < n; ++k) {
       if (traced.dims[k] == not_mapped) continue;
       Array& out = outs[m];
