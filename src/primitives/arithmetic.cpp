@@ -417,8 +417,13 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
         case 2: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, v); });
         case 3: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, wrapping_mul(v, v)); });
         case 4: return map_unary(x, o, n, [](T v) { const T s = wrapping_mul(v, v); return wrapping_mul(s, s); });
-        default: return map_unary(x, o, n, [y](T v) { return integer_pow_chain(v, y); });
+        default: break;
       }
+      if constexpr (std::is_floating_point_v<T>) {  // what d(1/x) and d(x^-1) emit
+        if (y == -1) return map_unary(x, o, n, [](T v) { return T(1) / v; });
+        if (y == -2) return map_unary(x, o, n, [](T v) { return T(1) / (v * v); });
+      }
+      map_unary(x, o, n, [y](T v) { return integer_pow_chain(v, y); });
     }
   });
   return single(Array(std::move(result)));
