@@ -8,6 +8,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "kernels/integer_pow.hpp"
 #include "kernels/unary_math.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
@@ -382,25 +383,6 @@ std::vector<AbstractValue> integer_pow_aval(const Primitive& p, AvalRefs in, con
   return single(std::move(out));
 }
 
-template <class T> T integer_pow_chain(T x, int64_t y) {
-  const bool reciprocal = y < 0;
-  uint64_t e = reciprocal ? uint64_t(0) - uint64_t(y) : uint64_t(y);
-  if (e == 0) return T(1);
-  bool have = false;
-  T acc = T(1);
-  while (e > 0) {
-    if (e & 1) {
-      acc = have ? wrapping_mul(acc, x) : x;
-      have = true;
-    }
-    e >>= 1;
-    if (e > 0) x = wrapping_mul(x, x);
-  }
-  if constexpr (std::is_floating_point_v<T>)
-    if (reciprocal) return T(1) / acc;
-  return acc;
-}
-
 std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
                                     std::span<const AbstractValue> out, const Params& params) {
   auto result = output(out[0]);
@@ -423,7 +405,7 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
         if (y == -1) return map_unary(x, o, n, [](T v) { return T(1) / v; });
         if (y == -2) return map_unary(x, o, n, [](T v) { return T(1) / (v * v); });
       }
-      map_unary(x, o, n, [y](T v) { return integer_pow_chain(v, y); });
+      map_unary(x, o, n, [y](T v) { return kernels::integer_pow_chain(v, y, [](T p, T q) { return wrapping_mul(p, q); }); });
     }
   });
   return single(Array(std::move(result)));

@@ -13,6 +13,7 @@
 #include "interpreters/staging.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
+#include "transforms/fused_elementwise.hpp"
 #include "transforms/vmap.hpp"
 
 namespace fluxion {
@@ -234,7 +235,11 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
   ClosedJaxpr program = stage.finish(program_outputs);
   dead_code_elimination(program.jaxpr);
   std::optional<ChunkProgram> prepared;
-  if (all_concrete(program.consts)) prepared.emplace(program);
+  std::unique_ptr<FusedElementwise> fused;
+  if (all_concrete(program.consts)) {
+    fused = FusedElementwise::prepare(program);
+    if (!fused) prepared.emplace(program);
+  }
 
   // Run it chunk by chunk. The last chunk is the last `chunk` examples,
   // overlapping the one before; only its new rows are kept.
@@ -244,8 +249,9 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
     std::vector<Array> chunk_args;
     for (size_t i = 0; i < args.size(); ++i)
       if (axes[i] != not_mapped) chunk_args.push_back(slice_axis(args[i], axes[i], window, window + chunk));
-    std::vector<Array> outs =
-        prepared ? prepared->run(chunk_args) : eval_jaxpr(program.jaxpr, program.consts, chunk_args);
+    std::vector<Array> outs = fused      ? fused->run(chunk_args)
+                              : prepared ? prepared->run(chunk_args)
+                                         : eval_jaxpr(program.jaxpr, program.consts, chunk_args);
     for (size_t k = 0, m = 0; k < n; ++k) {
       if (traced.dims[k] == not_mapped) continue;
       Array& out = outs[m];

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <string>
 
 #include "../autodiff/autodiff_util.hpp"
+#include "primitives/primitives.hpp"
 
 namespace {
 
@@ -49,6 +52,38 @@ TEST(VmapChunking, AxesOtherThanTheFirst) {
   // An unmapped output with an int out_axes is broadcast over the whole batch.
   const fx::Array b = fx::vmap([](const fx::Array&) { return fx::Array(2.0) * 3.0; })(xs.T());
   EXPECT_EQ(b.shape(), (fx::Shape{kLarge / 3}));
+}
+
+// Large batches of elementwise float programs run fused, block by block
+// (src/transforms/fused_elementwise.cpp); the bits must be those of the
+// whole-batch evaluation, which small batches get.
+TEST(VmapChunking, FusedElementwiseProgramsGiveTheSameBits) {
+  const auto f = [](const fx::Array& x) {
+    return fx::sin(x) * fx::pow(x, 3) + fx::exp(-x) / (1.0 + fx::pow(x, 2)) - fx::sqrt(x * x + 2.0) +
+           fx::pow(x, -3) + fx::pow(x + 1.0, 0.7) + fx::pow(x, 0) + fx::tanh(x) * 2.5;
+  };
+  for (fx::DType dtype : {fx::float64, fx::float32}) {
+    SCOPED_TRACE(std::string(fx::dtype_name(dtype)));
+    const fx::Array xs = uniform(6, {kLarge}, 0.5, 3.0, dtype);
+    for (const auto& g : {std::function<fx::Array(fx::Array)>(f), std::function<fx::Array(fx::Array)>(fx::grad(f)),
+                          std::function<fx::Array(fx::Array)>(fx::grad(fx::grad(f)))}) {
+      const fx::Array big = fx::vmap(g)(xs);
+      ASSERT_EQ(big.dtype(), dtype);
+      // A small batch (below the chunking threshold) of the first and last points.
+      const int64_t n = 1000;
+      const fx::Array head = fx::vmap(g)(fx::bind1(fx::prim::slice_p, {xs}, {{"start_indices", std::vector<int64_t>{0}},
+                                                                             {"limit_indices", std::vector<int64_t>{n}},
+                                                                             {"strides", fx::NoneParam{}}}));
+      const fx::Array tail = fx::vmap(g)(fx::bind1(fx::prim::slice_p, {xs}, {{"start_indices", std::vector<int64_t>{kLarge - n}},
+                                                                             {"limit_indices", std::vector<int64_t>{kLarge}},
+                                                                             {"strides", fx::NoneParam{}}}));
+      const auto b = values(big), h = values(head), t = values(tail);
+      for (int64_t i = 0; i < n; ++i) {
+        ASSERT_EQ(b[static_cast<size_t>(i)], h[static_cast<size_t>(i)]) << "point " << i;
+        ASSERT_EQ(b[static_cast<size_t>(kLarge - n + i)], t[static_cast<size_t>(i)]) << "point " << kLarge - n + i;
+      }
+    }
+  }
 }
 
 TEST(VmapChunking, IdentityAndIntegerPrograms) {
