@@ -12,7 +12,7 @@
 namespace fluxion::detail {
 namespace {
 
-constexpr int64_t kBlock = 256;  // elements per block: 2 KB of float64 per live value
+constexpr int64_t kBlock = 512;  // elements per block: 4 KB of float64 per live value (measured best of 256-1024)
 
 enum class Op { add, sub, mul, div, pow, neg, integer_pow, unary };
 
@@ -106,14 +106,14 @@ template <class T> void run_step(const FusedElementwise::Step& s, const T* a, co
 template <class T>
 void run_blocks(const std::vector<FusedElementwise::Step>& steps, int num_slots, int64_t length,
                 std::span<const T* const> in, std::span<T* const> out, const std::vector<double>& scalars) {
-  std::vector<T> scratch(static_cast<size_t>(std::max(num_slots, 1) * kBlock));
+  std::unique_ptr<T[]> scratch(new T[static_cast<size_t>(std::max(num_slots, 1) * kBlock)]);  // no zero fill
   std::vector<T> typed_scalars(scalars.begin(), scalars.end());
   for (int64_t offset = 0; offset < length; offset += kBlock) {
     const int64_t n = std::min(kBlock, length - offset);
     for (const FusedElementwise::Step& s : steps) {
-      const T* a = at<T>(s.a, in, out, scratch.data(), typed_scalars.data(), offset);
-      const T* b = s.arity == 2 ? at<T>(s.b, in, out, scratch.data(), typed_scalars.data(), offset) : nullptr;
-      T* o = const_cast<T*>(at<T>(s.out, in, out, scratch.data(), typed_scalars.data(), offset));
+      const T* a = at<T>(s.a, in, out, scratch.get(), typed_scalars.data(), offset);
+      const T* b = s.arity == 2 ? at<T>(s.b, in, out, scratch.get(), typed_scalars.data(), offset) : nullptr;
+      T* o = const_cast<T*>(at<T>(s.out, in, out, scratch.get(), typed_scalars.data(), offset));
       run_step<T>(s, a, b, o, n, s.a.kind == Ref::scalar, s.arity == 2 && s.b.kind == Ref::scalar);
     }
   }

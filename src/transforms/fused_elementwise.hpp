@@ -1,7 +1,7 @@
 // Large eager vmaps (src/transforms/vmap.cpp) evaluate one traced chunk
 // program many times. When that program is a chain of elementwise float
 // operations over the batch (what vmap(grad(f)) of a scalar function is),
-// this evaluator runs it in L1-sized blocks: every equation on 256 elements,
+// this evaluator runs it in L1-sized blocks: every equation on 512 elements,
 // then the next block, so intermediates live in a few KB of scratch and each
 // chunk costs one pass over its inputs and outputs instead of one per
 // equation. The same kernels compute each element, so results are bit for
