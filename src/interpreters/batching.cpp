@@ -1,6 +1,5 @@
 #include "interpreters/batching.hpp"
 
-#include <array>
 #include <string>
 
 #include "core/alloc.hpp"
@@ -51,19 +50,8 @@ std::pair<Array, int> BatchInterpreter::unpack(const Array& x) const {
 
 std::vector<Array> BatchInterpreter::process_primitive(const Primitive& prim, std::span<const Array> inputs,
                                                        const Params& params) {
-  constexpr size_t kSmall = 4;
-  std::array<Array, kSmall> small_values;
-  std::array<int, kSmall> small_dims;
-  std::vector<Array> large_values;
-  std::vector<int> large_dims;
-  Array* values = small_values.data();
-  int* dims = small_dims.data();
-  if (inputs.size() > kSmall) {
-    large_values.resize(inputs.size());
-    large_dims.resize(inputs.size());
-    values = large_values.data();
-    dims = large_dims.data();
-  }
+  OperandBuffer<Array, 4> values(inputs.size());
+  OperandBuffer<int, 4> dims(inputs.size());
   bool any_mapped = false;
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto [value, dim] = unpack(inputs[i]);
@@ -71,10 +59,9 @@ std::vector<Array> BatchInterpreter::process_primitive(const Primitive& prim, st
     dims[i] = dim;
     any_mapped = any_mapped || dim != not_mapped;
   }
-  const std::span<const Array> vals(values, inputs.size());
-  if (!any_mapped) return bind(prim, vals, params);
+  if (!any_mapped) return bind(prim, values.span(), params);
   if (!prim.batch) throw Error("vmap: batching rule for '" + std::string(prim.name) + "' not implemented");
-  BatchResult r = prim.batch(prim, vals, std::span<const int>(dims, inputs.size()), params);
+  BatchResult r = prim.batch(prim, values.span(), dims.span(), params);
   std::vector<Array> outs;
   outs.reserve(r.outputs.size());
   for (size_t i = 0; i < r.outputs.size(); ++i) outs.push_back(make_tracer(std::move(r.outputs[i]), r.dims[i]));

@@ -10,6 +10,8 @@
 // is JAX's classic trace-level design, made thread-local.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <memory>
 #include <span>
 #include <vector>
@@ -47,6 +49,23 @@ class Tracer : public Value {
 
  private:
   std::shared_ptr<TraceTag> tag_;
+};
+
+// n values of T for one primitive application's operands: on the stack for
+// the usual small arity (the dispatch path's hot case), on the heap beyond.
+template <class T, size_t N = 8> class OperandBuffer {
+ public:
+  explicit OperandBuffer(size_t n) : n_(n) {
+    if (n > N) large_.resize(n);
+  }
+  T* data() { return n_ > N ? large_.data() : small_.data(); }
+  T& operator[](size_t i) { return data()[i]; }
+  std::span<const T> span() { return {data(), n_}; }
+
+ private:
+  std::array<T, N> small_{};
+  std::vector<T> large_;
+  size_t n_;
 };
 
 // Evaluates a primitive on concrete inputs: shape rule, then kernel.

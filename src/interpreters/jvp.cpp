@@ -1,6 +1,5 @@
 #include "interpreters/jvp.hpp"
 
-#include <array>
 #include <string>
 
 #include "core/alloc.hpp"
@@ -42,25 +41,13 @@ std::vector<Array> JvpInterpreter::process_primitive(const Primitive& prim, std:
                                                      const Params& params) {
   if (!prim.jvp)
     throw Error("Differentiation rule for '" + std::string(prim.name) + "' not implemented");
-  // Primals and tangents on the stack for the usual small arity.
-  constexpr size_t kSmall = 4;
-  std::array<Array, kSmall> small_p, small_t;
-  std::vector<Array> large_p, large_t;
-  Array* primals = small_p.data();
-  Array* tangents = small_t.data();
-  if (inputs.size() > kSmall) {
-    large_p.resize(inputs.size());
-    large_t.resize(inputs.size());
-    primals = large_p.data();
-    tangents = large_t.data();
-  }
+  OperandBuffer<Array, 4> primals(inputs.size()), tangents(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto [p, t] = unpack(inputs[i]);
     primals[i] = std::move(p);
     tangents[i] = std::move(t);
   }
-  JvpResult r = prim.jvp(prim, std::span<const Array>(primals, inputs.size()),
-                         std::span<const Array>(tangents, inputs.size()), params);
+  JvpResult r = prim.jvp(prim, primals.span(), tangents.span(), params);
   std::vector<Array> outs;
   outs.reserve(r.primals_out.size());
   for (size_t i = 0; i < r.primals_out.size(); ++i) {

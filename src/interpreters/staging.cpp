@@ -1,6 +1,5 @@
 #include "interpreters/staging.hpp"
 
-#include <array>
 
 #include "core/alloc.hpp"
 
@@ -108,15 +107,12 @@ std::vector<Array> StagingInterpreter::process_primitive(const Primitive& prim, 
   eqn.inputs.clear();
   eqn.outputs.clear();
   eqn.inputs.reserve(inputs.size());
-  constexpr size_t kSmall = 8;
-  std::array<const AbstractValue*, kSmall> small{};
-  std::vector<const AbstractValue*> large(inputs.size() > kSmall ? inputs.size() : 0);
-  const AbstractValue** avals = inputs.size() > kSmall ? large.data() : small.data();
+  OperandBuffer<const AbstractValue*> avals(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     eqn.inputs.push_back(atom_of(inputs[i]));
     avals[i] = &inputs[i].aval();
   }
-  std::vector<AbstractValue> out_avals = prim.abstract_eval(prim, AvalRefs(avals, inputs.size()), params);
+  std::vector<AbstractValue> out_avals = prim.abstract_eval(prim, avals.span(), params);
   std::vector<Array> outs;
   for (AbstractValue& aval : out_avals) {
     const int var = jaxpr_.new_var(aval);
