@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
+
 namespace ackley {
 
 inline constexpr double kA = 20.0, kB = 0.2, kC = 2.0 * 3.141592653589793, kE = 2.718281828459045;
@@ -117,22 +119,8 @@ inline void add(const char* task, size_t d, const std::string& who, std::functio
       ->UseRealTime();
 }
 
-// Every contender must compute the same thing: its result is compared with
-// the hand-written one once, before timing, and recorded as rel_err.
-inline bool check(benchmark::State& state, const std::vector<double>& got, const std::vector<double>& want) {
-  double err = got.size() == want.size() ? 0.0 : INFINITY, scale = 0.0;
-  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
-    err = std::max(err, std::abs(got[i] - want[i]));
-    scale = std::max(scale, std::abs(want[i]));
-  }
-  const double rel = err / std::max(scale, 1e-300);
-  state.counters["rel_err"] = rel;
-  if (!(rel < 1e-9)) {
-    state.SkipWithError(("result differs from the hand-written derivative, rel_err " + std::to_string(rel)).c_str());
-    return false;
-  }
-  return true;
-}
+// Results are compared with the hand-written ones before timing (check.hpp).
+using bench_util::check;
 
 inline std::vector<double> reference_grad(size_t d) {
   const std::vector<double> x = point(d);

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
+
 namespace rational {
 
 // ---- the hand-written baseline, compiled with the library's flags (CMake
@@ -81,23 +83,9 @@ inline const std::vector<double>& reference(const std::string& task) {
   return task == "f" ? rf : task == "d1" ? r1 : r2;
 }
 
-// Every contender must compute the same thing: its values are compared with
-// the hand-written ones once, before timing (max error relative to the
-// largest |value|, recorded as rel_err).
+// A task's values against the hand-written ones, before timing (check.hpp).
 inline bool check(benchmark::State& state, const std::string& task, const std::vector<double>& got) {
-  const std::vector<double>& want = reference(task);
-  double err = got.size() == want.size() ? 0.0 : INFINITY, scale = 0.0;
-  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
-    err = std::max(err, std::abs(got[i] - want[i]));
-    scale = std::max(scale, std::abs(want[i]));
-  }
-  const double rel = err / std::max(scale, 1e-300);
-  state.counters["rel_err"] = rel;
-  if (!(rel < 1e-9)) {
-    state.SkipWithError(("result differs from the hand-written one, rel_err " + std::to_string(rel)).c_str());
-    return false;
-  }
-  return true;
+  return bench_util::check(state, got, reference(task));
 }
 
 // A peer's f' and f'' as loops over the points (out[i] at x[i]): registered
