@@ -29,4 +29,25 @@ template <class T, class Mul> T integer_pow_chain(T x, int64_t y, Mul mul) {
   return acc;
 }
 
+// out[i] = x[i]**y for n elements: the common small powers as straight-line
+// loops the compiler vectorises (the chain's multiplications, in its order),
+// the rest by the chain. y = -1 and -2 are what derivatives of 1/x emit.
+template <class T, class Mul> void integer_pow(const T* x, T* out, int64_t n, int64_t y, Mul mul) {
+  auto each = [&](auto f) {
+    for (int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
+  };
+  switch (y) {
+    case 1: return each([](T v) { return v; });
+    case 2: return each([&](T v) { return mul(v, v); });
+    case 3: return each([&](T v) { return mul(v, mul(v, v)); });
+    case 4: return each([&](T v) { const T s = mul(v, v); return mul(s, s); });
+    default: break;
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    if (y == -1) return each([](T v) { return T(1) / v; });
+    if (y == -2) return each([&](T v) { return T(1) / mul(v, v); });
+  }
+  each([&](T v) { return integer_pow_chain(v, y, mul); });
+}
+
 }  // namespace fluxion::kernels

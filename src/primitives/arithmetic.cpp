@@ -392,20 +392,7 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
       const T* x = detail::data_as<T>(in[0]);
       T* o = out_data<T>(result);
       const int64_t n = out[0].size();
-      // The common small powers as straight-line loops the compiler
-      // vectorises; the same multiplication order as integer_pow_chain.
-      switch (y) {
-        case 1: return map_unary(x, o, n, [](T v) { return v; });
-        case 2: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, v); });
-        case 3: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, wrapping_mul(v, v)); });
-        case 4: return map_unary(x, o, n, [](T v) { const T s = wrapping_mul(v, v); return wrapping_mul(s, s); });
-        default: break;
-      }
-      if constexpr (std::is_floating_point_v<T>) {  // what d(1/x) and d(x^-1) emit
-        if (y == -1) return map_unary(x, o, n, [](T v) { return T(1) / v; });
-        if (y == -2) return map_unary(x, o, n, [](T v) { return T(1) / (v * v); });
-      }
-      map_unary(x, o, n, [y](T v) { return kernels::integer_pow_chain(v, y, [](T p, T q) { return wrapping_mul(p, q); }); });
+      kernels::integer_pow(x, o, n, y, [](T p, T q) { return wrapping_mul(p, q); });
     }
   });
   return single(Array(std::move(result)));

@@ -87,18 +87,7 @@ template <class T> void run_step(const FusedElementwise::Step& s, const T* a, co
     case Op::neg:
       for (int64_t i = 0; i < n; ++i) o[i] = -a[i];
       return;
-    case Op::integer_pow:
-      switch (s.y) {
-        case 1: for (int64_t i = 0; i < n; ++i) o[i] = a[i]; return;
-        case 2: for (int64_t i = 0; i < n; ++i) o[i] = a[i] * a[i]; return;
-        case 3: for (int64_t i = 0; i < n; ++i) o[i] = a[i] * (a[i] * a[i]); return;
-        case 4: for (int64_t i = 0; i < n; ++i) { const T q = a[i] * a[i]; o[i] = q * q; } return;
-        case -1: for (int64_t i = 0; i < n; ++i) o[i] = T(1) / a[i]; return;
-        case -2: for (int64_t i = 0; i < n; ++i) o[i] = T(1) / (a[i] * a[i]); return;
-        default:
-          for (int64_t i = 0; i < n; ++i) o[i] = kernels::integer_pow_chain(a[i], s.y, [](T p, T q) { return p * q; });
-          return;
-      }
+    case Op::integer_pow: return kernels::integer_pow(a, o, n, s.y, [](T p, T q) { return p * q; });
     case Op::unary: return kernels::unary_math(s.unary, a, o, n);
   }
 }
@@ -113,7 +102,7 @@ void run_blocks(const std::vector<FusedElementwise::Step>& steps, int num_slots,
     for (const FusedElementwise::Step& s : steps) {
       const T* a = at<T>(s.a, in, out, scratch.get(), typed_scalars.data(), offset);
       const T* b = s.arity == 2 ? at<T>(s.b, in, out, scratch.get(), typed_scalars.data(), offset) : nullptr;
-      T* o = const_cast<T*>(at<T>(s.out, in, out, scratch.get(), typed_scalars.data(), offset));
+      T* o = s.out.kind == Ref::output ? out[s.out.index] + offset : scratch.get() + s.out.index * kBlock;
       run_step<T>(s, a, b, o, n, s.a.kind == Ref::scalar, s.arity == 2 && s.b.kind == Ref::scalar);
     }
   }

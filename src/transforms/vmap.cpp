@@ -122,16 +122,20 @@ std::optional<int> output_axis(const MapAxes& out_axes, size_t i, size_t n, cons
 // in L2; 4096 pays more per-equation overhead, 16384 spills).
 constexpr int64_t kChunkElements = 8192;
 
+bool all_concrete(std::span<const Array> values) {
+  for (const Array& x : values)
+    if (x.value()->is_tracer()) return false;
+  return true;
+}
+
 // Examples per chunk, or 0 when the batch is better run whole: an outer
 // transformation is active (its interpreter must see the batched program),
 // the batch is small, or each example is already large.
 int64_t chunk_size(const std::vector<Array>& args, const std::vector<int>& axes, int64_t size) {
-  if (dynamic_interpreter()) return 0;
+  if (dynamic_interpreter() || !all_concrete(args)) return 0;
   int64_t per_example = 1;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].value()->is_tracer()) return 0;
+  for (size_t i = 0; i < args.size(); ++i)
     if (axes[i] != not_mapped) per_example = std::max(per_example, args[i].size() / std::max<int64_t>(size, 1));
-  }
   const int64_t chunk = kChunkElements / per_example;
   return chunk >= 64 && size >= 4 * chunk ? chunk : 0;
 }
@@ -202,11 +206,6 @@ class ChunkProgram {
   std::vector<Step> steps_;
 };
 
-bool all_concrete(std::span<const Array> values) {
-  for (const Array& x : values)
-    if (x.value()->is_tracer()) return false;
-  return true;
-}
 
 std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, const std::vector<int>& axes,
                                int64_t size, int64_t chunk, const MapAxes& out_axes) {
