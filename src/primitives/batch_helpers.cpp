@@ -89,15 +89,19 @@ BatchResult elementwise_batch(const Primitive& p, std::span<const Array> values,
   return all_at(bind(p, operands, params), 0);
 }
 
-BatchResult same_shape_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
-                             const Params& params) {
-  const int shared = shared_axis(dims);
-  if (shared != not_mapped && std::find(dims.begin(), dims.end(), not_mapped) == dims.end())
-    return all_at(bind(p, values, params), shared);
+AlignedOperands align_batch_axes(std::span<const Array> values, std::span<const int> dims) {
+  const bool shared = std::all_of(dims.begin(), dims.end(), [&](int d) { return d == dims[0]; });
+  if (shared) return {std::vector<Array>(values.begin(), values.end()), dims[0]};
   const int64_t size = batch_size(values, dims);
   std::vector<Array> operands;
   for (size_t i = 0; i < values.size(); ++i) operands.push_back(move_batch_axis(values[i], dims[i], 0, size));
-  return all_at(bind(p, operands, params), 0);
+  return {std::move(operands), 0};
+}
+
+BatchResult same_shape_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
+                             const Params& params) {
+  AlignedOperands a = align_batch_axes(values, dims);
+  return all_at(bind(p, a.operands, params), a.axis);
 }
 
 }  // namespace fluxion::prim

@@ -30,6 +30,15 @@ inline int64_t batched_axis(int64_t axis, int dim) {
 BatchResult elementwise_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
                               const Params& params);
 
+// Operands that must keep one shape (add_any, concatenate, sort): returned as
+// they are when every one is mapped along one axis, else each with the batch
+// axis at the front (unmapped ones broadcast). `axis` is where it is.
+struct AlignedOperands {
+  std::vector<Array> operands;
+  int axis;
+};
+AlignedOperands align_batch_axes(std::span<const Array> values, std::span<const int> dims);
+
 // Primitives whose operands must all have one shape (add_any): every operand
 // gets the batch axis, at the front unless they already share one.
 BatchResult same_shape_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,

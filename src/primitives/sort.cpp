@@ -161,20 +161,12 @@ std::vector<Array> sort_transpose(const Primitive& p, std::span<const Array> cts
 // dimension renumbered around it); otherwise every operand gets it in front.
 BatchResult sort_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
                        const Params& params) {
-  const int64_t dim = params.get<int64_t>("dimension");
-  bool shared = true;
-  for (int d : dims) shared = shared && d == dims[0];
-  const int at = shared ? dims[0] : 0;
-  std::vector<Array> operands(values.begin(), values.end());
-  if (!shared) {
-    const int64_t size = batch_size(values, dims);
-    for (size_t i = 0; i < values.size(); ++i) operands[i] = move_batch_axis(values[i], dims[i], 0, size);
-  }
-  Params batched{{"dimension", batched_axis(dim, at)},
+  const AlignedOperands a = align_batch_axes(values, dims);
+  Params batched{{"dimension", batched_axis(params.get<int64_t>("dimension"), a.axis)},
                  {"is_stable", params.get<bool>("is_stable")},
                  {"num_keys", params.get<int64_t>("num_keys")}};
-  std::vector<Array> outs = fluxion::bind(p, operands, batched);
-  std::vector<int> out_dims(outs.size(), at);
+  std::vector<Array> outs = fluxion::bind(p, a.operands, batched);
+  std::vector<int> out_dims(outs.size(), a.axis);
   return {std::move(outs), std::move(out_dims)};
 }
 

@@ -328,14 +328,9 @@ BatchResult squeeze_batch(const Primitive& p, std::span<const Array> values, std
 
 BatchResult concatenate_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
                               const Params& params) {
-  const int64_t dim = params.get<int64_t>("dimension");
-  bool shared = true;
-  for (int d : dims) shared = shared && d == dims[0];
-  if (shared) return {{bind1(p, values, {{"dimension", batched_axis(dim, dims[0])}})}, {dims[0]}};
-  const int64_t size = batch_size(values, dims);
-  std::vector<Array> operands;
-  for (size_t i = 0; i < values.size(); ++i) operands.push_back(move_batch_axis(values[i], dims[i], 0, size));
-  return {{bind1(p, operands, {{"dimension", dim + 1}})}, {0}};
+  const AlignedOperands a = align_batch_axes(values, dims);
+  const int64_t dim = batched_axis(params.get<int64_t>("dimension"), a.axis);
+  return {{bind1(p, a.operands, {{"dimension", dim}})}, {a.axis}};
 }
 
 BatchResult slice_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
