@@ -1,6 +1,5 @@
 #include "interpreters/staging.hpp"
 
-
 #include "core/alloc.hpp"
 
 namespace fluxion::detail {
