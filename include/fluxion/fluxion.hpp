@@ -7,6 +7,7 @@
 #include "fluxion/dtype.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/jaxpr.hpp"
+#include "fluxion/jit.hpp"
 #include "fluxion/ops.hpp"
 #include "fluxion/primitive.hpp"
 #include "fluxion/random.hpp"

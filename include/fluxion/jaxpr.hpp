@@ -5,6 +5,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,12 +44,24 @@ struct Jaxpr {
   std::string str() const;
 };
 
+namespace detail {
+struct JaxprMemo;  // src/primitives/pjit.cpp
+}
+
 // A jaxpr with the values of its constvars.
 struct ClosedJaxpr {
   Jaxpr jaxpr;
   std::vector<Array> consts;
   std::string str() const { return jaxpr.str(); }
+  // What jit derives from the program once it is a parameter (its JVP and
+  // batched forms, its compiled code), created with it by make_jaxpr_param;
+  // empty for a program that is not a parameter.
+  std::shared_ptr<detail::JaxprMemo> memo;
 };
+
+// `closed` as an immutable sub-program parameter (pjit's `jaxpr`), with an
+// empty memo of derived programs.
+JaxprParam make_jaxpr_param(ClosedJaxpr closed);
 
 std::ostream& operator<<(std::ostream& os, const Jaxpr& jaxpr);
 std::ostream& operator<<(std::ostream& os, const ClosedJaxpr& jaxpr);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,11 @@
 #include "fluxion/array.hpp"
 
 namespace fluxion {
+
+struct ClosedJaxpr;  // fluxion/jaxpr.hpp (which includes this header)
+namespace compiler {
+class Emitter;  // src/compiler/emitter.hpp: what a lowering rule writes with
+}
 
 // dot_general's dimension_numbers: ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)).
 struct DotDimensionNumbers {
@@ -26,9 +32,15 @@ struct NoneParam {
   bool operator==(const NoneParam&) const = default;
 };
 
+// A sub-program parameter (pjit's `jaxpr`; cond's branches and scan's body
+// later). Immutable once it is a parameter and compared by identity, as JAX
+// compares jaxprs; programs derived from it (its JVP, its batched form, its
+// compiled code) are memoised on it.
+using JaxprParam = std::shared_ptr<const ClosedJaxpr>;
+
 using ParamValue =
     std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
-                 DotDimensionNumbers>;
+                 DotDimensionNumbers, JaxprParam>;
 
 // A primitive's parameters, sorted by name (JAX prints them sorted).
 // Keys are string literals with static storage.
@@ -123,6 +135,21 @@ struct BatchResult {
 using BatchRule = BatchResult (*)(const Primitive& prim, std::span<const Array> values, std::span<const int> dims,
                                   const Params& params);
 
+// Lowering (jit): writes the C++ that computes one equation. An elementwise
+// primitive's rule writes the loop body over a block of its output (the
+// emitter fuses chains of them into one loop); any other writes a whole
+// statement over its operands' buffers. `compiler::lower_via_eager` is the
+// rule of primitives whose best code is their eager kernel (sort,
+// threefry2x32...): the compiled function calls it.
+using LowerRule = void (*)(const Primitive& prim, compiler::Emitter& emitter);
+
+// What the compiler may assume of a primitive.
+enum PrimitiveTraits : unsigned {
+  // Output element i depends only on element i of each operand (operands of
+  // the output's shape, or 0-d ones broadcast): fusable into one loop.
+  kElementwise = 1u << 0,
+};
+
 struct Primitive {
   std::string_view name;
   bool multiple_results = false;
@@ -142,7 +169,9 @@ struct Primitive {
   // vmap: every primitive with operands has one (a primitive without operands,
   // such as iota, is never batched).
   BatchRule batch = nullptr;
-  // The lowering rule joins here with jit.
+  // jit: every primitive has one (tests/core/registry_test.cpp checks).
+  LowerRule lower = nullptr;
+  unsigned traits = 0;  // PrimitiveTraits
 };
 
 // The one entry point: applies `prim` under the innermost active interpreter.

@@ -7,6 +7,7 @@
 #include "core/alloc.hpp"
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
+#include "fluxion/jaxpr.hpp"
 #include "fluxion/primitive.hpp"
 
 namespace fluxion {
@@ -126,6 +127,9 @@ std::string param_to_string(const ParamValue& value) {
       return "((" + list(d.lhs_contracting) + ", " + list(d.rhs_contracting) + "), (" +
              list(d.lhs_batch) + ", " + list(d.rhs_batch) + "))";
     }
+    // On its own, with its own variable names; inside a jaxpr the printer
+    // names a sub-program's variables after the enclosing program's, as JAX.
+    std::string operator()(const JaxprParam& j) const { return j ? j->str() : "None"; }
   };
   return std::visit(Visitor{}, value);
 }

@@ -20,6 +20,7 @@ Interpreter::~Interpreter() {
 }
 
 Interpreter* dynamic_interpreter() { return t_dynamic; }
+bool any_interpreter_active() { return t_depth > 0; }
 DynamicScope::DynamicScope(Interpreter* interp) : previous_(t_dynamic) { t_dynamic = interp; }
 DynamicScope::~DynamicScope() { t_dynamic = previous_; }
 }  // namespace detail

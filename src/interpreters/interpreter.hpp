@@ -76,6 +76,8 @@ std::vector<Array> eval_primitive(const Primitive& prim, std::span<const Array> 
 // touching its inputs (make_jaxpr of `zeros(...)` records the creation); null
 // when none. Thread-local; set through DynamicScope.
 Interpreter* dynamic_interpreter();
+// Whether any transformation is running on this thread.
+bool any_interpreter_active();
 
 class DynamicScope {
  public:

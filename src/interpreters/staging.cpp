@@ -125,7 +125,7 @@ std::vector<Array> StagingInterpreter::process_primitive(const Primitive& prim, 
 ClosedJaxpr StagingInterpreter::finish(std::span<const Array> outputs) {
   for (const Array& x : outputs) jaxpr_.outvars.push_back(atom_of(x));
   jaxpr_.eqns.resize(n_eqns_);  // drops unused recycled slots
-  return ClosedJaxpr{std::move(jaxpr_), std::move(consts_)};
+  return ClosedJaxpr{std::move(jaxpr_), std::move(consts_), nullptr};
 }
 
 }  // namespace fluxion::detail

@@ -34,5 +34,8 @@ extern const Primitive threefry2x32_p, iota_2x32_shape_p;
 extern const Primitive erf_inv_p;
 // sort.cpp (jax.lax.sort; sort_key_val is sort with num_keys=1)
 extern const Primitive sort_p;
+// pjit.cpp: a call of a jitted function (params `jaxpr`: the program, a
+// JaxprParam; `name`: the function's name), as JAX's pjit_p
+extern const Primitive pjit_p;
 
 }  // namespace fluxion::prim
