@@ -6,6 +6,7 @@ include(CMakeFindDependencyMacro)
 
 find_dependency(hwy CONFIG)        # Highway: portable SIMD with run-time dispatch
 find_dependency(OpenBLAS CONFIG)   # CBLAS for dot_general
+find_dependency(OpenSSL)           # libcrypto: SHA-256 of jit cache keys and objects
 
 if(NOT TARGET Fluxion::sleef)
   find_path(FLUXION_SLEEF_INCLUDE_DIR sleef.h PATH_SUFFIXES ${CMAKE_LIBRARY_ARCHITECTURE})

@@ -8,6 +8,7 @@ packages=(
   libhwy-dev libsleef-dev libopenblas-dev     # SIMD, vector math, CBLAS
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   python3-numpy                               # the oracle for array operations
+  libssl-dev                                  # libcrypto: SHA-256 for jit's disk cache
 )
 
 missing=()

@@ -37,8 +37,8 @@
 namespace fluxion {
 
 struct JitOptions {
-  std::vector<int> static_argnums;  // negative counts from the end
-  std::string name;                 // in jaxprs and generated code; default "jit_fn"
+  std::vector<int> static_argnums = {};  // negative counts from the end
+  std::string name = {};  // in jaxprs and generated code; default "jit_fn"
 };
 
 namespace compiler {

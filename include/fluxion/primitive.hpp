@@ -148,6 +148,9 @@ enum PrimitiveTraits : unsigned {
   // Output element i depends only on element i of each operand (operands of
   // the output's shape, or 0-d ones broadcast): fusable into one loop.
   kElementwise = 1u << 0,
+  // Elementwise when its operand has one element (broadcast_in_dim of a
+  // scalar: inside a fused loop it is that scalar, no buffer).
+  kScalarBroadcast = 1u << 1,
 };
 
 struct Primitive {

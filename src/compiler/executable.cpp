@@ -4,10 +4,16 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 
+#include "compiler/codegen.hpp"
+#include "compiler/passes.hpp"
+#include "compiler/runtime.hpp"
+#include "compiler/toolchain.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
+#include "kernels/unary_math.hpp"
 
 namespace fluxion::compiler {
 
@@ -52,12 +58,168 @@ class InterpretedExecutable final : public Executable {
   std::string source_;
 };
 
-}  // namespace
+// The scratch arena of this thread, one per nesting depth (a kernel called
+// back from compiled code may run another compiled function).
+class ScratchArenas {
+ public:
+  char* get(size_t depth, size_t bytes) {
+    if (arenas_.size() <= depth) arenas_.resize(depth + 1);
+    Arena& a = arenas_[depth];
+    if (a.bytes < bytes) {
+      a.data.reset(static_cast<char*>(::operator new(bytes, std::align_val_t(64))));
+      a.bytes = bytes;
+    }
+    return a.data.get();
+  }
 
-std::shared_ptr<const Executable> compile(const ClosedJaxpr& program, std::string_view) {
-  return std::make_shared<InterpretedExecutable>(program);
+ private:
+  struct Free {
+    void operator()(char* p) const { ::operator delete(p, std::align_val_t(64)); }
+  };
+  struct Arena {
+    std::unique_ptr<char, Free> data;
+    size_t bytes = 0;
+  };
+  std::vector<Arena> arenas_;
+};
+thread_local ScratchArenas t_arenas;
+thread_local size_t t_depth = 0;
+
+using EntryPoint = void (*)(const void* const*, void* const*, const void* const*, char*, const fx_runtime*);
+
+// The program compiled to a shared object.
+class NativeExecutable final : public Executable {
+ public:
+  // `original` is the program before optimisation: its types (weak types
+  // included) are what pjit's abstract evaluation promised.
+  NativeExecutable(const ClosedJaxpr& original, ClosedJaxpr program, std::string source,
+                   std::shared_ptr<const SharedObject> object)
+      : program_(std::move(program)), source_(std::move(source)), object_(std::move(object)) {
+    const Jaxpr& j = original.jaxpr;
+    for (int v : j.invars) inputs_.push_back(j.var_types[v]);
+    for (const Atom& a : j.outvars) outputs_.push_back(j.type_of(a));
+    for (const Array& c : program_.consts) const_ptrs_.push_back(c.data());
+    entry_ = reinterpret_cast<EntryPoint>(object_->symbol("fx_entry"));
+    scratch_bytes_ = static_cast<size_t>(*static_cast<const long long*>(object_->symbol("fx_scratch_bytes")));
+    runtime_ = fx_runtime{const_cast<NativeExecutable*>(this), &call_eqn, &runtime_unary, &runtime_binary};
+  }
+
+  std::vector<Array> run(std::span<const Array> args) const override {
+    const void* ins[16];
+    std::vector<const void*> many;
+    const void** in = ins;
+    if (args.size() > 16) {
+      many.resize(args.size());
+      in = many.data();
+    }
+    for (size_t i = 0; i < args.size(); ++i) in[i] = args[i].data();
+    std::vector<Array> outs;
+    outs.reserve(outputs_.size());
+    void* out_ptrs[16];
+    std::vector<void*> many_out;
+    void** out = out_ptrs;
+    if (outputs_.size() > 16) {
+      many_out.resize(outputs_.size());
+      out = many_out.data();
+    }
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+      auto v = detail::allocate(outputs_[o]);
+      out[o] = v->mutable_data();
+      outs.push_back(detail::to_array(std::move(v)));
+    }
+    call(in, out);
+    return outs;
+  }
+
+  void call(const void* const* inputs, void* const* outputs) const override {
+    char* scratch = t_arenas.get(t_depth, scratch_bytes_ ? scratch_bytes_ : 64);
+    ++t_depth;
+    struct Leave {
+      ~Leave() { --t_depth; }
+    } leave;
+    entry_(inputs, outputs, const_ptrs_.data(), scratch, &runtime_);
+  }
+
+  const std::string& source() const override { return source_; }
+  std::span<const AbstractValue> input_types() const override { return inputs_; }
+  std::span<const AbstractValue> output_types() const override { return outputs_; }
+
+ private:
+  // An equation lowered to its eager kernel: its operands are wrapped as
+  // arrays without copying, its results copied into the compiled function's
+  // buffers.
+  static void call_eqn(void* ctx, int index, const void* const* in, void* const* out) {
+    const auto* self = static_cast<const NativeExecutable*>(ctx);
+    const Jaxpr& j = self->program_.jaxpr;
+    const JaxprEqn& e = j.eqns[static_cast<size_t>(index)];
+    std::vector<Array> inputs;
+    inputs.reserve(e.inputs.size());
+    for (size_t k = 0; k < e.inputs.size(); ++k) {
+      // A non-null owner that frees nothing: values aliasing a buffer (reshape)
+      // then share it instead of copying an inline value's 64 bytes.
+      std::shared_ptr<void> borrowed(const_cast<void*>(in[k]), [](void*) {});
+      inputs.push_back(Array(std::make_shared<detail::ConcreteValue>(j.type_of(e.inputs[k]), std::move(borrowed),
+                                                                     const_cast<void*>(in[k]))));
+    }
+    std::vector<AbstractValue> out_types;
+    for (int v : e.outputs) out_types.push_back(j.var_types[static_cast<size_t>(v)]);
+    std::vector<Array> results = e.primitive->impl(*e.primitive, inputs, out_types, e.params);
+    for (size_t k = 0; k < results.size(); ++k)
+      std::memcpy(out[k], results[k].data(), static_cast<size_t>(out_types[k].size()) * itemsize(out_types[k].dtype));
+  }
+
+  ClosedJaxpr program_;
+  std::string source_;
+  std::shared_ptr<const SharedObject> object_;
+  std::vector<AbstractValue> inputs_, outputs_;
+  std::vector<const void*> const_ptrs_;
+  EntryPoint entry_ = nullptr;
+  size_t scratch_bytes_ = 0;
+  fx_runtime runtime_{};
+};
+
+ClosedJaxpr optimized(const ClosedJaxpr& program) {
+  ClosedJaxpr p{program.jaxpr, program.consts, nullptr};
+  optimize(p);
+  for (const JaxprEqn& e : p.jaxpr.eqns)
+    if (!e.primitive->lower)
+      throw Error("jit: primitive '" + std::string(e.primitive->name) + "' has no lowering rule");
+  return p;
 }
 
-std::string generate_source(const ClosedJaxpr&, std::string_view) { return {}; }
+}  // namespace
+
+void runtime_unary(int op, int is_f32, const void* in, void* out, long long n) {
+  const auto k = static_cast<kernels::UnaryMath>(op);
+  if (is_f32) kernels::unary_math(k, static_cast<const float*>(in), static_cast<float*>(out), n);
+  else kernels::unary_math(k, static_cast<const double*>(in), static_cast<double*>(out), n);
+}
+
+void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out, long long n, int a_scalar,
+                    int b_scalar) {
+  const auto k = static_cast<kernels::BinaryMath>(op);
+  auto run = [&]<class T>(T*) {
+    const T* x = static_cast<const T*>(a);
+    const T* y = static_cast<const T*>(b);
+    T* o = static_cast<T*>(out);
+    if (b_scalar && !a_scalar) kernels::binary_math_scalar_rhs(k, x, y[0], o, n);
+    else if (a_scalar && !b_scalar) kernels::binary_math_scalar_lhs(k, x[0], y, o, n);
+    else kernels::binary_math(k, x, y, o, n);
+  };
+  if (is_f32) run(static_cast<float*>(nullptr));
+  else run(static_cast<double*>(nullptr));
+}
+
+std::shared_ptr<const Executable> compile(const ClosedJaxpr& program, std::string_view name) {
+  if (eager_mode()) return std::make_shared<InterpretedExecutable>(program);
+  ClosedJaxpr p = optimized(program);
+  std::string source = generate(p, name);
+  auto object = load_or_build(BuildRequest{source, false});
+  return std::make_shared<NativeExecutable>(program, std::move(p), std::move(source), std::move(object));
+}
+
+std::string generate_source(const ClosedJaxpr& program, std::string_view name) {
+  return generate(optimized(program), name);
+}
 
 }  // namespace fluxion::compiler

@@ -8,6 +8,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "compiler/emitter.hpp"
 #include "kernels/integer_pow.hpp"
 #include "kernels/unary_math.hpp"
 #include "primitives/batch_helpers.hpp"
@@ -280,11 +281,65 @@ std::vector<Array> binary_transpose(const Primitive& p, std::span<const Array> c
   return out;
 }
 
+// The same operations as run_binary, per element. Floating pow (float32)
+// and atan2 call eager's SIMD kernels on the block; float64 pow is libm's, as
+// eager's.
+void binary_lower(const Primitive& p, compiler::Emitter& e) {
+  const DType t = e.out_type().dtype;
+  const std::string a = e.in(0), b = e.in(1);
+  const auto op = static_cast<Binary>(p.tag);
+  if (t == DType::bool_) {
+    switch (op) {
+      case Binary::max: case Binary::bit_or: return e.assign("(" + a + " || " + b + ")");
+      case Binary::min: case Binary::bit_and: return e.assign("(" + a + " && " + b + ")");
+      default: return e.assign("(" + a + " != " + b + ")");
+    }
+  }
+  if (is_floating(t)) {
+    const bool f32 = t == DType::float32;
+    switch (op) {
+      case Binary::add: return e.assign("(" + a + " + " + b + ")");
+      case Binary::sub: return e.assign("(" + a + " - " + b + ")");
+      case Binary::mul: return e.assign("(" + a + " * " + b + ")");
+      case Binary::div: return e.assign("(" + a + " / " + b + ")");
+      case Binary::rem: return e.assign(std::string(f32 ? "__builtin_fmodf(" : "__builtin_fmod(") + a + ", " + b + ")");
+      case Binary::max: return e.assign("fx_max(" + a + ", " + b + ")");
+      case Binary::min: return e.assign("fx_min(" + a + ", " + b + ")");
+      case Binary::pow:
+        if (!f32) return e.assign("__builtin_pow(" + a + ", " + b + ")");
+        [[fallthrough]];
+      case Binary::atan2: {
+        const int k = static_cast<int>(op == Binary::pow ? kernels::BinaryMath::pow : kernels::BinaryMath::atan2);
+        const std::string x = e.in_pointer(0), y = e.in_pointer(1);
+        return e.kernel("fx_rt->binary(" + std::to_string(k) + ", " + (f32 ? "1" : "0") + ", " + x + ", " + y +
+                        ", " + e.out_block() + ", n, " + (e.in_scalar(0) ? "1" : "0") + ", " +
+                        (e.in_scalar(1) ? "1" : "0") + ");");
+      }
+      default: break;
+    }
+  }
+  const std::string ct = compiler::ctype(t);
+  switch (op) {
+    case Binary::add: return e.assign("fx_add<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::sub: return e.assign("fx_sub<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::mul: return e.assign("fx_mul<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::div: return e.assign("fx_div<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::rem: return e.assign("fx_rem<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::max: return e.assign("fx_max<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::min: return e.assign("fx_min<" + ct + ">(" + a + ", " + b + ")");
+    case Binary::bit_and: return e.assign("(" + ct + ")(" + a + " & " + b + ")");
+    case Binary::bit_or: return e.assign("(" + ct + ")(" + a + " | " + b + ")");
+    case Binary::bit_xor: return e.assign("(" + ct + ")(" + a + " ^ " + b + ")");
+    case Binary::pow: return e.assign("fx_ipow<" + ct + ">(" + a + ", " + b + ")");
+    default: return;
+  }
+}
+
 constexpr Primitive binary(std::string_view name, Binary op) {
   const bool linear = op == Binary::add || op == Binary::sub || op == Binary::mul || op == Binary::div;
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = binary_aval,
                    .impl = binary_impl, .jvp = binary_jvp, .transpose = linear ? binary_transpose : nullptr,
-                   .batch = elementwise_batch};
+                   .batch = elementwise_batch, .lower = binary_lower, .traits = kElementwise};
 }
 
 template <class T> T sign_value(T x) {
@@ -366,10 +421,32 @@ std::vector<Array> neg_transpose(const Primitive&, std::span<const Array> cts, s
   return {lax::neg(cts[0])};
 }
 
+// The same operations as unary_impl, per element.
+void unary_lower(const Primitive& p, compiler::Emitter& e) {
+  const DType t = e.out_type().dtype;
+  const std::string x = e.in(0), ct = compiler::ctype(t);
+  const bool f32 = t == DType::float32;
+  const std::string suffix = f32 ? "f(" : "(";
+  if (t == DType::bool_) return e.assign("!" + x);
+  switch (static_cast<Unary>(p.tag)) {
+    case Unary::neg: return e.assign(is_floating(t) ? "(-" + x + ")" : "fx_neg<" + ct + ">(" + x + ")");
+    case Unary::abs:
+      if (is_floating(t)) return e.assign("__builtin_fabs" + suffix + x + ")");
+      if (t == DType::int32 || t == DType::int64) return e.assign("(" + x + " < 0 ? fx_neg<" + ct + ">(" + x + ") : " + x + ")");
+      return e.assign(x);
+    case Unary::sign: return e.assign("fx_sign<" + ct + ">(" + x + ")");
+    case Unary::floor: return e.assign("__builtin_floor" + suffix + x + ")");
+    case Unary::ceil: return e.assign("__builtin_ceil" + suffix + x + ")");
+    case Unary::round: return e.assign("__builtin_round" + suffix + x + ")");
+    case Unary::square: return e.assign(is_floating(t) ? "(" + x + " * " + x + ")" : "fx_mul<" + ct + ">(" + x + ", " + x + ")");
+    case Unary::bit_not: return e.assign("(" + ct + ")(~" + x + ")");
+  }
+}
+
 constexpr Primitive unary(std::string_view name, Unary op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval, .impl = unary_impl,
                    .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr,
-                   .batch = elementwise_batch};
+                   .batch = elementwise_batch, .lower = unary_lower, .traits = kElementwise};
 }
 
 // integer_pow[y=n]: XLA's multiplication chain (square-and-multiply, then one
@@ -396,6 +473,42 @@ std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
     }
   });
   return single(Array(std::move(result)));
+}
+
+// The exponent is known when compiling: the chain of kernels::integer_pow
+// written out, the same multiplications in the same order.
+void integer_pow_lower(const Primitive&, compiler::Emitter& e) {
+  const DType t = e.out_type().dtype;
+  const std::string ct = compiler::ctype(t);
+  const int64_t y = e.params().get<int64_t>("y");
+  auto mul = [&](const std::string& a, const std::string& b) {
+    return is_floating(t) ? "(" + a + " * " + b + ")" : "fx_mul<" + ct + ">(" + a + ", " + b + ")";
+  };
+  std::string x = e.in(0), acc;
+  uint64_t n = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
+  if (n == 0) return e.assign("((" + ct + ")1)");
+  // Powers of x are named once per element: the chain squares repeatedly.
+  std::string body = "{ " + ct + " p = " + x + "; ";
+  std::string have;
+  while (n > 0) {
+    if (n & 1) have = have.empty() ? "p" : mul(have, "p");
+    n >>= 1;
+    if (n > 0) {
+      if (!have.empty() && have != "p") {
+        const std::string a = e.fresh("a");
+        body += ct + " " + a + " = " + have + "; ";
+        have = a;
+      } else if (have == "p") {
+        const std::string a = e.fresh("a");
+        body += ct + " " + a + " = p; ";
+        have = a;
+      }
+      body += "p = " + mul("p", "p") + "; ";
+    }
+  }
+  if (is_floating(t) && y < 0) have = "((" + ct + ")1 / " + have + ")";
+  body += e.out_block() + "[i] = " + have + "; }";
+  e.loop(body);
 }
 
 JvpResult integer_pow_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -430,10 +543,14 @@ std::vector<Array> add_any_transpose(const Primitive&, std::span<const Array> ct
   return {in[0].is_linear() ? cts[0] : Array(), in[1].is_linear() ? cts[0] : Array()};
 }
 
+
+void add_any_lower(const Primitive&, compiler::Emitter& e) { binary_lower(add_p, e); }
+
 }  // namespace
 
 const Primitive add_any_p{.name = "add_any", .abstract_eval = add_any_aval, .impl = add_any_impl,
-                          .jvp = add_any_jvp, .transpose = add_any_transpose, .batch = same_shape_batch};
+                          .jvp = add_any_jvp, .transpose = add_any_transpose, .batch = same_shape_batch,
+                          .lower = add_any_lower, .traits = kElementwise};
 
 const Primitive add_p = binary("add", Binary::add);
 const Primitive sub_p = binary("sub", Binary::sub);
@@ -458,6 +575,7 @@ const Primitive not_p = unary("not", Unary::bit_not);
 const Primitive round_p = unary("round", Unary::round);
 
 const Primitive integer_pow_p{.name = "integer_pow", .abstract_eval = integer_pow_aval,
-                              .impl = integer_pow_impl, .jvp = integer_pow_jvp, .batch = elementwise_batch};
+                              .impl = integer_pow_impl, .jvp = integer_pow_jvp, .batch = elementwise_batch,
+                              .lower = integer_pow_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

@@ -2,6 +2,7 @@
 // NaN compares unequal to everything, as IEEE 754 and XLA define.
 #include <cmath>
 
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -41,9 +42,15 @@ std::vector<Array> compare_impl(const Primitive& p, std::span<const Array> opera
   return single(Array(std::move(result)));
 }
 
+void compare_lower(const Primitive& p, compiler::Emitter& e) {
+  static constexpr const char* op[] = {" == ", " != ", " < ", " <= ", " > ", " >= "};
+  e.assign("(" + e.in(0) + op[p.tag] + e.in(1) + ")");
+}
+
 constexpr Primitive compare(std::string_view name, Compare op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = compare_aval,
-                   .impl = compare_impl, .jvp = zero_jvp, .batch = elementwise_batch};
+                   .impl = compare_impl, .jvp = zero_jvp, .batch = elementwise_batch, .lower = compare_lower,
+                   .traits = kElementwise};
 }
 
 std::vector<AbstractValue> is_finite_aval(const Primitive& p, AvalRefs in, const Params&) {
@@ -64,6 +71,8 @@ std::vector<Array> is_finite_impl(const Primitive&, std::span<const Array> in,
   return single(Array(std::move(result)));
 }
 
+void is_finite_lower(const Primitive&, compiler::Emitter& e) { e.assign("(bool)__builtin_isfinite(" + e.in(0) + ")"); }
+
 }  // namespace
 
 const Primitive eq_p = compare("eq", Compare::eq);
@@ -73,6 +82,7 @@ const Primitive le_p = compare("le", Compare::le);
 const Primitive gt_p = compare("gt", Compare::gt);
 const Primitive ge_p = compare("ge", Compare::ge);
 const Primitive is_finite_p{.name = "is_finite", .abstract_eval = is_finite_aval,
-                            .impl = is_finite_impl, .jvp = zero_jvp, .batch = elementwise_batch};
+                            .impl = is_finite_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                            .lower = is_finite_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -62,10 +63,28 @@ std::vector<Array> convert_transpose(const Primitive&, std::span<const Array> ct
   return {lax::convert(cts[0], in[0].aval.dtype)};
 }
 
+// convert<To, From> per element: saturating float -> integer through the
+// preamble's fx_f2i (the same long double comparisons), casts otherwise.
+void convert_lower(const Primitive&, compiler::Emitter& e) {
+  const DType from = e.in_type(0).dtype, to = e.out_type().dtype;
+  const std::string x = e.in(0), ct = compiler::ctype(to);
+  if (to == DType::bool_) return e.assign("(" + x + " != 0)");
+  if (is_floating(from) && !is_floating(to)) {
+    std::string lo, hi;
+    visit_dtype(to, [&]<class T>() {
+      lo = std::to_string(std::numeric_limits<T>::lowest()) + ".0L";
+      hi = std::to_string(std::numeric_limits<T>::max()) + ".0L";
+    });
+    return e.assign("fx_f2i<" + ct + ">((long double)" + x + ", " + lo + ", " + hi + ")");
+  }
+  e.assign("((" + ct + ")" + x + ")");
+}
+
 }  // namespace
 
 const Primitive convert_element_type_p{.name = "convert_element_type", .abstract_eval = convert_aval,
                                        .impl = convert_impl, .jvp = convert_jvp,
-                                       .transpose = convert_transpose, .batch = elementwise_batch};
+                                       .transpose = convert_transpose, .batch = elementwise_batch,
+                                       .lower = convert_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "kernels/strided_copy.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -258,6 +259,7 @@ BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values,
 
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
                               .impl = dot_general_impl, .jvp = dot_general_jvp,
-                              .transpose = dot_general_transpose, .batch = dot_general_batch};
+                              .transpose = dot_general_transpose, .batch = dot_general_batch,
+                              .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

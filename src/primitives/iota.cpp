@@ -1,4 +1,5 @@
 // iota[dtype, shape, dimension]: each element is its index along `dimension`.
+#include "compiler/emitter.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 
@@ -33,6 +34,7 @@ std::vector<Array> iota_impl(const Primitive&, std::span<const Array>,
 
 }  // namespace
 
-const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp};
+const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp,
+                      .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

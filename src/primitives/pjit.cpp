@@ -12,6 +12,7 @@
 //   - batching: the program traced under vmap, once per pattern of batch axes.
 // Derived programs are memoised on the parameter (JaxprMemo), so grad(jit(f))
 // traces and compiles each of them once.
+#include "compiler/emitter.hpp"
 #include "primitives/pjit.hpp"
 
 #include <map>
@@ -347,7 +348,8 @@ BatchResult pjit_batch(const Primitive& p, std::span<const Array> values, std::s
 }  // namespace
 
 const Primitive pjit_p{.name = "pjit", .multiple_results = true, .abstract_eval = pjit_aval, .impl = pjit_impl,
-                       .jvp = pjit_jvp, .transpose = pjit_transpose, .batch = pjit_batch};
+                       .jvp = pjit_jvp, .transpose = pjit_transpose, .batch = pjit_batch,
+                       .lower = compiler::lower_via_eager};
 
 }  // namespace prim
 }  // namespace fluxion

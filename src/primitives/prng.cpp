@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "kernels/threefry.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -74,8 +75,10 @@ std::vector<Array> iota_2x32_impl(const Primitive&, std::span<const Array>, std:
 }  // namespace
 
 const Primitive threefry2x32_p{.name = "threefry2x32", .multiple_results = true, .abstract_eval = threefry_aval,
-                               .impl = threefry_impl, .jvp = zero_jvp, .batch = elementwise_batch};
+                               .impl = threefry_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                               .lower = compiler::lower_via_eager};
 const Primitive iota_2x32_shape_p{.name = "iota_2x32_shape", .multiple_results = true,
-                                  .abstract_eval = iota_2x32_aval, .impl = iota_2x32_impl, .jvp = zero_jvp};
+                                  .abstract_eval = iota_2x32_aval, .impl = iota_2x32_impl, .jvp = zero_jvp,
+                                  .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "kernels/strided_copy.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -269,7 +270,7 @@ BatchResult reduce_batch(const Primitive& p, std::span<const Array> values, std:
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
                    .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
-                   .batch = reduce_batch};
+                   .batch = reduce_batch, .lower = compiler::lower_via_eager};
 }
 
 }  // namespace

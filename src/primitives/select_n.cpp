@@ -1,5 +1,6 @@
 // select_n(which, *cases): out[i] = cases[which[i]][i]. A bool `which` picks
 // between two cases (false -> cases[0]), so where(c, x, y) = select_n(c, y, x).
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -99,9 +100,22 @@ BatchResult select_n_batch(const Primitive& p, std::span<const Array> values, st
   return {{bind1(p, operands, params)}, {0}};
 }
 
+// cases[which], as the kernel picks: a bool chooses between two cases, an
+// int32 among n, out-of-range selectors clamped.
+void select_n_lower(const Primitive&, compiler::Emitter& e) {
+  const size_t n = e.num_inputs() - 1;
+  const std::string w = e.in(0);
+  if (n == 1) return e.assign(e.in(1));
+  if (e.in_type(0).dtype == DType::bool_) return e.assign("(" + w + " ? " + e.in(2) + " : " + e.in(1) + ")");
+  std::string expr = e.in(n);
+  for (size_t k = n - 1; k >= 2; --k) expr = "(" + w + " == " + std::to_string(k - 1) + " ? " + e.in(k) + " : " + expr + ")";
+  e.assign("(" + w + " <= 0 ? " + e.in(1) + " : " + expr + ")");
+}
+
 }  // namespace
 
 const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl,
-                           .jvp = select_n_jvp, .transpose = select_n_transpose, .batch = select_n_batch};
+                           .jvp = select_n_jvp, .transpose = select_n_transpose, .batch = select_n_batch,
+                           .lower = select_n_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

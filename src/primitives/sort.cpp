@@ -19,6 +19,7 @@
 #include <functional>
 #include <numeric>
 
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -173,6 +174,7 @@ BatchResult sort_batch(const Primitive& p, std::span<const Array> values, std::s
 }  // namespace
 
 const Primitive sort_p{.name = "sort", .multiple_results = true, .abstract_eval = sort_aval, .impl = sort_impl,
-                       .jvp = sort_jvp, .transpose = sort_transpose, .batch = sort_batch};
+                       .jvp = sort_jvp, .transpose = sort_transpose, .batch = sort_batch,
+                       .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

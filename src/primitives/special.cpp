@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kernels/erf_inv.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -44,6 +45,6 @@ JvpResult erf_inv_jvp(const Primitive& p, std::span<const Array> primals, std::s
 }  // namespace
 
 const Primitive erf_inv_p{.name = "erf_inv", .abstract_eval = erf_inv_aval, .impl = erf_inv_impl,
-                          .jvp = erf_inv_jvp, .batch = elementwise_batch};
+                          .jvp = erf_inv_jvp, .batch = elementwise_batch, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -1,4 +1,5 @@
 // stop_gradient: the identity on values, a zero derivative.
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
@@ -16,6 +17,7 @@ std::vector<Array> identity_impl(const Primitive&, std::span<const Array> in, st
 }  // namespace
 
 const Primitive stop_gradient_p{.name = "stop_gradient", .abstract_eval = identity_aval, .impl = identity_impl,
-                                .jvp = zero_jvp, .batch = elementwise_batch};
+                                .jvp = zero_jvp, .batch = elementwise_batch,
+                                .lower = compiler::lower_identity, .traits = kElementwise};
 
 }  // namespace fluxion::prim

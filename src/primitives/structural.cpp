@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/strided_copy.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -348,20 +349,46 @@ BatchResult slice_batch(const Primitive& p, std::span<const Array> values, std::
   return {{bind1(p, {values[0]}, {{"start_indices", start}, {"limit_indices", limit}, {"strides", strides}})}, {d}};
 }
 
+// Inside a fused loop (a one-element operand): the operand's value. Alone:
+// a loop nest reading the operand with stride 0 along broadcast axes.
+void broadcast_in_dim_lower(const Primitive&, compiler::Emitter& e) {
+  if (e.in_group()) return e.assign(e.in(0));
+  const Shape& out = e.out_type().shape;
+  const Shape& in = e.in_type(0).shape;
+  const auto& dims = e.params().get<std::vector<int64_t>>("broadcast_dimensions");
+  std::vector<int64_t> in_strides(in.size(), 1);
+  for (size_t k = in.size(); k-- > 1;) in_strides[k - 1] = in_strides[k] * in[k];
+  std::vector<int64_t> stride(out.size(), 0);
+  for (size_t k = 0; k < dims.size(); ++k)
+    if (in[k] != 1) stride[static_cast<size_t>(dims[k])] = in_strides[k];
+  std::string index = "0", loops;
+  for (size_t d = 0; d < out.size(); ++d) {
+    const std::string i = "i" + std::to_string(d);
+    loops += "for (long long " + i + " = 0; " + i + " < " + std::to_string(out[d]) + "; ++" + i + ") ";
+    if (stride[d]) index += " + " + i + " * " + std::to_string(stride[d]);
+  }
+  e.line("{ long long o = 0; " + loops + e.out_buffer() + "[o++] = " + e.in_buffer(0) + "[" + index + "]; }");
+}
+
 }  // namespace
 
 const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval,
                                    .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
-                                   .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch};
+                                   .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch,
+                                   .lower = broadcast_in_dim_lower, .traits = kScalarBroadcast};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch};
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch,
+                          .lower = compiler::lower_copy};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
-                            .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch};
+                            .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch,
+                            .lower = compiler::lower_via_eager};
 const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch};
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch,
+                          .lower = compiler::lower_copy};
 const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
-                              .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch};
+                              .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch,
+                              .lower = compiler::lower_via_eager};
 const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl, .jvp = linear_jvp,
-                        .transpose = slice_transpose, .batch = slice_batch};
+                        .transpose = slice_transpose, .batch = slice_batch, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

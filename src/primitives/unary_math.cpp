@@ -2,6 +2,7 @@
 // one kernel entry (the SIMD kernels in kernels/unary_math); the tag picks the
 // function. Derivative rules join this table with the autodiff interpreters.
 #include "kernels/unary_math.hpp"
+#include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -64,9 +65,20 @@ JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {std::move(t)}};
 }
 
+// Eager's own SIMD kernel on each block (the same bits), except sqrt: the
+// correctly rounded instruction either way, which the compiler vectorises.
+void float_unary_lower(const Primitive& p, compiler::Emitter& e) {
+  const bool f32 = e.out_type().dtype == DType::float32;
+  if (static_cast<UnaryMath>(p.tag) == UnaryMath::sqrt)
+    return e.assign(std::string(f32 ? "__builtin_sqrtf(" : "__builtin_sqrt(") + e.in(0) + ")");
+  e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + e.in_pointer(0) + ", " +
+           e.out_block() + ", n);");
+}
+
 constexpr Primitive float_unary(std::string_view name, UnaryMath op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = float_unary_aval,
-                   .impl = float_unary_impl, .jvp = float_unary_jvp, .batch = elementwise_batch};
+                   .impl = float_unary_impl, .jvp = float_unary_jvp, .batch = elementwise_batch,
+                   .lower = float_unary_lower, .traits = kElementwise};
 }
 
 }  // namespace

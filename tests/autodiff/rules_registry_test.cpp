@@ -142,6 +142,15 @@ std::map<std::string, Case> cases() {
   c["threefry2x32"] = flat([small](const Arrays& a) { return small(fx::lax::threefry2x32(a[1], a[1], a[1], a[1])[1]); },
                            {x, u});
   c["iota_2x32_shape"] = flat([](const Arrays&) { return f64(fx::lax::iota_2x32_shape({2, 3})[1]); }, {x});
+  // A call of a jitted function (created once: every call check_grads makes
+  // shares its cache). Non-linear in both arguments, so its JVP splits into a
+  // primal and a tangent program and reverse mode transposes the latter; the
+  // second call has a constant operand (not linear in the transpose) and a
+  // broadcast one.
+  const auto g = fx::jit([](fx::Array a, fx::Array b) { return fx::sin(a) * b + a * a * fx::cos(b); },
+                         {.name = "g"});
+  const fx::Array row = uniform(808, {3});
+  c["pjit"] = {[g, row](const Arrays& a) { return g(a[0], a[1]) * a[0] + g(row, a[1]); }, {x, y}};
   return c;
 }
 

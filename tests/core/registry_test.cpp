@@ -30,7 +30,9 @@ TEST(Registry, EveryPrimitiveHasEveryRule) {
 TEST(Registry, LinearPrimitivesCanBeTransposed) {
   std::set<std::string_view> linear = {"add", "add_any", "sub", "neg", "mul", "div", "convert_element_type",
                                        "reduce_sum", "broadcast_in_dim", "reshape", "transpose", "squeeze",
-                                       "concatenate", "slice", "select_n", "dot_general", "sort"};
+                                       "concatenate", "slice", "select_n", "dot_general", "sort",
+                                       // A jitted function's JVP applies pjit to its tangent program.
+                                       "pjit"};
   for (const fx::Primitive* p : fx::all_primitives())
     if (linear.count(p->name)) {
       EXPECT_NE(p->transpose, nullptr) << p->name;
@@ -44,7 +46,7 @@ TEST(Registry, NamesAreUniqueAndJaxs) {
   for (const fx::Primitive* p : fx::all_primitives()) EXPECT_TRUE(names.insert(p->name).second) << p->name;
   for (const char* jax_name : {"add", "mul", "sin", "exp", "integer_pow", "reduce_sum", "broadcast_in_dim",
                                "dot_general", "select_n", "convert_element_type", "iota", "squeeze",
-                               "threefry2x32", "erf_inv", "shift_right_logical", "bitcast_convert_type"})
+                               "threefry2x32", "erf_inv", "shift_right_logical", "bitcast_convert_type", "pjit"})
     EXPECT_TRUE(names.count(jax_name)) << jax_name;
 }
 

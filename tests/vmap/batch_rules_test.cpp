@@ -193,6 +193,19 @@ std::map<std::string, Case> cases() {
                [](uint64_t s) { return Arrays{uniform(s, {2, 3, 4})}; }};
   c["sort/key_value"] = {[](const Arrays& a) { return fx::lax::sort({a[0], a[1]}, 0, 1)[1]; },
                          [](uint64_t s) { return Arrays{uniform(s, {4, 3}), uniform(s + 7, {4, 3})}; }};
+  // A call of a jitted function (created once, shared by every call), with
+  // several arguments and outputs; and one inside another.
+  const auto g = fx::jit([](fx::Array a, fx::Array b) { return Arrays{fx::sin(a) * b + a * a, fx::sum(b * b)}; },
+                         {.name = "g"});
+  c["pjit"] = {[g](const Arrays& a) {
+                 const Arrays r = g(a[0], a[1]);
+                 return r[0] * r[1];
+               },
+               [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {3})}; }};
+  const auto outer = fx::jit([g](fx::Array a, fx::Array b) { return fx::exp(g(b, a)[0]) + a; },
+                             {.name = "outer"});
+  c["pjit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
+                      [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
   return c;
 }
 

@@ -1,0 +1,17 @@
+// The code generator: one C++ translation unit computing a flat, optimised
+// closed jaxpr (see codegen.cpp for how values are fused and placed).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "fluxion/jaxpr.hpp"
+
+namespace fluxion::compiler {
+
+// The source of `fx_entry` and `fx_scratch_bytes` (ABI: compiler/runtime.hpp)
+// for `program`, whose equations must all have lowering rules. Equation k of
+// the program is what the runtime's call_eqn(ctx, k, ...) is asked to run.
+std::string generate(const ClosedJaxpr& program, std::string_view name);
+
+}  // namespace fluxion::compiler
