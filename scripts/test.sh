@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 
+# jit compiles with the system compiler into an on-disk cache: a real one,
+# in a fresh temporary directory, so no run sees another run's objects.
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
+trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
+
 for preset in release sanitize; do
   echo "=== ${preset}: configure, build, test ==="
   cmake --preset "$preset" >/dev/null

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fluxion/errors.hpp"
+#include "compiler/emitter.hpp"
 #include "fluxion/primitive.hpp"
 
 namespace fx = fluxion;
@@ -62,4 +63,29 @@ TEST(Params, SortedByNameAndPrintedAsJaxDoes) {
   EXPECT_EQ(fx::param_to_string(fx::ParamValue{fx::DotDimensionNumbers{{1}, {0}, {}, {}}}), "(([1], [0]), ([], []))");
   EXPECT_THROW(p.get<int64_t>("shape"), fx::Error);
   EXPECT_THROW(p.at("missing"), fx::Error);
+}
+
+// jit: every primitive has a lowering rule. Those whose compiled code is a
+// call of their eager kernel are listed here and in docs/ARCHITECTURE.md
+// ("Lowering"), so moving one to generated code is a deliberate change.
+TEST(Registry, EveryPrimitiveLowers) {
+  const std::set<std::string_view> via_eager = {
+      "reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "reduce_and", "reduce_or",  // NumPy's pairwise sums
+      "transpose", "concatenate", "slice", "dot_general", "iota",
+      "shift_left", "shift_right_logical", "shift_right_arithmetic", "bitcast_convert_type",
+      "threefry2x32", "iota_2x32_shape", "erf_inv", "sort", "pjit"};
+  std::set<std::string_view> seen;
+  for (const fx::Primitive* p : fx::all_primitives()) {
+    SCOPED_TRACE(std::string(p->name));
+    ASSERT_NE(p->lower, nullptr);
+    const bool eager = p->lower == &fx::compiler::lower_via_eager;
+    EXPECT_EQ(eager, via_eager.count(p->name) == 1);
+    if (eager) seen.insert(p->name);
+    // A fused loop reads element i of each operand: only a primitive with
+    // one output can be elementwise.
+    if (p->traits & fx::kElementwise) {
+      EXPECT_FALSE(p->multiple_results);
+    }
+  }
+  EXPECT_EQ(seen, via_eager);
 }
