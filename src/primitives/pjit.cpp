@@ -122,8 +122,7 @@ std::vector<Array> pjit_impl(const Primitive&, std::span<const Array> inputs, st
 // those that read a tangent: JAX's partial_eval_jaxpr_nounits for a flat
 // program. JVP rules keep tangent equations linear in the tangents, with
 // primal factors computed from primals, so the second part is linear.
-JaxprMemo::JvpSplit split_jvp(ClosedJaxpr combined, size_t num_primals, size_t num_primal_outs,
-                              const std::string& name) {
+JaxprMemo::JvpSplit split_jvp(ClosedJaxpr combined, size_t num_primals, size_t num_primal_outs) {
   const Jaxpr& c = combined.jaxpr;
   std::vector<bool> known(c.var_types.size(), false);
   for (int v : c.constvars) known[v] = true;
@@ -169,11 +168,10 @@ JaxprMemo::JvpSplit split_jvp(ClosedJaxpr combined, size_t num_primals, size_t n
   split.num_residuals = residuals.size();
   split.primal = make_jaxpr_param(ClosedJaxpr{std::move(primal), std::move(combined.consts), nullptr});
   split.tangent = make_jaxpr_param(ClosedJaxpr{std::move(tangent), {}, nullptr});
-  (void)name;
   return split;
 }
 
-const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero, const std::string& name) {
+const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero) {
   JaxprMemo& memo = memo_of(j);
   std::lock_guard lock(memo.mutex);
   if (auto it = memo.jvp.find(nonzero); it != memo.jvp.end()) return it->second;
@@ -204,8 +202,7 @@ const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool
     }
     combined = staging.finish(outs);
   }
-  return memo.jvp.emplace(nonzero, split_jvp(std::move(combined), inner.invars.size(), num_primal_outs, name))
-      .first->second;
+  return memo.jvp.emplace(nonzero, split_jvp(std::move(combined), inner.invars.size(), num_primal_outs)).first->second;
 }
 
 JvpResult pjit_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -219,7 +216,7 @@ JvpResult pjit_jvp(const Primitive& p, std::span<const Array> primals, std::span
     any = any || nonzero[i];
   }
   if (!any) return {bind(p, primals, params), {}};
-  const JaxprMemo::JvpSplit& split = jvp_split(j, nonzero, name);
+  const JaxprMemo::JvpSplit& split = jvp_split(j, nonzero);
   std::vector<Array> outs = bind(p, primals, pjit_params(split.primal, name));
   const size_t num_outs = outs.size() - split.num_residuals;
   std::vector<Array> tangent_in(outs.begin() + static_cast<std::ptrdiff_t>(num_outs), outs.end());
