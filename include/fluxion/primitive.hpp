@@ -151,6 +151,9 @@ enum PrimitiveTraits : unsigned {
   // Elementwise when its operand has one element (broadcast_in_dim of a
   // scalar: inside a fused loop it is that scalar, no buffer).
   kScalarBroadcast = 1u << 1,
+  // The output is the operand's elements in the same row-major order
+  // (reshape, squeeze): compiled code reads the operand's buffer in place.
+  kAliasesOperand = 1u << 2,
 };
 
 struct Primitive {

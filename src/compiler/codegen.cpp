@@ -31,6 +31,9 @@ namespace fluxion::compiler {
 namespace {
 
 constexpr int64_t kBlock = 256;  // elements per block of a fused loop: locals stay in L1
+// Fused loops over this many elements or more run their blocks on OpenMP
+// threads: below it, waking the threads costs more than they save.
+constexpr int64_t kParallelElements = 1 << 15;
 
 std::string str(int64_t v) { return std::to_string(v); }
 
@@ -83,6 +86,29 @@ template <class To> static inline To fx_f2i(long double v, long double lo, long 
   if (v != v) return 0;
   const long double x = __builtin_truncl(v);
   return x <= lo ? (To)lo : x >= hi ? (To)hi : (To)x;
+}
+template <class T> static inline T fx_lowest() { return (T)-1 < 0 ? (T)((typename fx_unsigned_of<T>::type)1 << (sizeof(T) * 8 - 1)) : (T)0; }
+template <class T> static inline T fx_highest() { return (T)-1 < 0 ? (T)(((typename fx_unsigned_of<T>::type)1 << (sizeof(T) * 8 - 1)) - 1) : (T)-1; }
+// NumPy's pairwise summation, exactly as the eager kernel (reductions.cpp).
+template <class T> static T fx_pairwise_sum(const T* a, long long n) {
+  if (n < 8) {
+    T res = 0;
+    for (long long i = 0; i < n; ++i) res += a[i];
+    return res;
+  }
+  if (n <= 128) {
+    T r[8];
+    for (int j = 0; j < 8; ++j) r[j] = a[j];
+    long long i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
+    T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += a[i];
+    return res;
+  }
+  long long n2 = n / 2;
+  n2 -= n2 % 8;
+  return fx_pairwise_sum(a, n2) + fx_pairwise_sum(a + n2, n - n2);
 }
 template <class T> static inline T fx_sign(T a) { return a > 0 ? (T)1 : a < 0 ? (T)-1 : a; }
 )";
@@ -150,6 +176,8 @@ class Generator {
     }
   }
 
+  bool openmp() const { return openmp_; }
+
   std::string run() {
     plan_steps();
     plan_buffers();
@@ -214,10 +242,12 @@ class Generator {
   std::string name_;
   std::vector<Step> steps_;
   std::vector<Home> home_;
+  std::vector<bool> aliased_;  // by equation: reads its operand's buffer in place, emits nothing
   int64_t scratch_bytes_ = 0;
   std::ostream* body_ = nullptr;
   int indent_ = 2;
   int next_name_ = 0;
+  bool openmp_ = false;
 };
 
 // ---- 1. steps
@@ -363,6 +393,25 @@ void Generator::plan_buffers() {
       }
   for (const Atom& a : j_.outvars)
     if (!a.is_literal()) read_outside[static_cast<size_t>(a.var)] = true;
+  // Reshapes and squeezes of a buffered value read it in place: the value's
+  // slice lives until the alias's last reader. (An output keeps its copy.)
+  aliased_.assign(j_.eqns.size(), false);
+  std::vector<int> root(nv, -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    if (steps_[s].group) continue;
+    const size_t e = steps_[s].eqns[0];
+    const JaxprEqn& q = j_.eqns[e];
+    if (!(q.primitive->traits & kAliasesOperand) || q.inputs[0].is_literal()) continue;
+    const int out = q.outputs[0];
+    if (home_[static_cast<size_t>(out)].kind == Home::output) continue;
+    int r = q.inputs[0].var;
+    while (root[static_cast<size_t>(r)] >= 0) r = root[static_cast<size_t>(r)];
+    root[static_cast<size_t>(out)] = r;
+    aliased_[e] = true;
+    read_outside[static_cast<size_t>(r)] = true;
+  }
+  for (size_t v = nv; v-- > 0;)  // aliases are defined after their roots: propagate last reads backwards
+    if (root[v] >= 0) last_read[static_cast<size_t>(root[v])] = std::max(last_read[static_cast<size_t>(root[v])], last_read[v]);
   // First-fit allocation of scratch slices, freed after their last reader.
   struct Slice {
     int64_t offset, bytes;
@@ -388,7 +437,7 @@ void Generator::plan_buffers() {
       for (int v : j_.eqns[e].outputs) {
         if (v < 0) continue;
         Home& h = home_[static_cast<size_t>(v)];
-        if (h.kind != Home::none) continue;
+        if (h.kind != Home::none || root[static_cast<size_t>(v)] >= 0) continue;
         if (steps_[s].group && !read_outside[static_cast<size_t>(v)]) {
           h = {Home::local, 0};
           continue;
@@ -397,6 +446,12 @@ void Generator::plan_buffers() {
         h = {Home::scratch, allocate(bytes)};
         const int last = std::max(last_read[static_cast<size_t>(v)], static_cast<int>(s));
         release_after[static_cast<size_t>(last)].emplace_back(h.index, (bytes + 63) / 64 * 64);
+      }
+    // An alias takes its root's home once the root has one.
+    for (size_t e : steps_[s].eqns)
+      if (aliased_[e]) {
+        const int out = j_.eqns[e].outputs[0];
+        home_[static_cast<size_t>(out)] = home_[static_cast<size_t>(root[static_cast<size_t>(out)])];
       }
     for (auto [off, bytes] : release_after[s]) free_list.push_back({off, bytes});
     std::sort(free_list.begin(), free_list.end(), [](const Slice& a, const Slice& b) { return a.offset < b.offset; });
@@ -421,6 +476,10 @@ void Generator::emit_group(const Step& s) {
         const AbstractValue& t = type(a);
         write("const " + ctype(t.dtype) + " " + scalar_name(a.var) + " = " + buffer(a.var) + "[0];", indent_);
       }
+  if (n_total >= kParallelElements) {
+    write("#pragma omp parallel for schedule(static)", indent_);
+    openmp_ = true;
+  }
   write("for (long long b = 0; b < " + str(n_total) + "; b += " + str(block) + ") {", indent_);
   indent_ += 2;
   write("const long long n = " + str(n_total) + " - b < " + str(block) + " ? " + str(n_total) + " - b : " +
@@ -444,6 +503,7 @@ void Generator::emit_group(const Step& s) {
 
 void Generator::emit_single(size_t e) {
   const JaxprEqn& q = j_.eqns[e];
+  if (aliased_[e]) return;
   write("// " + std::string(q.primitive->name), indent_);
   EqnEmitter em(*this, e, nullptr);
   // An elementwise equation alone: its operands are broadcast in ways a
@@ -597,6 +657,10 @@ void lower_copy(const Primitive&, Emitter& e) {
          e.in_buffer(0) + "[i];");
 }
 
-std::string generate(const ClosedJaxpr& program, std::string_view name) { return Generator(program, name).run(); }
+Generated generate(const ClosedJaxpr& program, std::string_view name) {
+  Generator g(program, name);
+  std::string source = g.run();
+  return Generated{std::move(source), g.openmp()};
+}
 
 }  // namespace fluxion::compiler

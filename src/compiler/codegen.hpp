@@ -9,9 +9,14 @@
 
 namespace fluxion::compiler {
 
+struct Generated {
+  std::string source;
+  bool openmp = false;  // large loops run on OpenMP threads: build with -fopenmp
+};
+
 // The source of `fx_entry` and `fx_scratch_bytes` (ABI: compiler/runtime.hpp)
 // for `program`, whose equations must all have lowering rules. Equation k of
 // the program is what the runtime's call_eqn(ctx, k, ...) is asked to run.
-std::string generate(const ClosedJaxpr& program, std::string_view name);
+Generated generate(const ClosedJaxpr& program, std::string_view name);
 
 }  // namespace fluxion::compiler

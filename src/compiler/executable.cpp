@@ -213,13 +213,13 @@ void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out,
 std::shared_ptr<const Executable> compile(const ClosedJaxpr& program, std::string_view name) {
   if (eager_mode()) return std::make_shared<InterpretedExecutable>(program);
   ClosedJaxpr p = optimized(program);
-  std::string source = generate(p, name);
-  auto object = load_or_build(BuildRequest{source, false});
-  return std::make_shared<NativeExecutable>(program, std::move(p), std::move(source), std::move(object));
+  Generated g = generate(p, name);
+  auto object = load_or_build(BuildRequest{g.source, g.openmp});
+  return std::make_shared<NativeExecutable>(program, std::move(p), std::move(g.source), std::move(object));
 }
 
 std::string generate_source(const ClosedJaxpr& program, std::string_view name) {
-  return generate(optimized(program), name);
+  return generate(optimized(program), name).source;
 }
 
 }  // namespace fluxion::compiler

@@ -8,8 +8,8 @@
 #include <memory>
 #include <numeric>
 
-#include "kernels/strided_copy.hpp"
 #include "compiler/emitter.hpp"
+#include "kernels/strided_copy.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
@@ -267,10 +267,69 @@ BatchResult reduce_batch(const Primitive& p, std::span<const Array> values, std:
   return {{bind1(p, {values[0]}, {{"axes", axes}})}, {out_dim}};
 }
 
+// The kernel's loops written out for reduced axes that form one contiguous
+// run (sums over everything, trailing or leading axes): the same order of
+// operations, NumPy's pairwise summation included (the preamble's
+// fx_pairwise_sum). Other axis sets move their axes first: the eager kernel.
+void reduce_lower(const Primitive& p, compiler::Emitter& e) {
+  const Reduce r = static_cast<Reduce>(p.tag);
+  const Shape& shape = e.in_type(0).shape;
+  std::vector<int64_t> sorted = e.params().get<std::vector<int64_t>>("axes");
+  std::sort(sorted.begin(), sorted.end());
+  if (!sorted.empty() && sorted.back() - sorted.front() + 1 != static_cast<int64_t>(sorted.size()))
+    return e.call_eager();
+  const int64_t first = sorted.empty() ? 0 : sorted.front();
+  const int64_t last = sorted.empty() ? 0 : sorted.back() + 1;
+  int64_t outer = 1, len = 1, inner = 1;
+  for (int64_t i = 0; i < first; ++i) outer *= shape[i];
+  for (int64_t i = first; i < last; ++i) len *= shape[i];
+  for (int64_t i = last; i < static_cast<int64_t>(shape.size()); ++i) inner *= shape[i];
+  const DType t = e.in_type(0).dtype;
+  const std::string ct = compiler::ctype(t), x = e.in_buffer(0), out = e.out_buffer();
+  const bool flt = is_floating(t), boolean = t == DType::bool_;
+  std::string identity, combine;  // combine(a, b) with a = acc, b = element
+  switch (r) {
+    case Reduce::sum:
+      identity = "0";
+      combine = flt ? "(a + b)" : "fx_add<" + ct + ">(a, b)";
+      break;
+    case Reduce::prod:
+      identity = "1";
+      combine = flt ? "(a * b)" : "fx_mul<" + ct + ">(a, b)";
+      break;
+    case Reduce::max:
+      identity = boolean ? "false" : flt ? "-__builtin_inf()" : "fx_lowest<" + ct + ">()";
+      combine = boolean ? "(a || b)" : flt ? "((a != a || b != b) ? a + b : (a > b ? a : b))" : "(a > b ? a : b)";
+      break;
+    case Reduce::min:
+      identity = boolean ? "true" : flt ? "__builtin_inf()" : "fx_highest<" + ct + ">()";
+      combine = boolean ? "(a && b)" : flt ? "((a != a || b != b) ? a + b : (a < b ? a : b))" : "(a < b ? a : b)";
+      break;
+    case Reduce::all: identity = "true"; combine = "(a && b)"; break;
+    case Reduce::any: identity = "false"; combine = "(a || b)"; break;
+  }
+  const std::string o = std::to_string(outer), l = std::to_string(len), in_ = std::to_string(inner);
+  e.line("for (long long o = 0; o < " + o + "; ++o) {");
+  e.line("  const " + ct + "* blk = " + x + " + o * " + std::to_string(len * inner) + ";");
+  if (inner == 1 && flt && r == Reduce::sum) {
+    e.line("  " + out + "[o] = (" + ct + ")0 + fx_pairwise_sum(blk, " + l + ");");
+  } else if (inner == 1) {
+    e.line("  " + ct + " acc = (" + ct + ")(" + identity + ");");
+    e.line("  for (long long i = 0; i < " + l + "; ++i) { const " + ct + " a = acc, b = blk[i]; acc = " + combine + "; }");
+    e.line("  " + out + "[o] = acc;");
+  } else {
+    e.line("  " + ct + "* dst = " + out + " + o * " + in_ + ";");
+    e.line("  for (long long j = 0; j < " + in_ + "; ++j) dst[j] = (" + ct + ")(" + identity + ");");
+    e.line("  for (long long i = 0; i < " + l + "; ++i) for (long long j = 0; j < " + in_ + "; ++j) { const " + ct +
+           " a = dst[j], b = blk[i * " + in_ + " + j]; dst[j] = " + combine + "; }");
+  }
+  e.line("}");
+}
+
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
                    .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
-                   .batch = reduce_batch, .lower = compiler::lower_via_eager};
+                   .batch = reduce_batch, .lower = reduce_lower};
 }
 
 }  // namespace

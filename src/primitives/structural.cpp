@@ -378,13 +378,13 @@ const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = 
                                    .lower = broadcast_in_dim_lower, .traits = kScalarBroadcast};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
                           .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch,
-                          .lower = compiler::lower_copy};
+                          .lower = compiler::lower_copy, .traits = kAliasesOperand};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
                             .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch,
                             .lower = compiler::lower_via_eager};
 const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
                           .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch,
-                          .lower = compiler::lower_copy};
+                          .lower = compiler::lower_copy, .traits = kAliasesOperand};
 const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
                               .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch,
                               .lower = compiler::lower_via_eager};

@@ -3,6 +3,7 @@
 // compiled code (on concrete arguments, the dispatch fast path).
 #include "fluxion/jit.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -77,9 +78,17 @@ bool all_concrete(const std::vector<Array>& args) {
 }  // namespace
 
 struct JitCore::Cache {
+  // Written once, under `mutex`; `ready` publishes it to the lock-free
+  // reads of later calls (a mutex and a flag rather than std::call_once: a
+  // trace that throws must leave the entry retryable).
   struct Entry {
-    std::once_flag traced;
+    std::mutex mutex;
+    std::atomic<bool> ready{false};
     JaxprParam program;
+    void publish(JaxprParam p) {
+      program = std::move(p);
+      ready.store(true, std::memory_order_release);
+    }
   };
   std::shared_mutex mutex;
   std::unordered_map<SignatureKey, std::shared_ptr<Entry>, SignatureHash> entries;
@@ -118,16 +127,18 @@ static std::pair<JaxprParam, std::vector<Array>> program_for(JitCore::Cache& cac
                                                             const std::string& statics,
                                                             const std::vector<Array>& args) {
   auto entry = cache.entry(key_of(statics, args));
+  if (entry->ready.load(std::memory_order_acquire)) return {entry->program, args};
   if (!any_interpreter_active()) {
     // Nothing to capture but concrete values: the trace is reusable. One
     // trace per signature even when many threads make the first call.
-    std::call_once(entry->traced, [&] { entry->program = trace(f, args).program; });
+    std::lock_guard lock(entry->mutex);
+    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(trace(f, args).program);
     return {entry->program, args};
   }
-  if (entry->program) return {entry->program, args};
   Traced t = trace(f, args);
   if (t.lifted.empty()) {
-    std::call_once(entry->traced, [&] { entry->program = t.program; });
+    std::lock_guard lock(entry->mutex);
+    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(std::move(t.program));
     return {entry->program, args};
   }
   // Closes over an enclosing transformation's tracers: valid for this call only.
