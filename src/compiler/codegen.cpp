@@ -144,7 +144,6 @@ class EqnEmitter final : public Emitter {
   std::string in_block(size_t k) const override;
   std::string out_block() const override;
   std::string in_pointer(size_t k) override;
-  void loop(const std::string& statement) override;
   void assign(const std::string& expr) override;
   void kernel(const std::string& statement) override;
   std::string in_buffer(size_t k) const override;
@@ -218,7 +217,18 @@ class Generator {
   // Inside a group of `n_total` elements, whether atom a is one value.
   static bool scalar_in_group(const AbstractValue& a, int64_t n_total) { return n_total > 1 && a.size() == 1; }
   int64_t group_size(const Step& s) const { return AbstractValue{s.shape, DType::float64, false}.size(); }
-  void write(const std::string& code, int indent) { *body_ << std::string(static_cast<size_t>(indent), ' ') << code << "\n"; }
+  void write(const std::string& code, int indent) {
+    if (capture_) capture_->push_back(code);
+    else *body_ << std::string(static_cast<size_t>(indent), ' ') << code << "\n";
+  }
+  // A fused member as its rule wrote it: an expression for element i, or a
+  // statement on the whole block (a kernel call).
+  struct Member {
+    bool kernel = false;
+    std::string code;
+    int out = -1;
+  };
+  void record(Member m) { members_.push_back(std::move(m)); }
   int indent() const { return indent_; }
   std::string fresh(const char* prefix) { return std::string(prefix) + str(next_name_++); }
   std::string scalar_name(int var) const { return "s" + str(var); }
@@ -248,6 +258,8 @@ class Generator {
   int indent_ = 2;
   int next_name_ = 0;
   bool openmp_ = false;
+  std::vector<Member> members_;               // of the group being emitted
+  std::vector<std::string>* capture_ = nullptr;  // where write() goes while recording
 };
 
 // ---- 1. steps
@@ -460,6 +472,12 @@ void Generator::plan_buffers() {
 
 // ---- 3. emission
 
+// A group's members are first recorded (each rule runs once, its operand
+// references left as @id@ / @&id@ placeholders), then laid out: runs of
+// per-element expressions become one loop over the block with scalar
+// temporaries (registers, vectorised by the compiler); a kernel call on the
+// block ends a run. Only values a kernel reads or writes, or a later run
+// reads, get a block array.
 void Generator::emit_group(const Step& s) {
   const int64_t n_total = group_size(s);
   const int64_t block = std::min(n_total, kBlock);
@@ -476,6 +494,60 @@ void Generator::emit_group(const Step& s) {
         const AbstractValue& t = type(a);
         write("const " + ctype(t.dtype) + " " + scalar_name(a.var) + " = " + buffer(a.var) + "[0];", indent_);
       }
+  // Record.
+  members_.clear();
+  std::vector<std::string> prelude;
+  capture_ = &prelude;
+  for (size_t k = 0; k < s.eqns.size(); ++k) {
+    EqnEmitter em(*this, s.eqns[k], &s);
+    const Primitive& prim = *j_.eqns[s.eqns[k]].primitive;
+    prim.lower(prim, em);
+    if (members_.size() != k + 1)
+      throw Error("jit: internal error: the lowering rule of '" + std::string(prim.name) +
+                  "' wrote no statement for its fused equation");
+  }
+  capture_ = nullptr;
+  // Lay out: segments, then which locals need a block array.
+  std::vector<int> segment(members_.size());
+  int seg = -1;
+  for (size_t m = 0; m < members_.size(); ++m) {
+    const bool kernel = members_[m].kernel;
+    if (kernel || m == 0 || members_[m - 1].kernel) ++seg;
+    segment[m] = seg;
+  }
+  std::map<int, int> defined_in;  // local var -> segment
+  for (size_t m = 0; m < members_.size(); ++m)
+    if (is_local(members_[m].out)) defined_in[members_[m].out] = segment[m];
+  std::map<int, bool> array;
+  for (size_t m = 0; m < members_.size(); ++m) {
+    if (members_[m].kernel && is_local(members_[m].out)) array[members_[m].out] = true;
+    const std::string& code = members_[m].code;
+    for (size_t at = code.find('@'); at != std::string::npos; at = code.find('@', code.find('@', at + 1) + 1)) {
+      const size_t close = code.find('@', at + 1);
+      const bool pointer = code[at + 1] == '&';
+      const int v = std::stoi(code.substr(at + (pointer ? 2 : 1), close - at - (pointer ? 2 : 1)));
+      if (pointer || members_[m].kernel || defined_in[v] != segment[m]) array[v] = true;
+    }
+  }
+  auto substitute = [&](std::string code, int seg_now) {
+    std::string outcode;
+    for (size_t pos = 0;;) {
+      const size_t at = code.find('@', pos);
+      if (at == std::string::npos) {
+        outcode += code.substr(pos);
+        break;
+      }
+      const size_t close = code.find('@', at + 1);
+      const bool pointer = code[at + 1] == '&';
+      const int v = std::stoi(code.substr(at + (pointer ? 2 : 1), close - at - (pointer ? 2 : 1)));
+      outcode += code.substr(pos, at - pos);
+      if (pointer) outcode += "t" + str(v);
+      else if (defined_in[v] == seg_now) outcode += "v" + str(v);  // a scalar of this loop
+      else outcode += "t" + str(v) + "[i]";
+      pos = close + 1;
+    }
+    return outcode;
+  };
   if (n_total >= kParallelElements) {
     write("#pragma omp parallel for schedule(static)", indent_);
     openmp_ = true;
@@ -486,14 +558,26 @@ void Generator::emit_group(const Step& s) {
             str(block) + ";",
         indent_);
   write("(void)n;", indent_);
-  for (size_t e : s.eqns)
-    for (int v : j_.eqns[e].outputs)
-      if (v >= 0 && is_local(v))
-        write(ctype(j_.var_types[static_cast<size_t>(v)].dtype) + " t" + str(v) + "[" + str(block) + "];", indent_);
-  for (size_t e : s.eqns) {
-    EqnEmitter em(*this, e, &s);
-    const Primitive& prim = *j_.eqns[e].primitive;
-    prim.lower(prim, em);
+  for (const std::string& line : prelude) write(line, indent_);
+  for (const auto& [v, needed] : array)
+    if (needed) write(ctype(j_.var_types[static_cast<size_t>(v)].dtype) + " t" + str(v) + "[" + str(block) + "];", indent_);
+  for (size_t m = 0; m < members_.size();) {
+    if (members_[m].kernel) {
+      write(substitute(members_[m].code, segment[m]), indent_);
+      ++m;
+      continue;
+    }
+    write("for (long long i = 0; i < n; ++i) {", indent_);
+    const int seg_now = segment[m];
+    for (; m < members_.size() && segment[m] == seg_now; ++m) {
+      const Member& mb = members_[m];
+      const std::string ct = ctype(j_.var_types[static_cast<size_t>(mb.out)].dtype);
+      const std::string value = "v" + str(mb.out);
+      write("  const " + ct + " " + value + " = " + substitute(mb.code, seg_now) + ";", indent_);
+      if (!is_local(mb.out)) write("  " + buffer(mb.out) + "[b + i] = " + value + ";", indent_);
+      else if (array[mb.out]) write("  t" + str(mb.out) + "[i] = " + value + ";", indent_);
+    }
+    write("}", indent_);
   }
   indent_ -= 2;
   write("}", indent_);
@@ -542,7 +626,7 @@ std::string EqnEmitter::in(size_t k) const {
   if (!group_) throw Error("jit: internal error: in() outside a fused loop");
   const int64_t n_total = g_.group_size(*group_);
   if (Generator::scalar_in_group(g_.type(a), n_total)) return g_.scalar_name(a.var);
-  if (g_.is_local(a.var)) return "t" + str(a.var) + "[i]";
+  if (g_.is_local(a.var)) return "@" + str(a.var) + "@";
   return g_.buffer(a.var) + "[b + i]";
 }
 
@@ -557,24 +641,21 @@ std::string EqnEmitter::in_block(size_t k) const {
   const Atom& a = g_.eqn(eqn_).inputs[k];
   if (in_scalar(k)) return "";
   if (a.is_literal()) return g_.literal_array(a.literal);  // a one-element group
-  if (g_.is_local(a.var)) return "t" + str(a.var);
+  if (g_.is_local(a.var)) return "@&" + str(a.var) + "@";
   return "(" + g_.buffer(a.var) + " + b)";
 }
 
 std::string EqnEmitter::out_block() const {
   const int v = g_.eqn(eqn_).outputs[0];
-  if (g_.is_local(v)) return "t" + str(v);
+  if (g_.is_local(v)) return "@&" + str(v) + "@";
   return "(" + g_.buffer(v) + " + b)";
 }
 
-void EqnEmitter::assign(const std::string& expr) {
-  g_.write("for (long long i = 0; i < n; ++i) " + out_block() + "[i] = " + expr + ";", g_.indent());
-}
+void EqnEmitter::assign(const std::string& expr) { g_.record({false, expr, g_.eqn(eqn_).outputs[0]}); }
 
-void EqnEmitter::kernel(const std::string& statement) { g_.write(statement, g_.indent()); }
-
-void EqnEmitter::loop(const std::string& statement) {
-  g_.write("for (long long i = 0; i < n; ++i) " + statement, g_.indent());
+void EqnEmitter::kernel(const std::string& statement) {
+  if (!group_) return g_.write(statement, g_.indent());
+  g_.record({true, statement, g_.eqn(eqn_).outputs[0]});
 }
 
 std::string EqnEmitter::in_pointer(size_t k) {

@@ -46,12 +46,12 @@ class Emitter {
   virtual std::string out_block() const = 0;
   // A pointer to input k's block, or to its one value when in_scalar(k).
   virtual std::string in_pointer(size_t k) = 0;
-  // out[i] = expr for every i of the block.
+  // out[i] = expr for every i of the block. Runs of assigned expressions
+  // share one loop, their values in scalar temporaries; a statement
+  // expression `({ ...; value; })` can name its own temporaries.
   virtual void assign(const std::string& expr) = 0;
   // A statement computing the whole block (a kernel call on n elements).
   virtual void kernel(const std::string& statement) = 0;
-  // `statement` (using i) for every i of the block.
-  virtual void loop(const std::string& statement) = 0;
 
   // ---- other rules, on whole row-major buffers.
   virtual std::string in_buffer(size_t k) const = 0;  // `const T*` of input k's elements

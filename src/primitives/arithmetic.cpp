@@ -507,8 +507,8 @@ void integer_pow_lower(const Primitive&, compiler::Emitter& e) {
     }
   }
   if (is_floating(t) && y < 0) have = "((" + ct + ")1 / " + have + ")";
-  body += e.out_block() + "[i] = " + have + "; }";
-  e.loop(body);
+  body += have + "; })";
+  e.assign("(" + body);
 }
 
 JvpResult integer_pow_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
