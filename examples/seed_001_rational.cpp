@@ -80,8 +80,8 @@ int main() {
               << " ns/point; max |difference| " << fx::to_string(fx::max(fx::abs(d1 - j1))) << "\n";
     std::cout << "f'' eager " << fixed(eager2 * 1e3, 1) << " ns/point, jit " << fixed(compiled2 * 1e3, 1)
               << " ns/point; max |difference| " << fx::to_string(fx::max(fx::abs(d2 - j2))) << "\n";
-    std::cout << "(the differences are sums of cotangents added in another order: eager reverse mode adds them "
-                 "in the order C++ evaluated the operands, the compiled program left to right)\n";
+    std::cout << "(the compiled loops do each element's operations in eager's order, with eager's kernels: "
+                 "the same bits)\n";
   }
 
   seeds::section("Seed 001: the extrema of f (f' = 0), refined by Newton's method on f' with f''");

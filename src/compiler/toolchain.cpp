@@ -52,9 +52,13 @@ constexpr std::uint64_t kDefaultCacheMaxBytes = 256ull << 20;
 constexpr int kLogLinesInErrors = 20;
 
 // Every flag of the compile command, in order; all of them enter the key.
-constexpr std::array<std::string_view, 8> kCompileFlags = {
-    "-std=c++17", "-O2",   "-march=native", "-ffp-contract=off", "-fno-math-errno",
-    "-fPIC",      "-shared", "-fvisibility=hidden"};
+// -fno-builtin: a libm function the generated code calls by name (pow) must
+// be libm's, as eager's; GCC would otherwise fold pow(x, 2.0) into x * x,
+// which differs from glibc's pow in the last bit now and then. Operations
+// the code wants inlined are spelled __builtin_sqrt etc.
+constexpr std::array<std::string_view, 9> kCompileFlags = {
+    "-std=c++17", "-O2",     "-march=native",      "-ffp-contract=off", "-fno-math-errno",
+    "-fno-builtin", "-fPIC", "-shared", "-fvisibility=hidden"};
 constexpr std::string_view kOpenMpFlag = "-fopenmp";
 constexpr std::string_view kLinkLibraries = "-lm";
 

@@ -306,7 +306,7 @@ void binary_lower(const Primitive& p, compiler::Emitter& e) {
       case Binary::max: return e.assign("fx_max(" + a + ", " + b + ")");
       case Binary::min: return e.assign("fx_min(" + a + ", " + b + ")");
       case Binary::pow:
-        if (!f32) return e.assign("__builtin_pow(" + a + ", " + b + ")");
+        if (!f32) return e.assign("pow(" + a + ", " + b + ")");  // libm's (see the preamble)
         [[fallthrough]];
       case Binary::atan2: {
         const int k = static_cast<int>(op == Binary::pow ? kernels::BinaryMath::pow : kernels::BinaryMath::atan2);
