@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -140,6 +141,7 @@ class EqnEmitter final : public Emitter {
   size_t num_outputs() const override;
   const AbstractValue& out_type(size_t k) const override;
   bool in_group() const override { return group_ != nullptr; }
+  std::string index() const override { return "(b + i)"; }
   std::string in(size_t k) const override;
   bool in_scalar(size_t k) const override;
   std::string in_block(size_t k) const override;
@@ -217,6 +219,31 @@ class Generator {
   bool is_local(int var) const { return home_[static_cast<size_t>(var)].kind == Home::local; }
   // Inside a group of `n_total` elements, whether atom a is one value.
   static bool scalar_in_group(const AbstractValue& a, int64_t n_total) { return n_total > 1 && a.size() == 1; }
+  // An operand of equal rank whose extents are the loop's or 1 (the
+  // broadcasting elementwise primitives accept): read through an index map.
+  static bool broadcasts_to(const Shape& from, const Shape& to) {
+    if (from.size() != to.size() || from == to) return false;
+    for (size_t d = 0; d < from.size(); ++d)
+      if (from[d] != to[d] && from[d] != 1) return false;
+    return true;
+  }
+  // The flat index into a `from`-shaped operand of the loop's flat index `f`.
+  static std::string broadcast_index(const Shape& from, const Shape& to, const std::string& f) {
+    std::vector<int64_t> out_stride(to.size(), 1), in_stride(from.size(), 1);
+    for (size_t d = to.size(); d-- > 1;) {
+      out_stride[d - 1] = out_stride[d] * to[d];
+      in_stride[d - 1] = in_stride[d] * from[d];
+    }
+    std::string index;
+    for (size_t d = 0; d < to.size(); ++d) {
+      if (from[d] == 1 || to[d] == 1) continue;
+      std::string term = out_stride[d] == 1 ? f : "(" + f + ") / " + str(out_stride[d]);
+      if (d > 0) term = "(" + term + ") % " + str(to[d]);
+      if (in_stride[d] != 1) term = "(" + term + ") * " + str(in_stride[d]);
+      index += (index.empty() ? "" : " + ") + term;
+    }
+    return index.empty() ? "0" : index;
+  }
   int64_t group_size(const Step& s) const { return AbstractValue{s.shape, DType::float64, false}.size(); }
   void write(const std::string& code, int indent) {
     if (capture_) capture_->push_back(code);
@@ -290,11 +317,10 @@ void Generator::plan_steps() {
       // the output's shape: other broadcasts are materialised by the
       // primitive itself when it runs alone.
       bool fusable = true;
-      const int64_t n = AbstractValue{shape, DType::float64, false}.size();
+
       for (const Atom& a : q.inputs) {
         const AbstractValue& t = type(a);
-        fusable = fusable && (t.shape == shape || t.size() == 1 || n == 1);
-        fusable = fusable && !(t.shape != shape && n == 1 && t.size() != 1);
+        fusable = fusable && (t.shape == shape || t.size() == 1 || broadcasts_to(t.shape, shape));
       }
       if (fusable) {
         if (auto it = open.find(shape); it != open.end()) target = it->second;
@@ -628,7 +654,9 @@ std::string EqnEmitter::in(size_t k) const {
   const int64_t n_total = g_.group_size(*group_);
   if (Generator::scalar_in_group(g_.type(a), n_total)) return g_.scalar_name(a.var);
   if (g_.is_local(a.var)) return "@" + str(a.var) + "@";
-  return g_.buffer(a.var) + "[b + i]";
+  if (Generator::broadcasts_to(g_.type(a).shape, group_->shape))
+    return g_.buffer(a.var) + "[" + Generator::broadcast_index(g_.type(a).shape, group_->shape, "b + i") + "]";
+  return g_.buffer(a.var) + "[b + i]";  // the loop's shape, or one element in a one-element loop
 }
 
 bool EqnEmitter::in_scalar(size_t k) const {
@@ -643,6 +671,15 @@ std::string EqnEmitter::in_block(size_t k) const {
   if (in_scalar(k)) return "";
   if (a.is_literal()) return g_.literal_array(a.literal);  // a one-element group
   if (g_.is_local(a.var)) return "@&" + str(a.var) + "@";
+  if (Generator::broadcasts_to(g_.type(a).shape, group_->shape)) {
+    // A kernel needs the block contiguous: gather the broadcast operand.
+    const std::string name = g_.fresh("bc");
+    const std::string ct = ctype(g_.type(a).dtype);
+    g_.write(ct + " " + name + "[" + str(std::min(g_.group_size(*group_), kBlock)) + "]; for (long long i = 0; i < n; ++i) " +
+                 name + "[i] = " + in(k) + ";",
+             0);
+    return name;
+  }
   return "(" + g_.buffer(a.var) + " + b)";
 }
 
@@ -717,7 +754,18 @@ std::string literal_expr(const Array& literal, DType dtype) {
     case DType::uint32: case DType::uint64: s = std::to_string(literal.item<uint64_t>()) + "ULL"; break;
     case DType::float32: case DType::float64: {
       const double v = literal.dtype() == DType::float32 ? double(literal.item<float>()) : literal.item<double>();
-      if (std::isnan(v)) s = "__builtin_nan(\"\")";
+      if (std::isnan(v)) {
+        // The literal's own bits: sign and payload kept.
+        uint64_t bits = 0;
+        if (literal.dtype() == DType::float32) {
+          uint32_t b32;
+          std::memcpy(&b32, literal.data(), 4);
+          s = "__builtin_bit_cast(fx_f32, (fx_u32)" + std::to_string(b32) + "U)";
+        } else {
+          std::memcpy(&bits, literal.data(), 8);
+          s = "__builtin_bit_cast(fx_f64, (fx_u64)" + std::to_string(bits) + "ULL)";
+        }
+      }
       else if (std::isinf(v)) s = v > 0 ? "__builtin_inf()" : "(-__builtin_inf())";
       else {
         std::snprintf(buf, sizeof buf, "%.17g", v);

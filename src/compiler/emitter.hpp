@@ -36,6 +36,8 @@ class Emitter {
   // ---- elementwise rules, inside a fused loop over a block of `n` elements
   // (the variable `n` and the index `i` are in scope).
   virtual bool in_group() const = 0;
+  // The row-major flat index of element i of the output, `(b + i)`.
+  virtual std::string index() const = 0;
   // Element i of input k: `t3[i]`, `v2[b + i]`, a hoisted scalar or a literal.
   virtual std::string in(size_t k) const = 0;
   // Whether input k is one value broadcast over the block (its in() does not

@@ -25,16 +25,29 @@ std::vector<Array> iota_impl(const Primitive&, std::span<const Array>,
   for (size_t i = dim + 1; i < shape.size(); ++i) inner *= shape[i];
   const int64_t extent = shape[dim];
   auto result = output(out[0]);
+  const int64_t n = out[0].size();
   visit_dtype(out[0].dtype, [&]<class T>() {
     T* o = out_data<T>(result);
-    for (int64_t i = 0; i < out[0].size(); ++i) o[i] = static_cast<T>((i / inner) % extent);
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>((i / inner) % extent);
   });
   return single(Array(std::move(result)));
+}
+
+// Element i of the output is a function of i alone: a member of the fused
+// loop of its shape (the basis matrices of jacfwd and hessian fuse with the
+// comparison that builds them).
+void iota_lower(const Primitive&, compiler::Emitter& e) {
+  const Shape& shape = e.out_type().shape;
+  const int64_t dim = e.params().get<int64_t>("dimension");
+  int64_t inner = 1;
+  for (size_t i = static_cast<size_t>(dim) + 1; i < shape.size(); ++i) inner *= shape[i];
+  e.assign("(" + compiler::ctype(e.out_type().dtype) + ")((" + e.index() + " / " + std::to_string(inner) + ") % " +
+           std::to_string(shape[static_cast<size_t>(dim)]) + ")");
 }
 
 }  // namespace
 
 const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp,
-                      .lower = compiler::lower_via_eager};
+                      .lower = iota_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim
