@@ -164,18 +164,7 @@ class EqnEmitter final : public Emitter {
 class Generator {
  public:
   Generator(const ClosedJaxpr& program, std::string_view name) : p_(program), j_(p_.jaxpr), name_(name) {
-    // Dropped outputs (`_`) of multi-output equations are still written by
-    // their kernels: they get a variable, hence a buffer.
-    for (JaxprEqn& q : p_.jaxpr.eqns) {
-      bool dropped = false;
-      for (int v : q.outputs) dropped = dropped || v < 0;
-      if (!dropped) continue;
-      std::vector<const AbstractValue*> avals;
-      for (const Atom& a : q.inputs) avals.push_back(&p_.jaxpr.type_of(a));
-      std::vector<AbstractValue> types = q.primitive->abstract_eval(*q.primitive, avals, q.params);
-      for (size_t k = 0; k < q.outputs.size(); ++k)
-        if (q.outputs[k] < 0) q.outputs[k] = p_.jaxpr.new_var(types[k]);
-    }
+    name_dropped_outputs(p_);
   }
 
   bool openmp() const { return openmp_; }
@@ -785,6 +774,22 @@ void lower_identity(const Primitive&, Emitter& e) { e.assign(e.in(0)); }
 void lower_copy(const Primitive&, Emitter& e) {
   e.line("for (long long i = 0; i < " + std::to_string(e.out_type().size()) + "; ++i) " + e.out_buffer() + "[i] = " +
          e.in_buffer(0) + "[i];");
+}
+
+void name_dropped_outputs(ClosedJaxpr& program) {
+  // Dropped outputs (`_`) of multi-output equations are still written by
+  // their kernels: they get a variable, hence a buffer.
+  Jaxpr& j = program.jaxpr;
+  for (JaxprEqn& q : j.eqns) {
+    bool dropped = false;
+    for (int v : q.outputs) dropped = dropped || v < 0;
+    if (!dropped) continue;
+    std::vector<const AbstractValue*> avals;
+    for (const Atom& a : q.inputs) avals.push_back(&j.type_of(a));
+    std::vector<AbstractValue> types = q.primitive->abstract_eval(*q.primitive, avals, q.params);
+    for (size_t k = 0; k < q.outputs.size(); ++k)
+      if (q.outputs[k] < 0) q.outputs[k] = j.new_var(types[k]);
+  }
 }
 
 Generated generate(const ClosedJaxpr& program, std::string_view name) {

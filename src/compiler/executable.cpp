@@ -181,6 +181,7 @@ class NativeExecutable final : public Executable {
 ClosedJaxpr optimized(const ClosedJaxpr& program) {
   ClosedJaxpr p{program.jaxpr, program.consts, nullptr};
   optimize(p);
+  name_dropped_outputs(p);
   for (const JaxprEqn& e : p.jaxpr.eqns)
     if (!e.primitive->lower)
       throw Error("jit: primitive '" + std::string(e.primitive->name) + "' has no lowering rule");

@@ -435,8 +435,11 @@ void unary_lower(const Primitive& p, compiler::Emitter& e) {
       if (t == DType::int32 || t == DType::int64) return e.assign("(" + x + " < 0 ? fx_neg<" + ct + ">(" + x + ") : " + x + ")");
       return e.assign(x);
     case Unary::sign: return e.assign("fx_sign<" + ct + ">(" + x + ")");
-    case Unary::floor: return e.assign("__builtin_floor" + suffix + x + ")");
-    case Unary::ceil: return e.assign("__builtin_ceil" + suffix + x + ")");
+    // A NaN passes through unchanged, signalling ones included, as eager's
+    // std::floor/ceil (GCC's SSE2 expansion returns x for |x| >= 2^52 and
+    // NaN); the roundsd of -march=native would quiet a signalling NaN.
+    case Unary::floor: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_floor" + suffix + x + "))");
+    case Unary::ceil: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_ceil" + suffix + x + "))");
     case Unary::round: return e.assign("__builtin_round" + suffix + x + ")");
     case Unary::square: return e.assign(is_floating(t) ? "(" + x + " * " + x + ")" : "fx_mul<" + ct + ">(" + x + ", " + x + ")");
     case Unary::bit_not: return e.assign("(" + ct + ")(~" + x + ")");
