@@ -21,6 +21,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "compiler/emitter.hpp"
@@ -181,6 +182,7 @@ class Generator {
           "const void* const* fx_consts, char* fx_scratch, const struct fx_runtime* fx_rt) {\n";
     os << "  (void)fx_in; (void)fx_out; (void)fx_consts; (void)fx_scratch; (void)fx_rt;\n";
     body_ = &os;
+    declare_buffers();
     for (const Step& s : steps_) {
       if (s.group) emit_group(s);
       else emit_single(s.eqns[0]);
@@ -193,17 +195,40 @@ class Generator {
   // ---- what EqnEmitter reads
   const JaxprEqn& eqn(size_t e) const { return j_.eqns[e]; }
   const AbstractValue& type(const Atom& a) const { return j_.type_of(a); }
+  // The typed pointer to a value's buffer, declared once at the top of
+  // fx_entry (see declare_buffers).
   std::string buffer(int var) const {
     const Home& h = home_[static_cast<size_t>(var)];
-    const std::string t = ctype(j_.var_types[static_cast<size_t>(var)].dtype);
-    switch (h.kind) {
-      case Home::input: return "((" + t + "*)fx_in[" + str(h.index) + "])";
-      case Home::constant: return "((" + t + "*)fx_consts[" + str(h.index) + "])";
-      case Home::output: return "((" + t + "*)fx_out[" + str(h.index) + "])";
-      case Home::scratch: return "((" + t + "*)(fx_scratch + " + str(h.index) + "))";
-      default: break;
+    if (h.kind == Home::none || h.kind == Home::local)
+      throw Error("jit: internal error: value without a buffer in the code generator");
+    return "p" + str(var);
+  }
+  // Typed local pointers rather than casts of fx_in[k] at each use: the
+  // compiler then hoists them, and vectorises loops that read and write
+  // buffers (inputs and outputs never overlap: __restrict; scratch slices
+  // may be reused by another value later, so they are not restrict).
+  void declare_buffers() {
+    for (size_t v = 0; v < home_.size(); ++v) {
+      const Home& h = home_[v];
+      const std::string t = ctype(j_.var_types[v].dtype);
+      const std::string name = "p" + str(static_cast<int64_t>(v));
+      switch (h.kind) {
+        case Home::input:
+          write("const " + t + "* __restrict " + name + " = (const " + t + "*)fx_in[" + str(h.index) + "];", indent_);
+          break;
+        case Home::constant:
+          write("const " + t + "* __restrict " + name + " = (const " + t + "*)fx_consts[" + str(h.index) + "];", indent_);
+          break;
+        case Home::output:
+          write(t + "* __restrict " + name + " = (" + t + "*)fx_out[" + str(h.index) + "];", indent_);
+          break;
+        case Home::scratch:
+          write(t + "* " + name + " = (" + t + "*)(fx_scratch + " + str(h.index) + ");", indent_);
+          break;
+        default: continue;
+      }
+      write("(void)" + name + ";", indent_);
     }
-    throw Error("jit: internal error: value without a buffer in the code generator");
   }
   bool is_local(int var) const { return home_[static_cast<size_t>(var)].kind == Home::local; }
   // Inside a group of `n_total` elements, whether atom a is one value.
@@ -508,7 +533,7 @@ void Generator::emit_group(const Step& s) {
       if (!a.is_literal() && scalar_in_group(type(a), n_total) && !hoisted[static_cast<size_t>(a.var)]) {
         hoisted[static_cast<size_t>(a.var)] = true;
         const AbstractValue& t = type(a);
-        write("const " + ctype(t.dtype) + " " + scalar_name(a.var) + " = " + buffer(a.var) + "[0];", indent_);
+        write(ctype(t.dtype) + " " + scalar_name(a.var) + " = " + buffer(a.var) + "[0];", indent_);
       }
   // Record.
   members_.clear();
@@ -565,7 +590,21 @@ void Generator::emit_group(const Step& s) {
     return outcode;
   };
   if (n_total >= kParallelElements) {
-    write("#pragma omp parallel for schedule(static)", indent_);
+    // Each thread's own copies of the pointers and scalars the loop reads:
+    // shared ones would be reloaded through OpenMP's argument block at
+    // every use, which stops the compiler from vectorising.
+    std::set<std::string> names;
+    for (size_t e : s.eqns) {
+      for (const Atom& a : j_.eqns[e].inputs) {
+        if (a.is_literal() || is_local(a.var)) continue;
+        names.insert(hoisted[static_cast<size_t>(a.var)] ? scalar_name(a.var) : buffer(a.var));
+      }
+      for (int v : j_.eqns[e].outputs)
+        if (v >= 0 && !is_local(v)) names.insert(buffer(v));
+    }
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+    write("#pragma omp parallel for schedule(static)" + (list.empty() ? "" : " firstprivate(" + list + ")"), indent_);
     openmp_ = true;
   }
   write("for (long long b = 0; b < " + str(n_total) + "; b += " + str(block) + ") {", indent_);

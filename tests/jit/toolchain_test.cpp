@@ -356,8 +356,8 @@ TEST_F(ToolchainTest, CompileErrorNamesTheCommandAndTheLog) {
   const std::uint64_t compiles = jit::compile_count();
   const std::string message = error_message([&] { jit::load_or_build(broken); });
   EXPECT_EQ(jit::compile_count(), compiles + 1);
-  EXPECT_NE(message.find("c++ -std=c++17 -O2 -march=native -ffp-contract=off -fno-math-errno -fno-builtin -fPIC "
-                         "-shared -fvisibility=hidden -o "),
+  EXPECT_NE(message.find("c++ -std=c++17 -O2 -fvect-cost-model=dynamic -march=native -ffp-contract=off "
+                         "-fno-math-errno -fno-builtin -fPIC -shared -fvisibility=hidden -o "),
             std::string::npos)
       << message;
   const size_t log_at = message.find("log: ");
