@@ -19,6 +19,9 @@ struct Generated {
 // the program is what the runtime's call_eqn(ctx, k, ...) is asked to run.
 Generated generate(const ClosedJaxpr& program, std::string_view name);
 
+// The helpers every generated unit starts with (preamble.cpp).
+const char* preamble();
+
 // Gives every dropped output (`_`) of a multi-output equation a variable:
 // its kernel writes it all the same. The runtime's call_eqn reads the same
 // program, so compile() applies this before generating.
