@@ -2,7 +2,9 @@
 # Runs the benchmarks behind docs/BENCHMARKS.md: installs the peer AD
 # libraries autodiff_bench compares with (Debian packages; idempotent, needs
 # root or sudo like setup.sh), builds the release preset, runs dispatch_bench,
-# unary_math_bench, autodiff_bench and vmap_bench with 5 repetitions each, and writes
+# unary_math_bench, autodiff_bench, vmap_bench, random_bench and jit_bench with
+# 5 repetitions each (jit_bench a second time, in part, under
+# OMP_NUM_THREADS=1), and writes
 # build/bench/<bench>.json plus the tables (medians, ratios) to
 # build/bench/tables.md. Extra arguments go to every benchmark program, e.g.
 #   scripts/bench.sh --benchmark_filter='grad/'
@@ -32,7 +34,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench random_bench})
+programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench random_bench jit_bench})
 # The cache may hold FLUXION_BENCH_PEERS=OFF from a quicker build.
 cmake --preset release -DFLUXION_BENCH_PEERS=ON >/dev/null
 cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"
@@ -50,14 +52,26 @@ for b in "${programs[@]}"; do
   [[ $b == autodiff_bench ]] && min_time=(--benchmark_min_time=0.2)
   # vmap_bench: ~35 benchmarks of 1 ms to 7 s an iteration; ~3 min in all.
   [[ $b == vmap_bench ]] && min_time=(--benchmark_min_time=0.2)
+  # jit_bench: ~60 benchmarks, ~3.5 min with the OMP_NUM_THREADS=1 pass (its
+  # programs are compiled outside the timed loops, into jit's disk cache).
+  [[ $b == jit_bench ]] && min_time=(--benchmark_min_time=0.2)
   "./build/release/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "${min_time[@]}" \
     --benchmark_out="$out/$b.json" --benchmark_out_format=json "$@"
+  if [[ $b == jit_bench ]]; then
+    # The parallel loops again with OpenMP's thread count set by the
+    # environment rather than by omp_set_num_threads (the "_omp1" rows).
+    echo "=== jit_bench, OMP_NUM_THREADS=1 ==="
+    OMP_NUM_THREADS=1 "./build/release/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+      "${min_time[@]}" --benchmark_filter='^(ackley/d:100000|rational|openmp)/' \
+      --benchmark_out="$out/jit_bench_omp1.json" --benchmark_out_format=json "$@"
+  fi
 done
 
 python3 - "$out" > "$out/tables.md" <<'PY'
 """Markdown tables of medians and ratios from build/bench/*.json."""
 import json
 import os
+import re
 import sys
 
 out = sys.argv[1]
@@ -74,7 +88,7 @@ def load(name):
     for b in doc["benchmarks"]:
         if b.get("run_type") != "aggregate" or b.get("aggregate_name") not in ("median", "cv"):
             continue
-        key = b["run_name"].removesuffix("/real_time")
+        key = re.sub(r"(/iterations:\d+)?/(real_time|manual_time)$", "", b["run_name"])
         entry = runs.setdefault(key, {})
         if b["aggregate_name"] == "cv":
             entry["cv"] = b["real_time"]  # a fraction, whatever the unit
@@ -208,6 +222,80 @@ if runs:
         if k.startswith("op/"):
             print(f"| {k} | {fmt(e['ns'])} | {fmt(e['cpu_ns'])} | {cv(e)} |")
     print()
+
+ctx, runs = load("jit_bench")
+if runs:
+    _, omp1 = load("jit_bench_omp1")
+    # The baseline of each group: every row's ratio is its median / the baseline's.
+    base = {"ackley/d:3": "f_hand", "ackley/d:100000": "f_hand", "ackley_hessian/d:100": "f_hand",
+            "rational/d1": "hand", "rational/d2": "hand", "process/ackley_grad_d3": "empty",
+            "dispatch/0d": "eager", "openmp/n:10000000": "hand", "gmm/d:2_K:5": "objective_hand",
+            "gmm/d:10_K:25": "objective_hand"}
+    print("### jit (jit_bench)\n")
+    print(f"{ctx['date']}, load {ctx.get('load_avg')}, OpenMP threads by default: {ctx.get('omp_max_threads')}, "
+          f"jit cache {ctx.get('jit_cache')}\n")
+    print("| benchmark | median | CPU | cv | ÷ baseline | |")
+    print("|---|---:|---:|---:|---:|---|")
+    for k, e in runs.items():
+        group, who = k.rsplit("/", 1)
+        b = base.get(group)
+        bn = runs.get(f"{group}/{b}", {}).get("ns") if b else None
+        extra = ""
+        if group.startswith("rational/"):
+            extra = f"{e['ns'] / 1e6:.3g} ns/pt"
+        if group.startswith("process/") and who != "empty" and who != "cxx_version" and bn is not None:
+            extra = f"minus empty: {fmt(e['ns'] - bn)}" if who == "disk_hit" else ""
+        if k in omp1:
+            extra += f"{'; ' if extra else ''}OMP_NUM_THREADS=1: {fmt(omp1[k]['ns'])}"
+        r = ratio(e.get("ns"), bn) if b and who != b else ("baseline" if b else "—")
+        print(f"| {k} | {fmt(e.get('ns'))} | {fmt(e.get('cpu_ns'))} | {cv(e)} | {r} | {extra} |")
+    print()
+
+    def ns(k):
+        return runs.get(k, {}).get("ns")
+
+    def rel(a, b):
+        return None if ns(a) is None or ns(b) is None else ns(a) / ns(b)
+
+    def diff(a, b):
+        return None if ns(a) is None or ns(b) is None else ns(a) - ns(b)
+
+    def per_point(k):
+        return None if ns(k) is None else ns(k) / 1e6
+
+    A3, A5, H, P = "ackley/d:3/", "ackley/d:100000/", "ackley_hessian/d:100/", "process/ackley_grad_d3/"
+    targets = [  # (what, measured, limit, unit)
+        ("Ackley gradient, d = 3: Compiled::call ÷ plain f", rel(A3 + "grad_jit_call", A3 + "f_hand"), 1.5, "×"),
+        ("Ackley gradient, d = 3: jit(grad(f))(x)", ns(A3 + "grad_jit"), 500, "ns"),
+        ("Ackley gradient, d = 100000: jit(grad(f))(x) ÷ plain f", rel(A5 + "grad_jit", A5 + "f_hand"), 0.15, "×"),
+        ("  same, Compiled::call ÷ plain f", rel(A5 + "grad_jit_call", A5 + "f_hand"), 0.15, "×"),
+        ("  same, one OpenMP thread", rel(A5 + "grad_jit_omp1", A5 + "f_hand"), 0.15, "×"),
+        ("Ackley Hessian, d = 100: jit(hessian(f))(x) ÷ plain f", rel(H + "hessian_jit", H + "f_hand"), 30, "×"),
+        ("f′ = jit(vmap(grad(f))), Horner form, ns per point", per_point("rational/d1/jit_horner"), 1.0, "ns"),
+        ("  seed's form (float_power)", per_point("rational/d1/jit_seed"), 1.0, "ns"),
+        ("f″ = jit(vmap(grad(grad(f)))), Horner form, ns per point", per_point("rational/d2/jit_horner"), 1.5, "ns"),
+        ("  seed's form (float_power)", per_point("rational/d2/jit_seed"), 1.5, "ns"),
+        ("cold compile of Ackley's gradient", ns("compile/ackley_grad_d3/cold"), 300e6, "ns"),
+        ("disk-cache hit in a new process (process time − empty process)", diff(P + "disk_hit", P + "empty"), 5e6, "ns"),
+        ("  the child's own lower().compile() time", ns(P + "disk_hit_inside"), 5e6, "ns"),
+        ("cached dispatch of a 0-d jit(x * x)", ns("dispatch/0d/jit"), 300, "ns"),
+    ]
+    print("| target | measured | limit | |")
+    print("|---|---:|---:|---|")
+    for what, got, limit, unit in targets:
+        if got is None:
+            print(f"| {what} | — | | not run |")
+            continue
+        shown, lim = (f"{got:.3g}×", f"{limit:g}×") if unit == "×" else (fmt(got), fmt(limit))
+        print(f"| {what} | {shown} | {lim} | {'met' if got <= limit else f'missed by {got / limit:.3g}×'} |")
+    print()
+    o = "openmp/n:10000000/"
+    if ns(o + "jit") and ns(o + "jit_omp1"):
+        line = (f"OpenMP speed-up, sin(x) * x + exp(-x * x) on 10^7 float64: {ns(o + 'jit_omp1') / ns(o + 'jit'):.2f}× "
+                f"(omp_set_num_threads(1) {fmt(ns(o + 'jit_omp1'))}, default {fmt(ns(o + 'jit'))})")
+        if o + "jit" in omp1:
+            line += f"; OMP_NUM_THREADS=1 process: {fmt(omp1[o + 'jit']['ns'])}, {omp1[o + 'jit']['ns'] / ns(o + 'jit'):.2f}×"
+        print(line + "\n")
 PY
 echo "Tables: $out/tables.md"
 cat "$out/tables.md"
