@@ -223,7 +223,7 @@ RationalFn derivative(const std::string& task, Rational f) {
 }
 
 void register_rational() {
-  using Loop = void (*)(const double*, size_t, double*);
+  using rational::Loop;
   for (const char* task_c : {"d1", "d2"}) {
     const std::string task = task_c, g = "rational/" + task + "/";
     for (auto [who, fn] : {std::pair<const char*, Loop>{"hand", task == "d1" ? rational::d1 : rational::d2},
@@ -231,19 +231,7 @@ void register_rational() {
                                                         task == "d1" ? rational::native::d1 : rational::native::d2}})
       add(
           g + who,
-          [task, fn = fn](benchmark::State& s) {
-            const std::vector<double> x = rational::points();
-            std::vector<double> y(x.size());
-            fn(x.data(), x.size(), y.data());
-            if (!rational::check(s, task, y)) return;
-            for (auto _ : s) {
-              benchmark::DoNotOptimize(x.data());
-              fn(x.data(), x.size(), y.data());
-              benchmark::DoNotOptimize(y.data());
-              benchmark::ClobberMemory();
-            }
-            rational::count_points(s);
-          },
+          [task, fn = fn](benchmark::State& s) { rational::time_loop(s, task, fn); },
           benchmark::kMillisecond);
     const fx::MapAxes over_x = {0, fx::none, fx::none};
     for (auto [form, f] : {std::pair<std::string, Rational>{"horner", horner},

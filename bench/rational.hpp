@@ -91,6 +91,23 @@ inline bool check(benchmark::State& state, const std::string& task, const std::v
 // A peer's f' and f'' as loops over the points (out[i] at x[i]): registered
 // as "d1/<who>" and "d2/<who>", checked before timing. `setup` runs first in
 // each benchmark (ADOL-C records its tape there).
+// A hand-written loop over all points (rational::d1, native::d2...) as a
+// benchmark body: checked against the reference, then timed.
+using Loop = void (*)(const double* x, size_t n, double* out);
+inline void time_loop(benchmark::State& s, const std::string& task, Loop fn) {
+  const std::vector<double> x = points();
+  std::vector<double> y(x.size());
+  fn(x.data(), x.size(), y.data());
+  if (!check(s, task, y)) return;
+  for (auto _ : s) {
+    benchmark::DoNotOptimize(x.data());
+    fn(x.data(), x.size(), y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  count_points(s);
+}
+
 using PointLoop = void (*)(const std::vector<double>& x, std::vector<double>& out);
 inline void add_point_loops(const std::string& who, PointLoop d1_loop, PointLoop d2_loop,
                             void (*setup)() = nullptr) {

@@ -106,17 +106,7 @@ void register_hand() {
                         Hand{"f", "hand_native", rational::native::f}, Hand{"d1", "hand_native", rational::native::d1},
                         Hand{"d2", "hand_native", rational::native::d2}}) {
     rational::add(h.task, h.who, [task = std::string(h.task), fn = h.fn](benchmark::State& s) {
-      const std::vector<double> x = rational::points();
-      std::vector<double> y(x.size());
-      fn(x.data(), x.size(), y.data());
-      if (!rational::check(s, task, y)) return;
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        fn(x.data(), x.size(), y.data());
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-      }
-      rational::count_points(s);
+      rational::time_loop(s, task, fn);
     });
   }
   // The hand loop writing into a fresh buffer per call, as every array
