@@ -17,22 +17,18 @@
 
 #include "fluxion/fluxion.hpp"
 #include "rational.hpp"
+#include "rational_fx.hpp"
 #include "seed_common.hpp"
 
 namespace fx = fluxion;
 
 namespace {
 
-fx::Array horner(const fx::Array& x, const fx::Array& num_par, const fx::Array& denom_par) {
-  fx::Array p = num_par[num_par.size() - 1], q = denom_par[denom_par.size() - 1];
-  for (int64_t i = num_par.size() - 2; i >= 0; --i) p = p * x + num_par[i];
-  for (int64_t j = denom_par.size() - 2; j >= 0; --j) q = q * x + denom_par[j];
-  return p / (1.0 + fx::pow(q, 2));
-}
+using rational::coefficients;
+using rational::horner;
+using rational::Rational;
 
-using Rational = fx::Array (*)(const fx::Array&, const fx::Array&, const fx::Array&);
 
-fx::Array coefficients(const double (&c)[6]) { return fx::array(std::vector<double>(c, c + 6), {6}); }
 
 // vmap over x with the coefficients unmapped, in_axes=(0, None, None).
 const fx::MapAxes kOverX = {0, fx::none, fx::none};

@@ -299,18 +299,15 @@ void Generator::plan_steps() {
   // group sits just before the first step that reads it (or at the end).
   std::vector<size_t> order;
   std::vector<bool> placed(steps_.size(), false);
-  std::vector<std::vector<size_t>> readers_of(steps_.size());
+  // A depth-first placement: before placing a step, place the steps it reads.
+  std::vector<std::vector<size_t>> reads(steps_.size());
   for (size_t s = 0; s < steps_.size(); ++s)
     for (size_t e : steps_[s].eqns)
       for (const Atom& a : j_.eqns[e].inputs)
         if (!a.is_literal()) {
           const int ps = producer_step[static_cast<size_t>(a.var)];
-          if (ps >= 0 && static_cast<size_t>(ps) != s) readers_of[static_cast<size_t>(ps)].push_back(s);
+          if (ps >= 0 && static_cast<size_t>(ps) != s) reads[s].push_back(static_cast<size_t>(ps));
         }
-  // A depth-first placement: before placing a step, place the steps it reads.
-  std::vector<std::vector<size_t>> reads(steps_.size());
-  for (size_t s = 0; s < steps_.size(); ++s)
-    for (size_t r : readers_of[s]) reads[r].push_back(s);
   std::vector<std::pair<size_t, size_t>> stack;
   for (size_t root = 0; root < steps_.size(); ++root) {
     if (placed[root]) continue;
@@ -351,9 +348,6 @@ void Generator::plan_buffers() {
   }
   // Which step reads each var last, and whether a group member's value is
   // read outside its group.
-  std::vector<int> step_of_eqn(j_.eqns.size());
-  for (size_t s = 0; s < steps_.size(); ++s)
-    for (size_t e : steps_[s].eqns) step_of_eqn[e] = static_cast<int>(s);
   std::vector<int> last_read(nv, -1), made_by(nv, -1);
   std::vector<bool> read_outside(nv, false);
   for (size_t s = 0; s < steps_.size(); ++s)

@@ -79,6 +79,13 @@ Interpreter* dynamic_interpreter();
 // Whether any transformation is running on this thread.
 bool any_interpreter_active();
 
+// Whether every value is a buffer (none is a transformation's tracer).
+inline bool all_concrete(std::span<const Array> values) {
+  for (const Array& x : values)
+    if (x.value()->is_tracer()) return false;
+  return true;
+}
+
 class DynamicScope {
  public:
   explicit DynamicScope(Interpreter* interp);

@@ -69,12 +69,6 @@ Traced trace(const Fn& f, const std::vector<Array>& args) {
   return t;
 }
 
-bool all_concrete(const std::vector<Array>& args) {
-  for (const Array& x : args)
-    if (x.value()->is_tracer()) return false;
-  return true;
-}
-
 }  // namespace
 
 struct JitCore::Cache {

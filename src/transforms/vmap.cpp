@@ -122,12 +122,6 @@ std::optional<int> output_axis(const MapAxes& out_axes, size_t i, size_t n, cons
 // in L2; 4096 pays more per-equation overhead, 16384 spills).
 constexpr int64_t kChunkElements = 8192;
 
-bool all_concrete(std::span<const Array> values) {
-  for (const Array& x : values)
-    if (x.value()->is_tracer()) return false;
-  return true;
-}
-
 // Examples per chunk, or 0 when the batch is better run whole: an outer
 // transformation is active (its interpreter must see the batched program),
 // the batch is small, or each example is already large.
