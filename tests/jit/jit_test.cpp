@@ -466,6 +466,20 @@ TEST(JitErrors, DataDependentIfIsAConcretizationError) {
 
 // ---------------------------------------------------------------- threads
 
+// call(t) on n threads released together; the results in thread order.
+template <class Call> std::vector<fx::Array> on_threads_together(int n, Call call) {
+  std::vector<fx::Array> got(static_cast<size_t>(n));
+  std::latch start(n);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t)
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      got[static_cast<size_t>(t)] = call(t);
+    });
+  for (std::thread& th : threads) th.join();
+  return got;
+}
+
 TEST(JitThreads, FirstCallFromManyThreadsTracesOnce) {
   constexpr int kThreads = 16;
   std::atomic<int> traces{0};
@@ -480,15 +494,7 @@ TEST(JitThreads, FirstCallFromManyThreadsTracesOnce) {
     traces.store(0);
     return w;
   }();
-  std::vector<fx::Array> got(kThreads);
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      start.arrive_and_wait();
-      got[static_cast<size_t>(t)] = jf(x);
-    });
-  for (std::thread& th : threads) th.join();
+  const std::vector<fx::Array> got = on_threads_together(kThreads, [&](int) { return jf(x); });
   EXPECT_EQ(traces.load(), 1);
   for (int t = 0; t < kThreads; ++t) {
     SCOPED_TRACE("thread " + std::to_string(t));
@@ -503,15 +509,8 @@ TEST(JitThreads, FirstCallsWithAndWithoutTransformationsTogether) {
   const auto jf = fx::jit(chain_f);
   const fx::Array x = strong(0.8);
   const fx::Array value = chain_f(x), slope = fx::grad(chain_f)(x);
-  std::vector<fx::Array> got(kThreads);
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      start.arrive_and_wait();
-      got[static_cast<size_t>(t)] = t % 2 ? fx::grad(jf)(x) : jf(x);
-    });
-  for (std::thread& th : threads) th.join();
+  const std::vector<fx::Array> got =
+      on_threads_together(kThreads, [&](int t) { return t % 2 ? fx::grad(jf)(x) : jf(x); });
   for (int t = 0; t < kThreads; ++t) {
     SCOPED_TRACE("thread " + std::to_string(t));
     expect_same(got[static_cast<size_t>(t)], t % 2 ? slope : value);
