@@ -606,10 +606,8 @@ std::string EqnEmitter::in(size_t k) const {
 }
 
 bool EqnEmitter::in_scalar(size_t k) const {
-  const Atom& a = g_.eqn(eqn_).inputs[k];
-  if (!group_) return false;
-  const int64_t n_total = g_.group_size(*group_);
-  return n_total > 1 && (a.is_literal() || g_.type(a).size() == 1);
+  // A literal is 0-d, so its type says it is one value too.
+  return group_ && Generator::scalar_in_group(g_.type(g_.eqn(eqn_).inputs[k]), g_.group_size(*group_));
 }
 
 std::string EqnEmitter::in_block(size_t k) const {
