@@ -19,6 +19,7 @@ namespace fluxion {
 struct ClosedJaxpr;  // fluxion/jaxpr.hpp (which includes this header)
 namespace compiler {
 class Emitter;  // src/compiler/emitter.hpp: what a lowering rule writes with
+struct Layout;  // src/compiler/emitter.hpp: a strided view of a buffer
 }
 
 // dot_general's dimension_numbers: ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)).
@@ -142,6 +143,16 @@ using BatchRule = BatchResult (*)(const Primitive& prim, std::span<const Array> 
 // rule of primitives whose best code is their eager kernel (sort,
 // threefry2x32...): the compiled function calls it.
 using LowerRule = void (*)(const Primitive& prim, compiler::Emitter& emitter);
+// Views (jit): a primitive whose output is its operand's elements read with
+// other strides (reshape, squeeze, transpose, broadcast_in_dim, slice) maps
+// the operand's layout (offset and element strides into some buffer, one
+// stride per operand axis) to the output's, in place, and returns true; or
+// returns false when the output is not such a view of that layout (a
+// reshape that merges strided axes). Compiled code then reads the operand's
+// buffer through the view instead of copying it, and a fused loop reads it
+// as one of its operands.
+using ViewRule = bool (*)(const Params& params, const AbstractValue& in, const AbstractValue& out,
+                          compiler::Layout& layout);
 
 // What the compiler may assume of a primitive.
 enum PrimitiveTraits : unsigned {
@@ -151,9 +162,6 @@ enum PrimitiveTraits : unsigned {
   // Elementwise when its operand has one element (broadcast_in_dim of a
   // scalar: inside a fused loop it is that scalar, no buffer).
   kScalarBroadcast = 1u << 1,
-  // The output is the operand's elements in the same row-major order
-  // (reshape, squeeze): compiled code reads the operand's buffer in place.
-  kAliasesOperand = 1u << 2,
 };
 
 struct Primitive {
@@ -177,6 +185,8 @@ struct Primitive {
   BatchRule batch = nullptr;
   // jit: every primitive has one (tests/core/registry_test.cpp checks).
   LowerRule lower = nullptr;
+  // jit, optional: the output is a strided view of the operand (see ViewRule).
+  ViewRule view = nullptr;
   unsigned traits = 0;  // PrimitiveTraits
 };
 

@@ -15,12 +15,27 @@
 // fx_div...) and GCC builtins.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "fluxion/primitive.hpp"
 
 namespace fluxion::compiler {
+
+// Where the elements of a value are in some buffer: element (i_0, ..., i_r-1)
+// is at offset + sum of i_d * strides[d] (in elements). Primitive::view rules
+// map an operand's layout to their output's.
+struct Layout {
+  int64_t offset = 0;
+  std::vector<int64_t> strides;
+
+  static Layout row_major(const Shape& shape);
+  // Whether the elements are in row-major order from `offset` on (axes of
+  // extent 1 may have any stride): the view is then a plain buffer.
+  bool contiguous(const Shape& shape) const;
+};
 
 class Emitter {
  public:
@@ -38,12 +53,15 @@ class Emitter {
   virtual bool in_group() const = 0;
   // The row-major flat index of element i of the output, `(b + i)`.
   virtual std::string index() const = 0;
+  // The index of element i of the output along its axis `axis`.
+  virtual std::string coordinate(size_t axis) const = 0;
   // Element i of input k: `t3[i]`, `v2[b + i]`, a hoisted scalar or a literal.
   virtual std::string in(size_t k) const = 0;
   // Whether input k is one value broadcast over the block (its in() does not
   // depend on i and in_block() is empty).
   virtual bool in_scalar(size_t k) const = 0;
-  // A pointer to input k's block, for kernel calls.
+  // A pointer to input k's n elements of the block, for kernel calls (a
+  // strided or uniform operand is first gathered into a local array).
   virtual std::string in_block(size_t k) const = 0;
   virtual std::string out_block() const = 0;
   // A pointer to input k's block, or to its one value when in_scalar(k).
@@ -79,5 +97,12 @@ void lower_via_eager(const Primitive& prim, Emitter& e);
 void lower_identity(const Primitive& prim, Emitter& e);
 // Copies the input's elements unchanged (reshape, squeeze: row-major order is kept).
 void lower_copy(const Primitive& prim, Emitter& e);
+// A view primitive (Primitive::view) alone: copies its operand's elements
+// through the view into the output buffer. (The code generator takes views
+// without copying where it can; this is the rule for the rest.)
+void lower_view_copy(const Primitive& prim, Emitter& e);
+// The statement copying a `shape`-shaped view of `src` (through `layout`)
+// into `dst`, row-major.
+std::string strided_copy(const std::string& dst, const std::string& src, const Layout& layout, const Shape& shape);
 
 }  // namespace fluxion::compiler

@@ -2,6 +2,7 @@
 // the driver from a closed jaxpr to one (optimise, emit, build, load).
 #include "compiler/executable.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -216,8 +217,12 @@ void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out,
     const T* x = static_cast<const T*>(a);
     const T* y = static_cast<const T*>(b);
     T* o = static_cast<T*>(out);
-    if (b_scalar && !a_scalar) kernels::binary_math_scalar_rhs(k, x, y[0], o, n);
-    else if (a_scalar && !b_scalar) kernels::binary_math_scalar_lhs(k, x[0], y, o, n);
+    if (a_scalar && b_scalar) {  // one value over the block (operands broadcast along it)
+      if (n <= 0) return;
+      kernels::binary_math(k, x, y, o, 1);
+      std::fill(o + 1, o + n, o[0]);
+    } else if (b_scalar) kernels::binary_math_scalar_rhs(k, x, y[0], o, n);
+    else if (a_scalar) kernels::binary_math_scalar_lhs(k, x[0], y, o, n);
     else kernels::binary_math(k, x, y, o, n);
   };
   if (is_f32) run(static_cast<float*>(nullptr));

@@ -150,4 +150,26 @@ void lower_copy(const Primitive&, Emitter& e) {
          e.in_buffer(0) + "[i];");
 }
 
+std::string strided_copy(const std::string& dst, const std::string& src, const Layout& layout, const Shape& shape) {
+  int64_t size = 1;
+  for (int64_t d : shape) size *= d;
+  if (layout.contiguous(shape))
+    return "for (long long i = 0; i < " + std::to_string(size) + "; ++i) " + dst + "[i] = " + src + "[" +
+           std::to_string(layout.offset) + " + i];";
+  std::string loops, index = std::to_string(layout.offset);
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    const std::string i = "i" + std::to_string(d);
+    loops += "for (long long " + i + " = 0; " + i + " < " + std::to_string(shape[d]) + "; ++" + i + ") ";
+    if (layout.strides[d] != 0) index += " + " + i + " * " + std::to_string(layout.strides[d]);
+  }
+  return "{ long long o = 0; " + loops + dst + "[o++] = " + src + "[" + index + "]; }";
+}
+
+void lower_view_copy(const Primitive& prim, Emitter& e) {
+  Layout layout = Layout::row_major(e.in_type(0).shape);
+  if (!prim.view(e.params(), e.in_type(0), e.out_type(), layout)) return lower_via_eager(prim, e);
+  e.line(strided_copy(e.out_buffer(), e.in_buffer(0), layout, e.out_type().shape));
+}
+
 }  // namespace fluxion::compiler

@@ -37,12 +37,8 @@ std::vector<Array> iota_impl(const Primitive&, std::span<const Array>,
 // loop of its shape (the basis matrices of jacfwd and hessian fuse with the
 // comparison that builds them).
 void iota_lower(const Primitive&, compiler::Emitter& e) {
-  const Shape& shape = e.out_type().shape;
-  const int64_t dim = e.params().get<int64_t>("dimension");
-  int64_t inner = 1;
-  for (size_t i = static_cast<size_t>(dim) + 1; i < shape.size(); ++i) inner *= shape[i];
-  e.assign("(" + compiler::ctype(e.out_type().dtype) + ")((" + e.index() + " / " + std::to_string(inner) + ") % " +
-           std::to_string(shape[static_cast<size_t>(dim)]) + ")");
+  const auto dim = static_cast<size_t>(e.params().get<int64_t>("dimension"));
+  e.assign("(" + compiler::ctype(e.out_type().dtype) + ")(" + e.coordinate(dim) + ")");
 }
 
 }  // namespace

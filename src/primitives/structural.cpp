@@ -349,25 +349,72 @@ BatchResult slice_batch(const Primitive& p, std::span<const Array> values, std::
   return {{bind1(p, {values[0]}, {{"start_indices", start}, {"limit_indices", limit}, {"strides", strides}})}, {d}};
 }
 
-// Inside a fused loop (a one-element operand): the operand's value. Alone:
-// a loop nest reading the operand with stride 0 along broadcast axes.
-void broadcast_in_dim_lower(const Primitive&, compiler::Emitter& e) {
-  if (e.in_group()) return e.assign(e.in(0));
-  const Shape& out = e.out_type().shape;
-  const Shape& in = e.in_type(0).shape;
-  const auto& dims = e.params().get<std::vector<int64_t>>("broadcast_dimensions");
-  std::vector<int64_t> in_strides(in.size(), 1);
-  for (size_t k = in.size(); k-- > 1;) in_strides[k - 1] = in_strides[k] * in[k];
-  std::vector<int64_t> stride(out.size(), 0);
+// ---- views (jit): each layout primitive reads its operand with other strides.
+
+bool broadcast_in_dim_view(const Params& params, const AbstractValue& in, const AbstractValue& out,
+                           compiler::Layout& layout) {
+  const auto& dims = params.get<Ints>("broadcast_dimensions");
+  std::vector<int64_t> strides(out.shape.size(), 0);  // new and stretched axes repeat one element
   for (size_t k = 0; k < dims.size(); ++k)
-    if (in[k] != 1) stride[static_cast<size_t>(dims[k])] = in_strides[k];
-  std::string index = "0", loops;
-  for (size_t d = 0; d < out.size(); ++d) {
-    const std::string i = "i" + std::to_string(d);
-    loops += "for (long long " + i + " = 0; " + i + " < " + std::to_string(out[d]) + "; ++" + i + ") ";
-    if (stride[d]) index += " + " + i + " * " + std::to_string(stride[d]);
+    if (in.shape[k] != 1) strides[static_cast<size_t>(dims[k])] = layout.strides[k];
+  layout.strides = std::move(strides);
+  return true;
+}
+
+bool transpose_view(const Params& params, const AbstractValue&, const AbstractValue&, compiler::Layout& layout) {
+  std::vector<int64_t> strides;
+  for (int64_t a : params.get<Ints>("permutation")) strides.push_back(layout.strides[static_cast<size_t>(a)]);
+  layout.strides = std::move(strides);
+  return true;
+}
+
+bool slice_view(const Params& params, const AbstractValue& in, const AbstractValue&, compiler::Layout& layout) {
+  const auto& start = params.get<Ints>("start_indices");
+  const Ints step = slice_strides(params, in.shape.size());
+  for (size_t d = 0; d < start.size(); ++d) {
+    layout.offset += start[d] * layout.strides[d];
+    layout.strides[d] *= step[d];
   }
-  e.line("{ long long o = 0; " + loops + e.out_buffer() + "[o++] = " + e.in_buffer(0) + "[" + index + "]; }");
+  return true;
+}
+
+// reshape and squeeze keep row-major order: any shape of a contiguous
+// layout; of a strided one, only shapes that insert or drop axes of extent 1.
+bool row_major_order_view(const AbstractValue& in, const AbstractValue& out, compiler::Layout& layout) {
+  if (layout.contiguous(in.shape)) {
+    layout = compiler::Layout{layout.offset, compiler::Layout::row_major(out.shape).strides};
+    return true;
+  }
+  std::vector<size_t> kept;  // the operand's axes of extent > 1, in order
+  for (size_t d = 0; d < in.shape.size(); ++d)
+    if (in.shape[d] != 1) kept.push_back(d);
+  std::vector<int64_t> strides(out.shape.size(), 0);
+  size_t next = 0;
+  for (size_t d = 0; d < out.shape.size(); ++d) {
+    if (out.shape[d] == 1) continue;
+    if (next == kept.size() || in.shape[kept[next]] != out.shape[d]) return false;  // axes merged or split
+    strides[d] = layout.strides[kept[next++]];
+  }
+  if (next != kept.size()) return false;
+  layout.strides = std::move(strides);
+  return true;
+}
+
+bool reshape_view(const Params& params, const AbstractValue& in, const AbstractValue& out,
+                  compiler::Layout& layout) {
+  if (params.contains("dimensions") && !std::holds_alternative<NoneParam>(params.at("dimensions"))) return false;
+  return row_major_order_view(in, out, layout);
+}
+
+bool squeeze_view(const Params&, const AbstractValue& in, const AbstractValue& out, compiler::Layout& layout) {
+  return row_major_order_view(in, out, layout);
+}
+
+// Inside a fused loop (a one-element operand): the operand's value. Alone:
+// a copy through the view (stride 0 along broadcast axes).
+void broadcast_in_dim_lower(const Primitive& p, compiler::Emitter& e) {
+  if (e.in_group()) return e.assign(e.in(0));
+  compiler::lower_view_copy(p, e);
 }
 
 }  // namespace
@@ -375,20 +422,22 @@ void broadcast_in_dim_lower(const Primitive&, compiler::Emitter& e) {
 const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval,
                                    .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
                                    .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch,
-                                   .lower = broadcast_in_dim_lower, .traits = kScalarBroadcast};
+                                   .lower = broadcast_in_dim_lower, .view = broadcast_in_dim_view,
+                                   .traits = kScalarBroadcast};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
                           .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch,
-                          .lower = compiler::lower_copy, .traits = kAliasesOperand};
+                          .lower = compiler::lower_copy, .view = reshape_view};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
                             .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch,
-                            .lower = compiler::lower_via_eager};
+                            .lower = compiler::lower_view_copy, .view = transpose_view};
 const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
                           .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch,
-                          .lower = compiler::lower_copy, .traits = kAliasesOperand};
+                          .lower = compiler::lower_copy, .view = squeeze_view};
 const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
                               .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch,
                               .lower = compiler::lower_via_eager};
 const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl, .jvp = linear_jvp,
-                        .transpose = slice_transpose, .batch = slice_batch, .lower = compiler::lower_via_eager};
+                        .transpose = slice_transpose, .batch = slice_batch, .lower = compiler::lower_view_copy,
+                        .view = slice_view};
 
 }  // namespace fluxion::prim

@@ -71,7 +71,7 @@ void float_unary_lower(const Primitive& p, compiler::Emitter& e) {
   const bool f32 = e.out_type().dtype == DType::float32;
   if (static_cast<UnaryMath>(p.tag) == UnaryMath::sqrt)
     return e.assign(std::string(f32 ? "__builtin_sqrtf(" : "__builtin_sqrt(") + e.in(0) + ")");
-  e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + e.in_pointer(0) + ", " +
+  e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + e.in_block(0) + ", " +
            e.out_block() + ", n);");
 }
 

@@ -1,0 +1,163 @@
+// jit's views and loop nests: reshape, squeeze, transpose, broadcast_in_dim
+// and slice compile to strided reads of their operand's buffer, and a fused
+// loop reads every operand through its strides, row by row when the
+// operands step differently along the innermost axis (codegen.cpp,
+// fused_loops.cpp). Each program is compared with eager evaluation bit for
+// bit (elementwise work in the same order), and its generated source is
+// checked for the code path the case is about, so that a case cannot pass by
+// taking another path.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fluxion/fluxion.hpp"
+#include "primitives/primitives.hpp"
+
+namespace {
+
+namespace fx = fluxion;
+
+fx::Array uniform(uint64_t seed, const fx::Shape& shape, double lo = -2.0, double hi = 2.0) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  std::vector<double> v(static_cast<size_t>(n));
+  uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  for (double& e : v) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    e = lo + (hi - lo) * static_cast<double>(s >> 11) * 0x1p-53;
+  }
+  return fx::array(v, shape);
+}
+
+void expect_same(const fx::Array& got, const fx::Array& want) {
+  ASSERT_EQ(got.shape(), want.shape());
+  ASSERT_EQ(got.dtype(), want.dtype());
+  const auto g = got.to_vector<double>(), w = want.to_vector<double>();
+  for (size_t i = 0; i < g.size(); ++i)
+    ASSERT_EQ(std::bit_cast<uint64_t>(g[i]), std::bit_cast<uint64_t>(w[i]))
+        << "element " << i << ": got " << g[i] << ", want " << w[i];
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+fx::Array slice(const fx::Array& x, std::vector<int64_t> start, std::vector<int64_t> limit,
+                std::vector<int64_t> step) {
+  const std::vector<fx::Array> operands{x};
+  return fx::bind(fx::prim::slice_p, operands,
+                  {{"start_indices", start}, {"limit_indices", limit}, {"strides", step}})[0];
+}
+
+fx::Array iota(std::vector<int64_t> shape, int64_t dimension) {
+  return fx::bind(fx::prim::iota_p, std::span<const fx::Array>(), {{"dtype", fx::int32}, {"shape", shape}, {"dimension", dimension}})[0];
+}
+
+// jit(f) equals f on `args`; returns the generated source.
+template <class F, class... A>
+std::string check(F f, const A&... args) {
+  auto jitted = fx::jit(f);
+  expect_same(jitted(args...), f(args...));
+  return jitted.lower(args...).source();
+}
+
+TEST(JitViews, TransposeFeedsAFusedLoopWithoutACopy) {
+  const fx::Array x = uniform(1, {24, 40});
+  const std::string src = check([](const fx::Array& a) {
+    const fx::Array t = fx::transpose(a);
+    return fx::sin(t) * 2.0 + t;  // sin: a kernel call on a gathered block
+  }, x);
+  EXPECT_EQ(count(src, "call_eqn(fx_rt->ctx"), 0) << src;
+  EXPECT_EQ(count(src, "(a view, copied)"), 0) << src;
+  EXPECT_EQ(count(src, "; ++i) bc"), 1) << "the kernel gathers its strided operand:\n" << src;
+}
+
+TEST(JitViews, BroadcastsAreReadInPlaceRowByRowOrFlat) {
+  // A long inner axis: rows, the [40] operand read contiguously, the [24, 1]
+  // one as one value per row.
+  const std::string rows = check([](const fx::Array& a, const fx::Array& b, const fx::Array& c) {
+    return fx::exp(a) * fx::broadcast_to(b, {24, 40}) + fx::broadcast_to(c, {24, 40});
+  }, uniform(2, {24, 40}), uniform(3, {40}), uniform(4, {24, 1}));
+  EXPECT_EQ(count(rows, "const long long r = t"), 1) << rows;
+  EXPECT_EQ(count(rows, "broadcast_in_dim"), 0) << rows;
+  // A short inner axis (3 < kMinRow): one flat loop with index arithmetic.
+  const std::string flat = check([](const fx::Array& a, const fx::Array& b) {
+    return a * fx::broadcast_to(b, {50, 3});
+  }, uniform(5, {50, 3}), uniform(6, {3}));
+  EXPECT_EQ(count(flat, "const long long r = t"), 0) << flat;
+  // An operand uniform along the row feeding kernels (unary, and binary with
+  // both operands uniform) is spread over the block.
+  const std::string uniform_rows = check([](const fx::Array& c, const fx::Array& d, const fx::Array& e) {
+    const fx::Array bc = fx::broadcast_to(c, {24, 40}), bd = fx::broadcast_to(d, {24, 40});
+    return fx::cos(bc) + fx::arctan2(bc, bd) + e;
+  }, uniform(7, {24, 1}), uniform(8, {24, 1}), uniform(18, {24, 40}));
+  EXPECT_EQ(count(uniform_rows, ", n, 1, 1);"), 1) << uniform_rows;
+}
+
+TEST(JitViews, SlicesWithStepsAreStridedReads) {
+  const fx::Array x = uniform(9, {30, 41});
+  const std::string src = check([](const fx::Array& a) {
+    const fx::Array s = slice(a, {2, 1}, {29, 41}, {3, 2});  // [9, 20]
+    return fx::exp(s) + s;
+  }, x);
+  EXPECT_EQ(count(src, "call_eqn(fx_rt->ctx"), 0) << src;
+  // A contiguous slice (whole rows) read by a statement is a pointer into its operand.
+  check([](const fx::Array& a) { return fx::sum(slice(a, {3, 0}, {7, 41}, {1, 1}), {1}); }, x);
+}
+
+TEST(JitViews, ViewsOfViewsCompose) {
+  const fx::Array x = uniform(10, {4, 5, 6});
+  const std::string src = check([](const fx::Array& a, const fx::Array& z) {
+    const fx::Array t = fx::transpose(fx::transpose(a, {1, 0, 2}), {2, 1, 0});  // [6, 4, 5]
+    const fx::Array e = fx::expand_dims(t, 1);                                  // [6, 1, 4, 5]
+    return e * z;
+  }, x, uniform(11, {6, 3, 4, 5}));
+  EXPECT_EQ(count(src, "(a view, copied)"), 0) << src;
+}
+
+TEST(JitViews, StridedViewsAreCopiedForStatementsAndOutputs) {
+  const fx::Array x = uniform(12, {6, 8});
+  // reshape merging strided axes: the transpose is copied, the reshape is a view of the copy.
+  const std::string merged = check([](const fx::Array& a) { return fx::reshape(fx::transpose(a), {48}) + 1.0; }, x);
+  EXPECT_EQ(count(merged, "(a view, copied)"), 1) << merged;
+  // A reduction reads a contiguous buffer.
+  const std::string reduced = check([](const fx::Array& a) { return fx::sum(fx::transpose(a), {1}); }, x);
+  EXPECT_EQ(count(reduced, "(a view, copied)"), 1) << reduced;
+  // Outputs are filled, never aliased; one view both returned and read.
+  auto f = [](const fx::Array& a) {
+    const fx::Array t = fx::transpose(a);
+    return std::vector<fx::Array>{t, t * 2.0, fx::reshape(a, {4, 12})};
+  };
+  const auto got = fx::jit(f)(x), want = f(x);
+  ASSERT_EQ(got.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) expect_same(got[k], want[k]);
+}
+
+TEST(JitViews, IotaCoordinatesInRowLoops) {
+  // An identity matrix times a broadcast row: iota's two coordinates, one per
+  // row and one along it.
+  const std::string src = check([](const fx::Array& v) {
+    const fx::Array i = iota({20, 20}, 0), j = iota({20, 20}, 1);
+    return fx::where(fx::equal(i, j), fx::broadcast_to(v, {20, 20}), fx::zeros({20, 20}));
+  }, uniform(13, {20}));
+  EXPECT_EQ(count(src, "const long long r = t"), 1) << src;
+}
+
+TEST(JitViews, LargeRowLoopsRunOnThreads) {
+  const std::string src = check([](const fx::Array& a, const fx::Array& b) {
+    return fx::sin(fx::transpose(a)) * fx::broadcast_to(b, {300, 200});
+  }, uniform(14, {200, 300}), uniform(15, {300, 1}));
+  EXPECT_EQ(count(src, "#pragma omp parallel for"), 1) << src;
+}
+
+TEST(JitViews, SizeZeroAndOneElementGroups) {
+  check([](const fx::Array& a) { return fx::transpose(a) * 2.0; }, uniform(16, {0, 5}));
+  check([](const fx::Array& a) { return fx::exp(fx::transpose(a)) * 2.0; }, uniform(17, {1, 1}));
+}
+
+}  // namespace
