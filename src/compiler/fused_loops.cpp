@@ -178,18 +178,39 @@ void Generator::emit_group(const Step& s) {
     const int64_t offset = sources[k].second.offset;
     OperandRead& r = reads_[v];
     if (!rows) {
-      // One flat loop: an index per element, from the row-major index b + i.
-      std::string index = offset ? str(offset) : "";
+      // One flat loop: an index per element, from the row-major index b + i,
+      // one division and remainder per run of axes the operand steps
+      // through as one (a contiguous operand needs none).
+      struct Run {
+        int64_t extent, stride, flat_stride;
+        bool outermost;
+      };
+      std::vector<Run> runs;
+      bool open = false;
       int64_t flat_stride = n_total;
       for (size_t a = 0; a < axes.size(); ++a) {
         flat_stride /= axes[a].extent;
-        if (axes[a].strides[k] == 0) continue;
-        const std::string term =
-            times(div_mod("b + i", flat_stride, axes[a].extent, a > 0), axes[a].strides[k]);
-        index += (index.empty() ? "" : " + ") + term;
+        const int64_t st = axes[a].strides[k];
+        if (st == 0) {
+          open = false;
+          continue;
+        }
+        if (open && runs.back().stride == st * axes[a].extent) {
+          runs.back().extent *= axes[a].extent;
+          runs.back().stride = st;
+          runs.back().flat_stride = flat_stride;
+        } else {
+          runs.push_back(Run{axes[a].extent, st, flat_stride, a == 0});
+          open = true;
+        }
       }
+      std::string index = offset ? str(offset) : "";
+      for (const Run& run : runs)
+        index += (index.empty() ? "" : " + ") +
+                 times(div_mod("b + i", run.flat_stride, run.extent, !run.outermost), run.stride);
       r.element = base + "[" + (index.empty() ? "0" : index) + "]";
-      if (axes.size() == 1 && axes[0].strides[k] == 1) r.block = "(" + base + " + " + (offset ? str(offset) + " + " : "") + "b)";
+      if (runs.size() == 1 && runs[0].outermost && runs[0].flat_stride == 1 && runs[0].stride == 1)
+        r.block = "(" + base + " + " + (offset ? str(offset) + " + " : "") + "b)";
       continue;
     }
     // Row by row: an offset per block, then one stride along the row.
