@@ -13,6 +13,7 @@
 #include "compiler/passes.hpp"
 #include "compiler/runtime.hpp"
 #include "compiler/toolchain.hpp"
+#include "kernels/gemm.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
 #include "kernels/unary_math.hpp"
@@ -103,7 +104,8 @@ class NativeExecutable final : public Executable {
     for (const Array& c : program_.consts) const_ptrs_.push_back(c.data());
     entry_ = reinterpret_cast<EntryPoint>(object_->symbol("fx_entry"));
     scratch_bytes_ = static_cast<size_t>(*static_cast<const long long*>(object_->symbol("fx_scratch_bytes")));
-    runtime_ = fx_runtime{const_cast<NativeExecutable*>(this), &call_eqn, &runtime_unary, &runtime_binary};
+    runtime_ = fx_runtime{const_cast<NativeExecutable*>(this), &call_eqn, &runtime_unary, &runtime_binary,
+                          &runtime_gemm};
   }
 
   std::vector<Array> run(std::span<const Array> args) const override {
@@ -227,6 +229,11 @@ void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out,
   };
   if (is_f32) run(static_cast<float*>(nullptr));
   else run(static_cast<double*>(nullptr));
+}
+
+void runtime_gemm(int is_f32, int trans_a, int trans_b, long long m, long long n, long long k, const void* a,
+                  long long lda, const void* b, long long ldb, void* c, long long ldc) {
+  kernels::gemm(is_f32 != 0, trans_a != 0, trans_b != 0, m, n, k, a, lda, b, ldb, c, ldc);
 }
 
 std::shared_ptr<const Executable> compile(const ClosedJaxpr& program, std::string_view name) {

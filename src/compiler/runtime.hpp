@@ -18,6 +18,8 @@
     void (*unary)(int op, int is_f32, const void* in, void* out, long long n);                     \
     void (*binary)(int op, int is_f32, const void* a, const void* b, void* out, long long n,      \
                    int a_scalar, int b_scalar);                                                    \
+    void (*gemm)(int is_f32, int trans_a, int trans_b, long long m, long long n, long long k,       \
+                 const void* a, long long lda, const void* b, long long ldb, void* c, long long ldc); \
   };
 
 FLUXION_RUNTIME_ABI
@@ -33,5 +35,8 @@ inline constexpr const char* kRuntimeAbiText = FLUXION_STRINGIFY(FLUXION_RUNTIME
 void runtime_unary(int op, int is_f32, const void* in, void* out, long long n);
 void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out, long long n, int a_scalar,
                     int b_scalar);
+// rt->gemm: kernels::gemm (CBLAS), as eager's dot_general calls it.
+void runtime_gemm(int is_f32, int trans_a, int trans_b, long long m, long long n, long long k, const void* a,
+                  long long lda, const void* b, long long ldb, void* c, long long ldc);
 
 }  // namespace fluxion::compiler

@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <memory>
 
+#include "kernels/gemm.hpp"
 #include "kernels/strided_copy.hpp"
 #include "compiler/emitter.hpp"
 #include "primitives/batch_helpers.hpp"
@@ -140,8 +141,16 @@ std::vector<Array> dot_general_impl(const Primitive&, std::span<const Array> in,
   rorder.insert(rorder.end(), dn.rhs_contracting.begin(), dn.rhs_contracting.end());
   rorder.insert(rorder.end(), rfree.begin(), rfree.end());
   auto result = output(out[0]);
+  if (out[0].size() == 0) return single(Array(std::move(result)));
+  if (out[0].dtype == DType::float64 || out[0].dtype == DType::float32) {
+    // In place where the operands' axes allow it (compiled code plans the same way).
+    if (const auto plan = kernels::plan_gemm(lhs.shape(), rhs.shape(), dn.lhs_contracting, dn.rhs_contracting,
+                                             dn.lhs_batch, dn.rhs_batch)) {
+      kernels::run_gemm_plan(*plan, out[0].dtype == DType::float32, lhs.data(), rhs.data(), result->mutable_data());
+      return single(Array(std::move(result)));
+    }
+  }
   visit_dtype(out[0].dtype, [&]<class T>() {
-    if (out[0].size() == 0) return;
     std::unique_ptr<T[]> lbuf, rbuf;
     const T* a = arrange<T>(lhs, lorder, lbuf);
     const T* b = arrange<T>(rhs, rorder, rbuf);
@@ -257,9 +266,35 @@ BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values,
 
 }  // namespace
 
+// Floats: CBLAS gemm calls on the operands' buffers, planned as eager plans
+// them (kernels/gemm.hpp), one call per batch; other dtypes, and operands
+// whose axes gemm cannot read in place, call the eager kernel.
+void dot_general_lower(const Primitive& p, compiler::Emitter& e) {
+  const AbstractValue& out = e.out_type();
+  if (out.dtype != DType::float64 && out.dtype != DType::float32) return compiler::lower_via_eager(p, e);
+  const auto& dn = e.params().get<DotDimensionNumbers>("dimension_numbers");
+  const auto plan = kernels::plan_gemm(e.in_type(0).shape, e.in_type(1).shape, dn.lhs_contracting,
+                                       dn.rhs_contracting, dn.lhs_batch, dn.rhs_batch);
+  if (!plan) return compiler::lower_via_eager(p, e);
+  if (out.size() == 0) return;
+  auto s = [](int64_t v) { return std::to_string(v); };
+  std::string loops, oa, ob;
+  for (size_t d = 0; d < plan->batch_extents.size(); ++d) {
+    const std::string j = "j" + s(static_cast<int64_t>(d));
+    loops += "for (long long " + j + " = 0; " + j + " < " + s(plan->batch_extents[d]) + "; ++" + j + ") ";
+    oa += " + " + j + " * " + s(plan->lhs_batch_strides[d]);
+    ob += " + " + j + " * " + s(plan->rhs_batch_strides[d]);
+  }
+  e.line("{ long long t = 0; " + loops + "fx_rt->gemm(" + (out.dtype == DType::float32 ? "1" : "0") + ", " +
+         (plan->trans_a ? "1" : "0") + ", " + (plan->trans_b ? "1" : "0") + ", " + s(plan->m) + ", " +
+         s(plan->n) + ", " + s(plan->k) + ", " + e.in_buffer(0) + " + 0" + oa + ", " + s(plan->lda) + ", " +
+         e.in_buffer(1) + " + 0" + ob + ", " + s(plan->ldb) + ", " + e.out_buffer() + " + (t++) * " +
+         s(plan->m * plan->n) + ", " + s(plan->n) + "); }");
+}
+
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
                               .impl = dot_general_impl, .jvp = dot_general_jvp,
                               .transpose = dot_general_transpose, .batch = dot_general_batch,
-                              .lower = compiler::lower_via_eager};
+                              .lower = dot_general_lower};
 
 }  // namespace fluxion::prim

@@ -825,7 +825,14 @@ std::map<std::string, CaseFn> case_table() {
         {{{0, 3}, {3, 2}}, dot_dims({1}, {0})},
         {{{30, 40}, {40, 50}}, dot_dims({1}, {0})},
         {{{3, 2}, {4, 3}}, dot_dims({0}, {1})},
-        {{{}, {}}, dot_dims({}, {})}};
+        {{{}, {}}, dot_dims({}, {})},
+        // gemm reading the operands in place (kernels/gemm.hpp): a batch axis
+        // that is not leading and a transposed rhs; several contracting axes;
+        // batch axes of extent 1; free axes that do not step as one (copied first).
+        {{{4, 3, 5}, {6, 4, 5}}, dot_dims({2}, {2}, {0}, {1})},
+        {{{2, 3, 4}, {3, 4, 5}}, dot_dims({1, 2}, {0, 1})},
+        {{{2, 1, 3, 4}, {2, 1, 4, 5}}, dot_dims({3}, {2}, {0, 1}, {0, 1})},
+        {{{2, 3, 4}, {3, 5}}, dot_dims({1}, {0})}};
     for (fx::DType t : kDTypes)
       for (size_t i = 0; i < specs.size(); ++i) {
         const auto& [shapes, params] = specs[i];
