@@ -9,6 +9,7 @@
 
 #include "compiler/codegen.hpp"
 #include "compiler/emitter.hpp"
+#include "kernels/xla_exp.hpp"
 
 namespace fluxion::compiler {
 namespace {
@@ -90,9 +91,48 @@ template <class T> static T fx_pairwise_sum(const T* a, long long n) {
 template <class T> static inline T fx_sign(T a) { return a > 0 ? (T)1 : a < 0 ? (T)-1 : a; }
 )";
 
+// float64 exp, step for step the SIMD XlaExp of kernels/unary_math.cpp (and so
+// eager's bits), branch-free so that GCC vectorises the fused loop around it.
+// Its constants are kernels/xla_exp.hpp's, written out exactly.
+std::string exp_f64_source() {
+  using namespace kernels::xla_exp_constants;
+  auto hex = [](double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%a", v);
+    return std::string(buf);
+  };
+  return "// float64 exp: XLA:CPU's algorithm, as eager's kernel computes it (kernels/xla_exp.hpp).\n"
+         "static inline fx_f64 fx_pow2_f64(fx_f64 k) {  // 2^k for integral k in [-1022, 1023]\n"
+         "  const fx_u64 bits = __builtin_bit_cast(fx_u64, k + 0x1.8p52);\n"
+         "  return __builtin_bit_cast(fx_f64, (fx_u64)((bits + 1023) << 52));\n"
+         "}\n"
+         "static inline fx_f64 fx_exp_f64(fx_f64 x) {\n"
+         "  const fx_f64 lo = " + hex(kLo) + ", hi = " + hex(kHi) + ";\n"
+         "  fx_f64 xc = x > lo ? x : lo;  // x86 max/min: NaN gives the second operand, restored below\n"
+         "  xc = xc < hi ? xc : hi;\n"
+         "  const fx_f64 n = __builtin_floor(__builtin_fma(xc, " + hex(kLog2e) + ", 0.5));\n"
+         "  fx_f64 g = __builtin_fma(-n, " + hex(kC1) + ", xc);\n"
+         "  g = __builtin_fma(-n, " + hex(kC2) + ", g);\n"
+         "  const fx_f64 z = g * g;\n"
+         "  const fx_f64 p = __builtin_fma(__builtin_fma(" + hex(kP0) + ", z, " + hex(kP1) + "), z, " + hex(kP2) +
+         ") * g;\n"
+         "  const fx_f64 q = __builtin_fma(__builtin_fma(__builtin_fma(" + hex(kQ0) + ", z, " + hex(kQ1) + "), z, " +
+         hex(kQ2) + "), z, " + hex(kQ3) + ");\n"
+         "  fx_f64 r = __builtin_fma(p / (q - p), 2.0, 1.0);\n"
+         "  const fx_f64 n1 = __builtin_floor(n * 0.5);\n"
+         "  r = (r * fx_pow2_f64(n1)) * fx_pow2_f64(n - n1);\n"
+         "  r = x < lo ? 0.0 : r;\n"
+         "  r = x > hi ? __builtin_inf() : r;\n"
+         "  return x != x ? x + x : r;\n"
+         "}\n";
+}
+
 }  // namespace
 
-const char* preamble() { return kPreamble; }
+const char* preamble() {
+  static const std::string text = std::string(kPreamble) + exp_f64_source();
+  return text.c_str();
+}
 
 
 std::string ctype(DType dtype) {

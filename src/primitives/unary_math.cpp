@@ -65,12 +65,15 @@ JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {std::move(t)}};
 }
 
-// Eager's own SIMD kernel on each block (the same bits), except sqrt: the
-// correctly rounded instruction either way, which the compiler vectorises.
+// Eager's own SIMD kernel on each block (the same bits), except sqrt (the
+// correctly rounded instruction either way) and float64 exp (XLA's
+// algorithm, operation for operation as eager's kernel: the preamble's
+// fx_exp_f64), which are expressions the compiler vectorises in the loop.
 void float_unary_lower(const Primitive& p, compiler::Emitter& e) {
   const bool f32 = e.out_type().dtype == DType::float32;
   if (static_cast<UnaryMath>(p.tag) == UnaryMath::sqrt)
     return e.assign(std::string(f32 ? "__builtin_sqrtf(" : "__builtin_sqrt(") + e.in(0) + ")");
+  if (static_cast<UnaryMath>(p.tag) == UnaryMath::exp && !f32) return e.assign("fx_exp_f64(" + e.in(0) + ")");
   e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + e.in_block(0) + ", " +
            e.out_block() + ", n);");
 }

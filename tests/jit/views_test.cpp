@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <cmath>
+#include <limits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -153,6 +155,28 @@ TEST(JitViews, LargeRowLoopsRunOnThreads) {
     return fx::sin(fx::transpose(a)) * fx::broadcast_to(b, {300, 200});
   }, uniform(14, {200, 300}), uniform(15, {300, 1}));
   EXPECT_EQ(count(src, "#pragma omp parallel for"), 1) << src;
+}
+
+// float64 exp is an expression in the fused loop (the preamble's
+// fx_exp_f64), not a kernel call: it must give eager's kernel's bits at the
+// edges of XLA's algorithm too (clamps, overflow, subnormal results, the
+// two-step scaling), in a vectorised loop and in a one-element one.
+TEST(JitExp, Float64ExpEqualsEagerAtItsEdges) {
+  std::vector<double> v = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, -1e-300, 709.782712893384, 709.78271289338397,
+                           709.79, 710.0, -708.3964185322641, -708.39641853226408, -708.4, -745.2, -746.0,
+                           std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max()};
+  for (int n = -1080; n <= 1030; ++n)
+    for (double f : {-0.5, -1e-9, 0.0, 1e-9, 0.5}) v.push_back((n + f) * 0.6931471805599453);
+  const fx::Array x = fx::array(v, {static_cast<int64_t>(v.size())});
+  const std::string src = check([](const fx::Array& a) { return fx::exp(a) * 1.5; }, x);
+  EXPECT_EQ(count(src, "fx_exp_f64(p"), 1) << src;
+  for (double e : {0.0, 709.5, -708.0, -745.0})
+    check([](const fx::Array& a) { return fx::exp(a); }, fx::array(std::vector<double>{e}, {}));
+  // NaN stays NaN (which NaN is unspecified, docs/NUMERICS.md).
+  const fx::Array nan = fx::jit([](const fx::Array& a) { return fx::exp(a); })(
+      fx::array(std::vector<double>{std::nan(""), 1.0}, {2}));
+  EXPECT_TRUE(std::isnan(nan.to_vector<double>()[0]));
 }
 
 TEST(JitViews, SizeZeroAndOneElementGroups) {
