@@ -4,16 +4,18 @@
 // batch axes are moved to out_axes. Large eager batches run in cache-sized
 // chunks of one traced program (see run_chunked).
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "compiler/executable.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/transforms.hpp"
 #include "interpreters/batching.hpp"
 #include "interpreters/staging.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
-#include "transforms/fused_elementwise.hpp"
 #include "transforms/vmap.hpp"
 
 namespace fluxion {
@@ -201,6 +203,22 @@ class ChunkProgram {
 };
 
 
+// The chunk program compiled by jit (fused loops, each primitive's lowering
+// rule: vmap(grad(f)) of a scalar f becomes one loop over the chunk), as a
+// jitted function would be; null (evaluate it eagerly) under
+// FLUXION_JIT=eager, or when jit cannot build it (no compiler: then it is not
+// tried again in this process).
+std::shared_ptr<const compiler::Executable> compile_chunk_program(const ClosedJaxpr& program) {
+  static std::atomic<bool> toolchain_failed{false};
+  if (toolchain_failed.load(std::memory_order_relaxed) || compiler::eager_mode()) return nullptr;
+  try {
+    return compiler::compile(program, "vmap_chunk");
+  } catch (const Error&) {
+    toolchain_failed.store(true, std::memory_order_relaxed);
+    return nullptr;
+  }
+}
+
 std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, const std::vector<int>& axes,
                                int64_t size, int64_t chunk, const MapAxes& out_axes) {
   // Trace: the mapped arguments become program inputs of one chunk's shape;
@@ -227,11 +245,11 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
   }
   ClosedJaxpr program = stage.finish(program_outputs);
   dead_code_elimination(program.jaxpr);
+  std::shared_ptr<const compiler::Executable> compiled;
   std::optional<ChunkProgram> prepared;
-  std::unique_ptr<FusedElementwise> fused;
   if (all_concrete(program.consts)) {
-    fused = FusedElementwise::prepare(program);
-    if (!fused) prepared.emplace(program);
+    compiled = compile_chunk_program(program);
+    if (!compiled) prepared.emplace(program);
   }
 
   // Run it chunk by chunk. The last chunk is the last `chunk` examples,
@@ -242,7 +260,7 @@ std::vector<Array> run_chunked(const Fn& f, const std::vector<Array>& args, cons
     std::vector<Array> chunk_args;
     for (size_t i = 0; i < args.size(); ++i)
       if (axes[i] != not_mapped) chunk_args.push_back(slice_axis(args[i], axes[i], window, window + chunk));
-    std::vector<Array> outs = fused      ? fused->run(chunk_args)
+    std::vector<Array> outs = compiled   ? compiled->run(chunk_args)
                               : prepared ? prepared->run(chunk_args)
                                          : eval_jaxpr(program.jaxpr, program.consts, chunk_args);
     for (size_t k = 0, m = 0; k < n; ++k) {

@@ -54,10 +54,10 @@ TEST(VmapChunking, AxesOtherThanTheFirst) {
   EXPECT_EQ(b.shape(), (fx::Shape{kLarge / 3}));
 }
 
-// Large batches of elementwise float programs run fused, block by block
-// (src/transforms/fused_elementwise.cpp); the bits must be those of the
-// whole-batch evaluation, which small batches get.
-TEST(VmapChunking, FusedElementwiseProgramsGiveTheSameBits) {
+// Large batches run their chunk program compiled by jit (fused loops:
+// compile_chunk_program in src/transforms/vmap.cpp); the bits must be those
+// of the whole-batch eager evaluation, which small batches get.
+TEST(VmapChunking, CompiledChunkProgramsGiveTheSameBits) {
   const auto f = [](const fx::Array& x) {
     return fx::sin(x) * fx::pow(x, 3) + fx::exp(-x) / (1.0 + fx::pow(x, 2)) - fx::sqrt(x * x + 2.0) +
            fx::pow(x, -3) + fx::pow(x + 1.0, 0.7) + fx::pow(x, 0) + fx::tanh(x) * 2.5;
