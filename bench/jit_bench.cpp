@@ -24,7 +24,8 @@
 //                                 disk_hit_inside (the child's own time from before
 //                                 lower() to after compile(), with its parts as
 //                                 counters), cxx_version (the
-//                                 `c++ --version` probe jit runs once per process)
+//                                 `c++ --version` probe, which jit runs once per
+//                                 compiler binary: a stamp in the cache keeps it)
 //   dispatch/0d                   eager (x * x, the baseline), jit (a cached 0-d
 //                                 jit(x * x)), jit_call (its Compiled::call)
 //   openmp/n:10000000             hand (baseline), eager, jit_omp1, jit, jit_call_omp1,
@@ -53,7 +54,7 @@
 
 #include "ackley.hpp"
 #include "ackley_fx.hpp"
-#include "compiler/toolchain.hpp"  // test hooks: forget_loaded_objects, compile_count
+#include "compiler/toolchain.hpp"  // test hooks: forget_loaded_objects, compile_count, compiler_probe_count
 #include "fluxion/fluxion.hpp"
 #include "gmm.hpp"
 #include "rational.hpp"
@@ -420,7 +421,8 @@ std::string self_path() { return fs::read_symlink("/proc/self/exe").string(); }
 // of compiler runs (0 when the cache was warm), and where that time went: the
 // trace (lower), compile(), and the same again in this process once its
 // table of loaded objects is emptied (a disk hit without the first-time costs:
-// the `c++ --version` probe, OpenSSL's set-up, first page faults).
+// reading the compiler's identity stamp, first page faults, the first
+// dlopen); last, the number of `--version` probes (0 when the stamp served).
 int child_load() {
   using clock = std::chrono::steady_clock;
   const auto secs = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
@@ -439,8 +441,9 @@ int child_load() {
   const void* in[] = {xs.data()};
   void* out[] = {g.data()};
   c.call(in, out);
-  std::printf("%.9g %llu %.9g %.9g %.9g %.17g\n", secs(t0, t2), static_cast<unsigned long long>(fx::compiler::compile_count()),
-              secs(t0, t1), secs(t1, t2), secs(t3, t4), g[0]);
+  std::printf("%.9g %llu %.9g %.9g %.9g %.17g %llu\n", secs(t0, t2),
+              static_cast<unsigned long long>(fx::compiler::compile_count()), secs(t0, t1), secs(t1, t2), secs(t3, t4),
+              g[0], static_cast<unsigned long long>(fx::compiler::compiler_probe_count()));
   return 0;
 }
 
@@ -464,19 +467,21 @@ void register_process() {
   })->Unit(benchmark::kMillisecond)->UseManualTime();
   benchmark::RegisterBenchmark((g + "disk_hit").c_str(), [child, warm_dir](benchmark::State& s) {
     const fs::path dir = warm_dir();
-    double compiles = 0;
+    double compiles = 0, probes = 0;
     for (auto _ : s) {
       const ChildRun r = child(dir, "load");
       double inside = 0;
-      unsigned long long n = 0;
-      if (r.status != 0 || std::sscanf(r.out.c_str(), "%lf %llu", &inside, &n) != 2) {
+      unsigned long long n = 0, p = 0;
+      if (r.status != 0 || std::sscanf(r.out.c_str(), "%lf %llu %*f %*f %*f %*f %llu", &inside, &n, &p) != 3) {
         s.SkipWithError(("child failed: " + r.out).c_str());
         return;
       }
       compiles += static_cast<double>(n);
+      probes += static_cast<double>(p);
       s.SetIterationTime(r.seconds);
     }
     s.counters["compiles"] = compiles;
+    s.counters["probes"] = probes;
   })->Unit(benchmark::kMillisecond)->UseManualTime();
   // Counters, means over the iterations in ms: lower_ms (the trace),
   // compile_ms (compile(): key, disk, dlopen), again_ms (a second disk hit in

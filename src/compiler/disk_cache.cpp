@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ constexpr std::string_view kTemporarySuffix = ".tmp";
 // process that died (a compile takes seconds), so eviction may remove it.
 constexpr std::time_t kUnfinishedWorkMaxAgeSeconds = 3600;
 constexpr std::string_view kEntryExtensions[] = {".so", ".sha256", ".cpp", ".log"};
+constexpr size_t kHashFileMaxBytes = 4096;  // a hash file holds 65 bytes
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -59,21 +61,6 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-std::optional<std::string> read_small_file(const fs::path& file) {
-  FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.get() < 0) return std::nullopt;
-  std::string contents;
-  char buffer[256];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::nullopt;
-    if (n == 0) return contents;
-    contents.append(buffer, static_cast<size_t>(n));
-    if (contents.size() > 4096) return std::nullopt;  // not a hash file we wrote
-  }
-}
-
 std::string octal_mode(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
@@ -92,36 +79,86 @@ bool is_lower_hex_key(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+std::string lower_hex(const unsigned char* bytes, size_t count) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * count);
+  for (size_t i = 0; i < count; ++i) {
+    hex.push_back(kHexDigits[bytes[i] >> 4]);
+    hex.push_back(kHexDigits[bytes[i] & 0xf]);
+  }
+  return hex;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- hashing
 
-Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  if (context_ == nullptr || EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1) {
-    EVP_MD_CTX_free(context_);
+// A disk-cache hit in a new process hashes (the key, then the object), so the
+// first digest's set-up is on its critical path. Through OpenSSL 3's EVP
+// interface that first digest loads the configuration file and the default
+// provider and fills the algorithm name map: 2-3 ms, against a few µs for the
+// next one (measured on the machine of docs/BENCHMARKS.md, OpenSSL 3.0;
+// config loading is ~1 ms of it). SHA256_Init/Update/Final reach the same
+// assembly routines with no set-up (0.1 ms for the first digest). They are
+// deprecated since 3.0 but still in every 3.x; a libcrypto built without the
+// deprecated interfaces (OPENSSL_NO_DEPRECATED_3_0) gets EVP and its set-up
+// cost instead. OPENSSL_INIT_NO_LOAD_CONFIG is not an option: it would also
+// change the configuration every other user of OpenSSL in this process sees.
+#if defined(OPENSSL_NO_DEPRECATED_3_0)
+
+struct Sha256::State {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  ~State() { EVP_MD_CTX_free(context); }
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  if (state_->context == nullptr || EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr) != 1)
     throw Error("jit: OpenSSL could not start a SHA-256 digest");
-  }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(context_); }
-
 void Sha256::update(std::string_view bytes) {
-  if (EVP_DigestUpdate(context_, bytes.data(), bytes.size()) != 1) throw Error("jit: OpenSSL's SHA-256 update failed");
+  if (EVP_DigestUpdate(state_->context, bytes.data(), bytes.size()) != 1)
+    throw Error("jit: OpenSSL's SHA-256 update failed");
 }
 
 std::string Sha256::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_DigestFinal_ex(context_, digest, &length) != 1) throw Error("jit: OpenSSL's SHA-256 final step failed");
-  static constexpr char kHexDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHexDigits[digest[i] >> 4]);
-    hex.push_back(kHexDigits[digest[i] & 0xf]);
-  }
-  return hex;
+  if (EVP_DigestFinal_ex(state_->context, digest, &length) != 1)
+    throw Error("jit: OpenSSL's SHA-256 final step failed");
+  return lower_hex(digest, length);
 }
+
+#else
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // see above
+
+struct Sha256::State {
+  SHA256_CTX context;
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  if (SHA256_Init(&state_->context) != 1) throw Error("jit: OpenSSL could not start a SHA-256 digest");
+}
+
+void Sha256::update(std::string_view bytes) {
+  if (SHA256_Update(&state_->context, bytes.data(), bytes.size()) != 1)
+    throw Error("jit: OpenSSL's SHA-256 update failed");
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  if (SHA256_Final(digest, &state_->context) != 1) throw Error("jit: OpenSSL's SHA-256 final step failed");
+  return lower_hex(digest, sizeof digest);
+}
+
+#pragma GCC diagnostic pop
+
+#endif
+
+Sha256::~Sha256() = default;
 
 std::string sha256_hex(std::string_view bytes) {
   Sha256 hash;
@@ -137,38 +174,59 @@ std::optional<std::string> sha256_of_file(const fs::path& file) {
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) return std::nullopt;
   Sha256 hash;
-  std::vector<char> buffer(1 << 16);
+  // On the stack and not zeroed: a zero-filled 64 KiB heap buffer cost a
+  // process's first cache hit ~0.1 ms of memset and page faults, for objects
+  // of 15-50 KB.
+  char buffer[16 << 10];
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return std::nullopt;
     if (n == 0) break;
-    hash.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    hash.update(std::string_view(buffer, static_cast<size_t>(n)));
   }
   return hash.hex_digest();
+}
+
+std::optional<std::string> read_small_file(const fs::path& file, size_t max_bytes) {
+  FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) return std::nullopt;
+  std::string contents;
+  char buffer[1024];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) return contents;
+    contents.append(buffer, static_cast<size_t>(n));
+    if (contents.size() > max_bytes) return std::nullopt;  // not a file we wrote
+  }
 }
 
 // ------------------------------------------------------- the directory
 
 void prepare_private_directory(const fs::path& directory) {
-  fs::path partial;
-  for (const fs::path& component : directory) {
-    partial /= component;
-    struct stat status {};
-    if (::stat(partial.c_str(), &status) == 0) continue;
-    // 0700 for parents as well: a missing ~/.cache is the XDG base directory,
-    // which the specification wants private too.
-    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
-      throw Error("jit: cannot create the compiled-code cache directory " + partial.string() + ": " +
-                  errno_text(errno) + ". Set XDG_CACHE_HOME to a writable directory.");
-  }
-
   // lstat, not stat: a symlink is refused even when it points at a private
   // directory, since whoever can change the link decides what gets loaded.
+  // Tried first because the directory nearly always exists: the walk over its
+  // parents below cost a process's first cache hit ~0.1 ms.
   struct stat status {};
-  if (::lstat(directory.c_str(), &status) != 0)
-    throw Error("jit: cannot inspect the compiled-code cache directory " + directory.string() + ": " +
-                errno_text(errno));
+  if (::lstat(directory.c_str(), &status) != 0) {
+    fs::path partial;
+    for (const fs::path& component : directory) {
+      partial /= component;
+      struct stat parent_status {};
+      if (::stat(partial.c_str(), &parent_status) == 0) continue;
+      // 0700 for parents as well: a missing ~/.cache is the XDG base
+      // directory, which the specification wants private too.
+      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
+        throw Error("jit: cannot create the compiled-code cache directory " + partial.string() + ": " +
+                    errno_text(errno) + ". Set XDG_CACHE_HOME to a writable directory.");
+    }
+    if (::lstat(directory.c_str(), &status) != 0)
+      throw Error("jit: cannot inspect the compiled-code cache directory " + directory.string() + ": " +
+                  errno_text(errno));
+  }
   if (S_ISLNK(status.st_mode))
     refuse_directory(directory, "it is a symbolic link",
                      "Replace it with a real directory (rm '" + directory.string() + "' && mkdir -m 700 '" +
@@ -229,7 +287,7 @@ void write_file_atomically(const fs::path& final_path, std::string_view contents
 }
 
 bool object_matches_recorded_hash(const EntryPaths& entry) {
-  const std::optional<std::string> recorded = read_small_file(entry.hash);
+  const std::optional<std::string> recorded = read_small_file(entry.hash, kHashFileMaxBytes);
   const std::optional<std::string> actual = sha256_of_file(entry.object);
   if (!actual && !recorded) return false;  // a plain miss
   if (recorded && actual && *recorded == *actual + "\n") return true;

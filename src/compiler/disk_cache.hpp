@@ -4,17 +4,18 @@
 // results are kept safe to load.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, kept out of this header
-
 namespace fluxion::compiler {
 
-// Incremental SHA-256 through OpenSSL's EVP interface.
+// Incremental SHA-256 through OpenSSL's libcrypto (see disk_cache.cpp for
+// which of its interfaces, and why).
 class Sha256 {
  public:
   Sha256();
@@ -27,13 +28,19 @@ class Sha256 {
   std::string hex_digest();
 
  private:
-  evp_md_ctx_st* context_;
+  struct State;  // OpenSSL's types stay out of this header
+  std::unique_ptr<State> state_;
 };
 
 std::string sha256_hex(std::string_view bytes);
 // SHA-256 of a regular file's bytes; nullopt when it is missing, is not a
 // regular file (a symlink included) or cannot be read.
 std::optional<std::string> sha256_of_file(const std::filesystem::path& file);
+
+// The contents of a small file of the cache; nullopt when it is missing, is a
+// symbolic link, cannot be read or is longer than `max_bytes` (so not a file
+// jit wrote).
+std::optional<std::string> read_small_file(const std::filesystem::path& file, std::size_t max_bytes);
 
 // Creates `directory` (missing parents too) with mode 0700, then checks that it
 // is a real directory owned by this user and not writable by group or others.

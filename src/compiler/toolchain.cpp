@@ -4,29 +4,35 @@
 // The key covers everything that changes the machine code: the source, the
 // compiler and its version, the flags, Fluxion's version and, because of
 // -march=native, the CPU's features (a home directory may be shared between
-// machines). The compiler is started with posix_spawn on an argument vector,
-// so no shell ever parses a path or the source's name.
+// machines); the version is probed once per compiler binary rather than once
+// per process (compiler_identity). The compiler is started with posix_spawn
+// on an argument vector, so no shell ever parses a path or the source's name.
 #include "compiler/toolchain.hpp"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -47,6 +53,9 @@ namespace {
 constexpr std::string_view kFluxionVersion = "0.1.0";
 // Changed whenever the key's recipe or the cache's file layout changes.
 constexpr std::string_view kCacheFormat = "fluxion-jit-cache-1";
+// Changed whenever the identity stamp's contents change (see compiler_identity).
+constexpr std::string_view kIdentityStampFormat = "fluxion-compiler-identity-1";
+constexpr std::size_t kIdentityStampMaxBytes = 64 << 10;
 constexpr std::string_view kDefaultCompiler = "c++";
 constexpr std::uint64_t kDefaultCacheMaxBytes = 256ull << 20;
 constexpr int kLogLinesInErrors = 20;
@@ -67,6 +76,7 @@ constexpr std::string_view kOpenMpFlag = "-fopenmp";
 constexpr std::string_view kLinkLibraries = "-lm";
 
 std::atomic<std::uint64_t> compiler_runs{0};
+std::atomic<std::uint64_t> compiler_probes{0};
 
 std::string environment(const char* name) {
   const char* value = std::getenv(name);
@@ -155,19 +165,112 @@ std::string compiler_source_of_setting() {
                                             : "set by FLUXION_CXX";
 }
 
-// The first line of `<compiler> --version`, probed once per process for each
-// compiler command. Failures are not remembered: the user may fix them.
-std::string compiler_identity(const std::string& compiler, const fs::path& cache_dir_for_logs) {
-  static std::mutex mutex;
-  static auto* identities = new std::map<std::string, std::string>;  // never destroyed: used until exit
-  std::lock_guard lock(mutex);
-  if (auto it = identities->find(compiler); it != identities->end()) return it->second;
+// One named, length-prefixed field of a cache key or identity stamp: no two
+// different sequences of fields produce the same bytes.
+std::string field(std::string_view name, std::string_view value) {
+  std::string bytes;
+  bytes.reserve(name.size() + value.size() + 24);
+  bytes.append(name).append(" ").append(std::to_string(value.size())).append("\n");
+  bytes.append(value).append("\n");
+  return bytes;
+}
 
-  prepare_private_directory(cache_dir_for_logs);
+// An executable file and its status, as identified for the identity stamp.
+struct Program {
+  std::string real_path;
+  struct stat status {};
+};
+
+std::optional<Program> executable_file(const std::string& candidate) {
+  struct stat status {};
+  if (::stat(candidate.c_str(), &status) != 0 || !S_ISREG(status.st_mode) || ::access(candidate.c_str(), X_OK) != 0)
+    return std::nullopt;
+  std::unique_ptr<char, decltype(&std::free)> real(::realpath(candidate.c_str(), nullptr), &std::free);
+  if (real == nullptr) return std::nullopt;
+  Program program{real.get(), {}};
+  // The resolved path's own status, so that the two describe one file even if
+  // a symlink changed since the first stat().
+  if (::stat(program.real_path.c_str(), &program.status) != 0) return std::nullopt;
+  return program;
+}
+
+// The file posix_spawnp runs for `word`: `word` itself when it holds a slash,
+// else the first executable regular file of that name in $PATH's directories
+// (an empty entry is the working directory; glibc's default list when PATH
+// is unset), symlinks resolved.
+std::optional<Program> resolve_program(const std::string& word) {
+  if (word.find('/') != std::string::npos) return executable_file(word);
+  const char* path = std::getenv("PATH");
+  const std::string directories = path != nullptr ? path : "/bin:/usr/bin";
+  for (size_t begin = 0;;) {
+    const size_t colon = std::min(directories.find(':', begin), directories.size());
+    const std::string directory = directories.substr(begin, colon - begin);
+    if (std::optional<Program> program = executable_file((directory.empty() ? "." : directory) + "/" + word))
+      return program;
+    if (colon == directories.size()) return std::nullopt;
+    begin = colon + 1;
+  }
+}
+
+std::string timestamp_text(const timespec& time) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(time.tv_sec), static_cast<long>(time.tv_nsec));
+  return text;
+}
+
+// What an identity stamp is valid for: the command itself and, for each of its
+// words that names an executable file (the first must: the compiler, or a
+// launcher such as ccache whose compiler is a later word), that file's real
+// path, device, inode, size, mtime and ctime (ccache's compiler_check=mtime,
+// plus the inode and ctime, which an upgrade that keeps the mtime changes
+// too). nullopt when the first word names no executable: the probe then
+// fails and says so.
+std::optional<std::string> compiler_fingerprint(const std::string& compiler) {
+  const std::vector<std::string> words = split_words(compiler);
+  std::string fingerprint = field("format", kIdentityStampFormat) + field("command", compiler);
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0 && words[i].starts_with('-')) continue;  // an option, not a program
+    const std::optional<Program> program = resolve_program(words[i]);
+    if (!program) {
+      if (i == 0) return std::nullopt;
+      continue;
+    }
+    const struct stat& status = program->status;
+    fingerprint += field("word", std::to_string(i)) + field("program", program->real_path) +
+                   field("file", std::to_string(status.st_dev) + " " + std::to_string(status.st_ino) + " " +
+                                     std::to_string(status.st_size) + " " + timestamp_text(status.st_mtim) + " " +
+                                     timestamp_text(status.st_ctim));
+  }
+  return fingerprint;
+}
+
+// The identity recorded in `stamp` for `fingerprint`; nullopt for a missing,
+// foreign, stale or malformed stamp, all of which only mean "probe again".
+std::optional<std::string> identity_from_stamp(const fs::path& stamp, const std::string& fingerprint) {
+  const std::optional<std::string> contents = read_small_file(stamp, kIdentityStampMaxBytes);
+  if (!contents || !contents->starts_with(fingerprint)) return std::nullopt;
+  // What follows is exactly field("version", <one non-empty line>).
+  const std::string_view rest = std::string_view(*contents).substr(fingerprint.size());
+  constexpr std::string_view kName = "version ";
+  const size_t newline = rest.find('\n');
+  if (!rest.starts_with(kName) || newline == std::string_view::npos) return std::nullopt;
+  size_t length = 0;
+  const char* digits_end = rest.data() + newline;
+  const auto [end, error] = std::from_chars(rest.data() + kName.size(), digits_end, length);
+  if (error != std::errc() || end != digits_end || length == 0 || length > rest.size() - newline - 1)
+    return std::nullopt;
+  std::string identity(rest.substr(newline + 1, length));
+  if (identity.find('\n') != std::string::npos || rest != field("version", identity)) return std::nullopt;
+  return identity;
+}
+
+// The first line of `<compiler> --version`; fx::Error naming the command and
+// the log (`log`, kept only on failure) when it fails or prints nothing.
+std::string probe_compiler_identity(const std::string& compiler, const fs::path& log) {
   std::vector<std::string> argv = split_words(compiler);
   argv.emplace_back("--version");
-  const fs::path log = cache_dir_for_logs / ("compiler-" + sha256_hex(compiler).substr(0, 16) + ".log");
   const fs::path temporary_log = temporary_path_for(log);
+  compiler_probes.fetch_add(1);
   const ProcessOutcome outcome = run_logged(argv, temporary_log);
   std::string first_line;
   {
@@ -176,13 +279,65 @@ std::string compiler_identity(const std::string& compiler, const fs::path& cache
   }
   if (outcome.failure().empty() && !first_line.empty()) {
     ::unlink(temporary_log.c_str());
-    return identities->emplace(compiler, first_line).first->second;
+    return first_line;
   }
   rename_or_throw(temporary_log, log);
   throw Error("jit: cannot run the C++ compiler '" + compiler + "' (" + compiler_source_of_setting() + "): it " +
               (outcome.failure().empty() ? std::string("printed no version") : outcome.failure()) +
               "\n  command: " + command_line(argv) + "\n  log: " + log.string() +
               "\nInstall a C++17 compiler (`c++` is used by default) or set FLUXION_CXX to one.");
+}
+
+// The compiler's identity for the key: the first line of `<compiler>
+// --version`, once per process for each compiler command. Failures are not
+// remembered: the user may fix them.
+//
+// Running the probe costs a process start (3-5 ms on the machine of
+// docs/BENCHMARKS.md), which every disk-cache hit in a new process would pay,
+// so its result is also kept in the cache directory, in a stamp
+// (compiler-<hash of the command>.identity, 0600, replaced by rename) that
+// holds the compiler's fingerprint (compiler_fingerprint) and the line probed.
+// A later process whose fingerprint of the same command is byte-identical
+// uses the line without running anything; any other stamp is a miss. Only the
+// key's compiler-version field comes from the stamp, and the stamp lives in
+// the private directory whose objects and hashes are trusted anyway, so it
+// adds nothing to trust.
+//
+// Limitation (as with ccache's compiler_check=mtime): files a stamped program
+// finds by itself are not fingerprinted: GCC's cc1plus, as and ld, the compiler
+// a wrapper script or a masquerading symlink (/usr/lib/ccache/c++) chooses, and
+// the environment variables it reads. If only such a file changes, processes
+// keep the identity probed before it changed; removing the cache directory's
+// compiler-*.identity files makes the next process probe again. (The probe's
+// first line never reflected all of them either: GCC's driver prints its own
+// version.)
+std::string compiler_identity(const std::string& compiler, const fs::path& cache_dir) {
+  static std::mutex mutex;
+  static auto* identities = new std::map<std::string, std::string>;  // never destroyed: used until exit
+  std::lock_guard lock(mutex);
+  if (auto it = identities->find(compiler); it != identities->end()) return it->second;
+
+  prepare_private_directory(cache_dir);
+  // 64 bits of the command's hash: a collision only makes two commands
+  // overwrite each other's stamp, since the fingerprint holds the command.
+  const std::string name = "compiler-" + sha256_hex(compiler).substr(0, 16);
+  const fs::path stamp = cache_dir / (name + ".identity");
+  // Taken before the probe, so a compiler replaced while the probe runs leaves
+  // a stamp the next process finds stale.
+  const std::optional<std::string> fingerprint = compiler_fingerprint(compiler);
+  if (fingerprint) {
+    if (std::optional<std::string> identity = identity_from_stamp(stamp, *fingerprint))
+      return identities->emplace(compiler, std::move(*identity)).first->second;
+  }
+  std::string identity = probe_compiler_identity(compiler, cache_dir / (name + ".log"));
+  if (fingerprint) {
+    try {
+      write_file_atomically(stamp, *fingerprint + field("version", identity));
+    } catch (const Error&) {
+      // The stamp only spares the next process a probe.
+    }
+  }
+  return identities->emplace(compiler, std::move(identity)).first->second;
 }
 
 // The ISA extensions -march=native will use, as the kernel lists them.
@@ -210,23 +365,15 @@ const std::string& cpu_features() {
 
 std::string cache_key(const BuildRequest& request, const std::string& compiler, const std::string& identity) {
   Sha256 key;
-  // Each field is named and length-prefixed, so no two different inputs
-  // produce the same byte stream.
-  auto field = [&key](std::string_view name, std::string_view value) {
-    key.update(name);
-    key.update(" " + std::to_string(value.size()) + "\n");
-    key.update(value);
-    key.update("\n");
-  };
-  field("format", kCacheFormat);
-  field("fluxion", kFluxionVersion);
-  field("compiler", compiler);
-  field("compiler-version", identity);
+  key.update(field("format", kCacheFormat));
+  key.update(field("fluxion", kFluxionVersion));
+  key.update(field("compiler", compiler));
+  key.update(field("compiler-version", identity));
   std::string flags;
   for (const std::string& flag : flags_for(request)) flags += flag + " ";
-  field("flags", flags + std::string(kLinkLibraries));
-  field("cpu", cpu_features());
-  field("source", request.source);
+  key.update(field("flags", flags + std::string(kLinkLibraries)));
+  key.update(field("cpu", cpu_features()));
+  key.update(field("source", request.source));
   return key.hex_digest();
 }
 
@@ -407,6 +554,8 @@ std::shared_ptr<const SharedObject> load_or_build(const BuildRequest& request) {
 }
 
 std::uint64_t compile_count() { return compiler_runs.load(); }
+
+std::uint64_t compiler_probe_count() { return compiler_probes.load(); }
 
 void forget_loaded_objects() {
   LoadedTable& table = loaded_table();

@@ -47,6 +47,9 @@ std::uint64_t cache_max_bytes();
 // How many times this process has run the compiler on a translation unit
 // (failed runs included; the `--version` probe is not counted).
 std::uint64_t compile_count();
+// How many times this process has run the `--version` probe (zero when every
+// compiler's identity came from its stamp in the cache directory).
+std::uint64_t compiler_probe_count();
 // Empties this process's table of loaded objects, so the next request goes to
 // the disk cache. Objects already handed out stay loaded while referenced.
 void forget_loaded_objects();

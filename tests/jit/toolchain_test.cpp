@@ -1,7 +1,9 @@
 // jit's back end against the real system compiler: compiling and loading, the
 // in-process table, the disk cache's checks (hashes, ownership, permissions,
 // symlinks), eviction, and concurrent requests from threads and processes.
-// Every test gets its own XDG_CACHE_HOME under /tmp.
+// Every test gets its own XDG_CACHE_HOME under /tmp. The compiler-identity
+// tests use fake compilers: scripts that log each `--version` probe and hand
+// compiles to the real `c++`.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,10 +15,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <latch>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -80,6 +84,62 @@ std::uint64_t entry_bytes(const fs::path& object) {
   for (const auto& file : fs::directory_iterator(object.parent_path()))
     if (file.path().stem() == object.stem()) bytes += file.file_size();
   return bytes;
+}
+
+// Writes an executable script under a temporary name and renames it onto
+// `path`, as a package manager replaces a binary (a new inode).
+void install_script(const fs::path& path, const std::string& text) {
+  const fs::path temporary = path.string() + ".new";
+  std::ofstream(temporary) << text;
+  fs::permissions(temporary, fs::perms::owner_all);
+  fs::rename(temporary, path);
+}
+
+// A compiler that prints `version` when --version is among its arguments,
+// appending a line to `probe_log` each time, and runs the real c++ otherwise.
+void install_fake_compiler(const fs::path& path, const fs::path& probe_log, const std::string& version) {
+  install_script(path, "#!/bin/sh\nfor arg; do\n  if [ \"$arg\" = --version ]; then echo probe >> '" +
+                           probe_log.string() + "'; echo '" + version + "'; exit 0; fi\ndone\nexec c++ \"$@\"\n");
+}
+
+int line_count(const fs::path& file) {
+  std::ifstream in(file);
+  return static_cast<int>(std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+}
+
+// The exit status of `body` run in a forked child: a process of its own, with
+// this one's in-process state (loaded objects, probed compilers) as it was.
+int in_child_process(const std::function<int()>& body) {
+  const pid_t child = fork();
+  if (child == 0) {
+    int status = 100;
+    try {
+      status = body();
+    } catch (...) {
+      status = 101;
+    }
+    _exit(status);
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// In a child: loads adder(addend); exits with the number of compiles it ran
+// (0: a disk hit), or 50 and more when the object is wrong.
+int compiles_in_child_for(int addend) {
+  return in_child_process([addend] {
+    const std::uint64_t before = jit::compile_count();  // the parent's, inherited
+    const auto object = jit::load_or_build(adder(addend));
+    return call_f(*object, 1) == addend + 1 ? static_cast<int>(jit::compile_count() - before) : 50;
+  });
+}
+
+std::vector<fs::path> files_ending_in(const fs::path& directory, std::string_view suffix) {
+  std::vector<fs::path> files;
+  for (const auto& file : fs::directory_iterator(directory))
+    if (file.path().string().ends_with(suffix)) files.push_back(file.path());
+  return files;
 }
 
 std::vector<std::string> temporary_files(const fs::path& directory) {
@@ -276,7 +336,10 @@ TEST_F(ToolchainTest, EvictsTheLeastRecentlyUsedBeyondTheCap) {
   EXPECT_FALSE(fs::exists(c));
   EXPECT_EQ(call_f(*d, 0), 13);
   std::vector<std::string> left;
-  for (const auto& file : fs::directory_iterator(cache_dir())) left.push_back(file.path().filename());
+  for (const auto& file : fs::directory_iterator(cache_dir()))
+    // Not an entry, never evicted: the compiler's identity stamp, there when
+    // this process was the first in it to use the compiler.
+    if (file.path().extension() != ".identity") left.push_back(file.path().filename());
   std::sort(left.begin(), left.end());
   const std::string key = d->path().stem();
   std::vector<std::string> expected{key + ".cpp", key + ".sha256", key + ".so", in_progress};
@@ -372,6 +435,124 @@ TEST_F(ToolchainTest, CompileErrorNamesTheCommandAndTheLog) {
   EXPECT_EQ(jit::compile_count(), compiles + 2);
 }
 
+TEST_F(ToolchainTest, CompilerProbeIsStampedAndRepeatedOnlyWhenTheCompilerChanges) {
+  const fs::path compiler = root_ / "bin" / "fake-c++";
+  const fs::path probes = root_ / "probes.log";
+  fs::create_directories(compiler.parent_path());
+  install_fake_compiler(compiler, probes, "fake-c++ 1.0");
+  ScopedEnvironment use_fake("FLUXION_CXX", compiler.string());
+
+  // The first process probes and compiles; the next only loads, unprobed.
+  EXPECT_EQ(compiles_in_child_for(20), 1);
+  EXPECT_EQ(line_count(probes), 1);
+  const std::vector<fs::path> stamps = files_ending_in(cache_dir(), ".identity");
+  ASSERT_EQ(stamps.size(), 1u);
+  EXPECT_EQ(fs::status(stamps[0]).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(read_file(stamps[0]).find("fake-c++ 1.0"), std::string::npos);
+  EXPECT_EQ(compiles_in_child_for(20), 0);
+  EXPECT_EQ(line_count(probes), 1);
+
+  // A new mtime: probed again; the same version, so the same key.
+  set_mtime_seconds_ago(compiler, 100);
+  EXPECT_EQ(compiles_in_child_for(20), 0);
+  EXPECT_EQ(line_count(probes), 2);
+  EXPECT_EQ(compiles_in_child_for(20), 0);
+  EXPECT_EQ(line_count(probes), 2);
+
+  // Replaced by another version: probed again, and a new key, so a new entry.
+  install_fake_compiler(compiler, probes, "fake-c++ 2.0");
+  EXPECT_EQ(compiles_in_child_for(20), 1);
+  EXPECT_EQ(line_count(probes), 3);
+  EXPECT_EQ(files_ending_in(cache_dir(), ".so").size(), 2u);
+  EXPECT_EQ(compiles_in_child_for(20), 0);
+  EXPECT_EQ(line_count(probes), 3);
+
+  // The arguments are part of the command, so of the identity: a stamp of its own.
+  {
+    ScopedEnvironment with_flag("FLUXION_CXX", compiler.string() + " -DUNUSED_MACRO");
+    EXPECT_EQ(compiles_in_child_for(20), 1);
+    EXPECT_EQ(line_count(probes), 4);
+    EXPECT_EQ(compiles_in_child_for(20), 0);
+    EXPECT_EQ(line_count(probes), 4);
+  }
+  EXPECT_EQ(files_ending_in(cache_dir(), ".identity").size(), 2u);
+  EXPECT_TRUE(temporary_files(cache_dir()).empty());
+}
+
+TEST_F(ToolchainTest, CorruptedOrPlantedCompilerStampIsAMissNotAnError) {
+  const fs::path compiler = root_ / "bin" / "fake-c++";
+  const fs::path probes = root_ / "probes.log";
+  fs::create_directories(compiler.parent_path());
+  install_fake_compiler(compiler, probes, "fake-c++ 1.0");
+  ScopedEnvironment use_fake("FLUXION_CXX", compiler.string());
+  EXPECT_EQ(compiles_in_child_for(21), 1);
+  const std::vector<fs::path> stamps = files_ending_in(cache_dir(), ".identity");
+  ASSERT_EQ(stamps.size(), 1u);
+  const fs::path stamp = stamps[0];
+  const std::string good = read_file(stamp);
+
+  // Each of these is a miss: the child probes again, finds its entry under the
+  // same key (no compile) and leaves a good stamp behind.
+  const std::string at_version = good.substr(0, good.find("version "));
+  const std::vector<std::string> bad_stamps = {
+      "",
+      "garbage\n",
+      good.substr(0, good.size() - 3),                          // truncated
+      at_version + "version 11\nfake-c++ 1.0\n",              // wrong length
+      at_version + "version 12\nfake-c++ 9.9\nextra\n",      // trailing bytes
+      at_version + "version 99999999999999999999999\nx\n",   // length overflows
+      std::string(100 << 10, 'x'),                             // longer than any stamp
+  };
+  int expected_probes = 1;
+  for (const std::string& bad : bad_stamps) {
+    SCOPED_TRACE(bad.substr(0, 80));
+    std::ofstream(stamp, std::ios::binary | std::ios::trunc) << bad;
+    EXPECT_EQ(compiles_in_child_for(21), 0);
+    EXPECT_EQ(line_count(probes), ++expected_probes);
+    EXPECT_EQ(read_file(stamp), good);
+  }
+
+  // A stamp written for a different version is used as it stands: the stamp
+  // is trusted like the rest of the private directory (this is how the test
+  // knows the stamp, not a probe, supplied the identity).
+  std::string other = good;
+  other.replace(other.find("fake-c++ 1.0"), 12, "fake-c++ 1.1");
+  std::ofstream(stamp, std::ios::binary | std::ios::trunc) << other;
+  EXPECT_EQ(compiles_in_child_for(21), 1);  // a different key
+  EXPECT_EQ(line_count(probes), expected_probes);
+
+  // A symbolic link in place of the stamp is never followed, even to a good one.
+  const fs::path elsewhere = root_ / "good.identity";
+  std::ofstream(elsewhere, std::ios::binary) << good;
+  fs::remove(stamp);
+  fs::create_symlink(elsewhere, stamp);
+  EXPECT_EQ(compiles_in_child_for(21), 0);
+  EXPECT_EQ(line_count(probes), ++expected_probes);
+  EXPECT_FALSE(fs::is_symlink(stamp));  // replaced by the rename
+  EXPECT_EQ(read_file(stamp), good);
+}
+
+TEST_F(ToolchainTest, CompilerBehindALauncherIsPartOfTheStamp) {
+  // "ccache g++": the launcher is the same binary before and after g++ changes.
+  const fs::path launcher = root_ / "bin" / "launcher";
+  const fs::path compiler = root_ / "bin" / "fake-c++";
+  const fs::path probes = root_ / "probes.log";
+  fs::create_directories(compiler.parent_path());
+  install_script(launcher, "#!/bin/sh\nexec \"$@\"\n");
+  install_fake_compiler(compiler, probes, "fake-c++ 1.0");
+  // The compiler by name, found through PATH as the launcher would find it.
+  const char* old_path = std::getenv("PATH");
+  ScopedEnvironment path("PATH", compiler.parent_path().string() + ":" + (old_path != nullptr ? old_path : "/usr/bin:/bin"));
+  ScopedEnvironment use_fake("FLUXION_CXX", launcher.string() + " fake-c++");
+
+  EXPECT_EQ(compiles_in_child_for(22), 1);
+  EXPECT_EQ(compiles_in_child_for(22), 0);
+  EXPECT_EQ(line_count(probes), 1);
+  set_mtime_seconds_ago(compiler, 100);
+  EXPECT_EQ(compiles_in_child_for(22), 0);
+  EXPECT_EQ(line_count(probes), 2);
+}
+
 TEST_F(ToolchainTest, MissingCompilerIsNamed) {
   ScopedEnvironment compiler("FLUXION_CXX", "/nonexistent/c++");
   const std::uint64_t compiles = jit::compile_count();
@@ -381,6 +562,7 @@ TEST_F(ToolchainTest, MissingCompilerIsNamed) {
   EXPECT_NE(message.find("command: /nonexistent/c++ --version"), std::string::npos) << message;
   EXPECT_NE(message.find("log: " + cache_dir().string()), std::string::npos) << message;
   EXPECT_EQ(jit::compile_count(), compiles);
+  EXPECT_TRUE(files_ending_in(cache_dir(), ".identity").empty());  // nothing to stamp
 }
 
 }  // namespace
