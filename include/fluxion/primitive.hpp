@@ -162,6 +162,10 @@ enum PrimitiveTraits : unsigned {
   // Elementwise when its operand has one element (broadcast_in_dim of a
   // scalar: inside a fused loop it is that scalar, no buffer).
   kScalarBroadcast = 1u << 1,
+  // Reduces trailing axes: a fused loop whose output is its operand can
+  // reduce each row of the operand in the block that computes it (XLA's
+  // input fusion), without writing the operand out.
+  kRowReduction = 1u << 2,
 };
 
 struct Primitive {

@@ -138,8 +138,41 @@ void Generator::plan_steps() {
         break;
       }
   };
+  std::vector<bool> row_reduced(nv, false);  // computed by a group's row reduction
+  // A reduction of trailing axes (kRowReduction) whose operand an open group
+  // computes joins that group when its rows fit in a block: the group's loop
+  // then goes row by row and the operand need not be written out.
+  auto row_reduction_group = [&](const JaxprEqn& q) -> std::optional<std::pair<size_t, size_t>> {
+    if (!(q.primitive->traits & kRowReduction) || q.inputs.size() != 1 || q.outputs.size() != 1 ||
+        q.inputs[0].is_literal())
+      return std::nullopt;
+    const int x = q.inputs[0].var;
+    const int s = producer_step[static_cast<size_t>(x)];
+    if (s < 0 || !steps_[static_cast<size_t>(s)].group || closed[static_cast<size_t>(s)]) return std::nullopt;
+    const Step& g = steps_[static_cast<size_t>(s)];
+    const Shape& shape = var_type(x).shape;
+    if (g.shape != shape) return std::nullopt;
+    std::vector<int64_t> axes = q.params.get<std::vector<int64_t>>("axes");
+    std::sort(axes.begin(), axes.end());
+    if (axes.empty() || axes.back() + 1 != static_cast<int64_t>(shape.size()) ||
+        axes.back() - axes.front() + 1 != static_cast<int64_t>(axes.size()))
+      return std::nullopt;
+    const auto first = static_cast<size_t>(axes.front());
+    int64_t row = 1;
+    for (size_t d = first; d < shape.size(); ++d) row *= shape[d];
+    if (row < 1 || row > kBlock || (g.row_axis != static_cast<size_t>(-1) && g.row_axis != first))
+      return std::nullopt;
+    return std::pair{static_cast<size_t>(s), first};
+  };
   for (size_t e = 0; e < j_.eqns.size(); ++e) {
     const JaxprEqn& q = j_.eqns[e];
+    if (const auto target = row_reduction_group(q)) {
+      row_reduced[static_cast<size_t>(q.outputs[0])] = true;
+      steps_[target->first].eqns.push_back(e);
+      steps_[target->first].row_axis = target->second;
+      producer_step[static_cast<size_t>(q.outputs[0])] = static_cast<int>(target->first);
+      continue;
+    }
     const bool elementwise = q.outputs.size() == 1 &&
                              ((q.primitive->traits & kElementwise) ||
                               ((q.primitive->traits & kScalarBroadcast) && type(q.inputs[0]).size() == 1));
@@ -150,10 +183,15 @@ void Generator::plan_steps() {
       // the output's shape: other broadcasts are materialised by the
       // primitive itself when it runs alone.
       bool fusable = true;
-
       for (const Atom& a : q.inputs) {
         const AbstractValue& t = type(a);
         fusable = fusable && (t.shape == shape || t.size() == 1 || broadcasts_to(t.shape, shape));
+        // A row's result exists only once its block is done: its readers
+        // come after the group.
+        if (!a.is_literal() && row_reduced[static_cast<size_t>(a.var)]) {
+          const int s = producer_step[static_cast<size_t>(a.var)];
+          if (!closed[static_cast<size_t>(s)]) close(static_cast<size_t>(s));
+        }
       }
       if (fusable) {
         if (auto it = open.find(shape); it != open.end()) target = it->second;

@@ -55,6 +55,10 @@ class Emitter {
   virtual std::string index() const = 0;
   // The index of element i of the output along its axis `axis`.
   virtual std::string coordinate(size_t axis) const = 0;
+  // A row reduction's rule (kRowReduction) inside a fused loop: the block is
+  // one row of its operand (in_block(0), n elements), and it writes that
+  // row's result to out_buffer()[row_index()] with kernel().
+  virtual std::string row_index() const = 0;
   // Element i of input k: `t3[i]`, `v2[b + i]`, a hoisted scalar or a literal.
   virtual std::string in(size_t k) const = 0;
   // Whether input k is one value broadcast over the block (its in() does not

@@ -12,6 +12,10 @@
 // per-element index arithmetic: rows that short would cost more in per-row
 // work than the divisions do.
 //
+// A reduction of the group's trailing axes (kRowReduction, XLA's input
+// fusion) makes those axes the row, one block per row: it reduces the block
+// its producers just computed, so the operand is never written out.
+//
 // Inside a block, the members' code is first recorded (each rule runs once,
 // its operand references left as @id@ / @&id@ placeholders), then laid out:
 // runs of per-element expressions become one loop over the block with scalar
@@ -29,7 +33,6 @@ namespace fluxion::compiler::codegen_detail {
 
 namespace {
 
-constexpr int64_t kBlock = 256;  // elements per block of a fused loop: locals stay in L1
 // The shortest innermost axis looped over row by row. From about one vector
 // of doubles on, a row's offsets cost less than per-element divisions (GMM's
 // [1000, 25, 10] loops: gradient 4.1 ms with a threshold of 16, 2.4 ms with 8).
@@ -57,13 +60,14 @@ struct LoopAxis {
   std::vector<size_t> axes;      // the group's axes it covers, outer to inner
 };
 
-std::vector<LoopAxis> loop_axes(const Shape& shape, const std::vector<std::vector<int64_t>>& strides) {
+// Axes from `split` on are never merged with axes before it.
+std::vector<LoopAxis> loop_axes(const Shape& shape, const std::vector<std::vector<int64_t>>& strides, size_t split) {
   std::vector<LoopAxis> axes;
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;
     LoopAxis axis{shape[d], {}, {d}};
     for (const auto& s : strides) axis.strides.push_back(s[d]);
-    if (!axes.empty()) {
+    if (!axes.empty() && (d < split || axes.back().axes.front() >= split)) {
       LoopAxis& prev = axes.back();
       bool merge = true;
       for (size_t k = 0; k < strides.size(); ++k) merge = merge && prev.strides[k] == axis.strides[k] * axis.extent;
@@ -141,38 +145,92 @@ void Generator::emit_group(const Step& s) {
     }
   for (int v : made_here)
     if (!is_local(v)) shared_names.insert(buffer(v));
-  // The loop nest.
-  const std::vector<LoopAxis> axes = loop_axes(shape, strides);
-  const bool rows = axes.size() >= 2 && axes.back().extent >= kMinRow;
-  const int64_t row = rows ? axes.back().extent : n_total;  // elements the block loop runs over
+  // The loop nest: loop axes merged where every operand allows, never across
+  // the start of the rows that members reduce; then which of them make up a
+  // block's row.
+  const size_t split = std::min(s.row_axis, shape.size());  // shape.size(): no member reduces rows
+  const std::vector<LoopAxis> axes = loop_axes(shape, strides, split);
+  size_t first_inner = axes.size();  // loop axes [first_inner, end) are a row
+  if (split < shape.size()) {
+    first_inner = 0;
+    while (first_inner < axes.size() && axes[first_inner].axes.front() < split) ++first_inner;
+  } else if (axes.size() >= 2 && axes.back().extent >= kMinRow) {
+    first_inner = axes.size() - 1;
+  }
+  const bool rows = first_inner < axes.size() || split < shape.size();
+  int64_t row = 1;  // elements of a row (the block loop runs over it)
+  for (size_t a = first_inner; a < axes.size(); ++a) row *= axes[a].extent;
+  if (!rows) row = n_total;
   block_ = std::min(row, kBlock);
   const int64_t blocks_per_row = (row + block_ - 1) / block_;
   const int64_t num_rows = n_total / std::max<int64_t>(row, 1);
-  // Where the loop is, along each group axis (iota's coordinates).
-  coordinates_.assign(shape.size(), "0");
+  // The index along each loop axis: of the row (r) for outer axes, of the
+  // element in its row (c + i) for inner ones; in a flat loop, of b + i.
+  std::vector<std::string> axis_index(axes.size());
   {
-    int64_t outer_stride = 1;  // of each outer loop axis in the row index r
+    int64_t outer = 1, inner = 1, flat = 1;
     for (size_t a = axes.size(); a-- > 0;) {
-      const bool inner = !rows || a + 1 == axes.size();
-      // The index along the merged axis a.
-      std::string index;
-      if (rows && inner) index = "(c + i)";
-      else if (rows) index = div_mod("r", outer_stride, axes[a].extent, a > 0);
-      int64_t within = 1;  // stride of each group axis inside its merged axis
-      for (size_t k = axes[a].axes.size(); k-- > 0;) {
-        const size_t d = axes[a].axes[k];
-        if (rows) {
-          coordinates_[d] = div_mod(index, within, shape[d], k > 0);
-        } else {  // flat: from the row-major index over the whole group
-          int64_t flat_stride = 1;
-          for (size_t q = d + 1; q < shape.size(); ++q) flat_stride *= shape[q];
-          coordinates_[d] = div_mod("(b + i)", flat_stride, shape[d], d > 0 && flat_stride * shape[d] != n_total);
-        }
-        within *= shape[d];
+      if (!rows) {
+        axis_index[a] = div_mod("(b + i)", flat, axes[a].extent, a > 0);
+      } else if (a >= first_inner) {
+        axis_index[a] = div_mod("(c + i)", inner, axes[a].extent, a > first_inner);
+        inner *= axes[a].extent;
+      } else {
+        axis_index[a] = div_mod("r", outer, axes[a].extent, a > 0);
+        outer *= axes[a].extent;
       }
-      if (rows && !inner) outer_stride *= axes[a].extent;
+      flat *= axes[a].extent;
     }
   }
+  // Where the loop is along each group axis (iota's coordinates).
+  coordinates_.assign(shape.size(), "0");
+  for (size_t a = 0; a < axes.size(); ++a) {
+    int64_t within = 1;  // stride of each group axis inside its merged axis
+    for (size_t k = axes[a].axes.size(); k-- > 0;) {
+      const size_t d = axes[a].axes[k];
+      coordinates_[d] = div_mod(axis_index[a], within, shape[d], k > 0);
+      within *= shape[d];
+    }
+  }
+  // An operand's index along loop axes [from, end) of position `pos`, one
+  // division and remainder per run of axes it steps through as one (none
+  // for a contiguous operand). `contiguous`: the index is `pos` itself.
+  struct Index {
+    std::string expr;
+    bool contiguous = false;
+  };
+  auto index_over = [&](size_t k, size_t from, const std::string& pos) {
+    struct Run {
+      int64_t extent, stride, flat_stride;
+      bool outermost;
+    };
+    std::vector<Run> runs;
+    bool open = false;
+    int64_t flat_stride = 1;
+    for (size_t a = from; a < axes.size(); ++a) flat_stride *= axes[a].extent;
+    for (size_t a = from; a < axes.size(); ++a) {
+      flat_stride /= axes[a].extent;
+      const int64_t st = axes[a].strides[k];
+      if (st == 0) {
+        open = false;
+        continue;
+      }
+      if (open && runs.back().stride == st * axes[a].extent) {
+        runs.back().extent *= axes[a].extent;
+        runs.back().stride = st;
+        runs.back().flat_stride = flat_stride;
+      } else {
+        runs.push_back(Run{axes[a].extent, st, flat_stride, a == from});
+        open = true;
+      }
+    }
+    Index index;
+    for (const Run& run : runs)
+      index.expr += (index.expr.empty() ? "" : " + ") +
+                    times(div_mod(pos, run.flat_stride, run.extent, !run.outermost), run.stride);
+    index.contiguous = runs.size() == 1 && runs[0].outermost && runs[0].flat_stride == 1 && runs[0].stride == 1;
+    return index;
+  };
   // Each operand's read.
   std::vector<std::string> block_start;  // lines at the top of each block (row offsets, uniform values)
   for (size_t k = 0; k < operands.size(); ++k) {
@@ -180,67 +238,34 @@ void Generator::emit_group(const Step& s) {
     const std::string& base = sources[k].first;
     const int64_t offset = sources[k].second.offset;
     OperandRead& r = reads_[v];
-    if (!rows) {
-      // One flat loop: an index per element, from the row-major index b + i,
-      // one division and remainder per run of axes the operand steps
-      // through as one (a contiguous operand needs none).
-      struct Run {
-        int64_t extent, stride, flat_stride;
-        bool outermost;
-      };
-      std::vector<Run> runs;
-      bool open = false;
-      int64_t flat_stride = n_total;
-      for (size_t a = 0; a < axes.size(); ++a) {
-        flat_stride /= axes[a].extent;
-        const int64_t st = axes[a].strides[k];
-        if (st == 0) {
-          open = false;
-          continue;
-        }
-        if (open && runs.back().stride == st * axes[a].extent) {
-          runs.back().extent *= axes[a].extent;
-          runs.back().stride = st;
-          runs.back().flat_stride = flat_stride;
-        } else {
-          runs.push_back(Run{axes[a].extent, st, flat_stride, a == 0});
-          open = true;
-        }
-      }
-      std::string index = offset ? str(offset) : "";
-      for (const Run& run : runs)
-        index += (index.empty() ? "" : " + ") +
-                 times(div_mod("b + i", run.flat_stride, run.extent, !run.outermost), run.stride);
-      r.element = base + "[" + (index.empty() ? "0" : index) + "]";
-      if (runs.size() == 1 && runs[0].outermost && runs[0].flat_stride == 1 && runs[0].stride == 1)
-        r.block = "(" + base + " + " + (offset ? str(offset) + " + " : "") + "b)";
+    if (!rows) {  // one flat loop: an index per element, from the row-major index b + i
+      const Index index = index_over(k, 0, "b + i");
+      std::string expr = offset ? str(offset) : "";
+      if (!index.expr.empty()) expr += (expr.empty() ? "" : " + ") + index.expr;
+      r.element = base + "[" + (expr.empty() ? "0" : expr) + "]";
+      if (index.contiguous) r.block = "(" + base + " + " + (offset ? str(offset) + " + " : "") + "b)";
       continue;
     }
-    // Row by row: an offset per block, then one stride along the row.
+    // Row by row: an offset per block, then the index within the row.
     std::string q = offset ? str(offset) : "";
-    int64_t outer_stride = 1;
-    for (size_t a = axes.size() - 1; a-- > 0;) {
-      if (axes[a].strides[k] != 0)
-        q += (q.empty() ? "" : " + ") + times(div_mod("r", outer_stride, axes[a].extent, a > 0), axes[a].strides[k]);
-      outer_stride *= axes[a].extent;
-    }
-    std::string row_start = "c";
+    for (size_t a = 0; a < first_inner; ++a)
+      if (axes[a].strides[k] != 0) q += (q.empty() ? "" : " + ") + times(axis_index[a], axes[a].strides[k]);
     if (!q.empty()) {
-      const std::string name = "q" + str(v);
-      block_start.push_back("const long long " + name + " = " + q + ";");
-      row_start = name + " + c";
+      block_start.push_back("const long long q" + str(v) + " = " + q + ";");
+      q = "q" + str(v);
     }
-    const int64_t step = axes.back().strides[k];
-    if (step == 0) {
+    const Index index = index_over(k, first_inner, "c + i");
+    if (index.expr.empty()) {  // one value along the row
       const std::string name = "u" + str(v);
       block_start.push_back("const " + ctype(var_type(v).dtype) + " " + name + " = " + base + "[" +
-                            (q.empty() ? "0" : "q" + str(v)) + "];");
+                            (q.empty() ? "0" : q) + "];");
       r = OperandRead{name, "", true};
-    } else if (step == 1) {
+    } else if (index.contiguous) {
+      const std::string row_start = q.empty() ? "c" : q + " + c";
       r.element = base + "[" + row_start + " + i]";
       r.block = "(" + base + " + " + row_start + ")";
     } else {
-      r.element = base + "[" + (q.empty() ? "" : "q" + str(v) + " + ") + "(c + i) * " + str(step) + "]";
+      r.element = base + "[" + (q.empty() ? "" : q + " + ") + index.expr + "]";
     }
   }
   // Record.

@@ -36,7 +36,14 @@ struct Step {
   bool group = false;
   Shape shape;               // a group's loop shape
   std::vector<size_t> eqns;  // in program order
+  // A group whose members reduce rows (kRowReduction): the rows are the
+  // shape's axes from row_axis on, one block each.
+  size_t row_axis = static_cast<size_t>(-1);
 };
+
+// Elements per block of a fused loop (its locals stay in L1); a row that a
+// member reduces is one block, so it has at most this many.
+inline constexpr int64_t kBlock = 256;
 
 // How a fused loop reads one operand inside its block (fused_loops.cpp).
 struct OperandRead {
@@ -59,6 +66,7 @@ class EqnEmitter final : public Emitter {
   bool in_group() const override { return group_ != nullptr; }
   std::string index() const override { return "(b + i)"; }
   std::string coordinate(size_t axis) const override;
+  std::string row_index() const override { return "r"; }
   std::string in(size_t k) const override;
   bool in_scalar(size_t k) const override;
   std::string in_block(size_t k) const override;

@@ -271,6 +271,8 @@ BatchResult reduce_batch(const Primitive& p, std::span<const Array> values, std:
 // run (sums over everything, trailing or leading axes): the same order of
 // operations, NumPy's pairwise summation included (the preamble's
 // fx_pairwise_sum). Other axis sets move their axes first: the eager kernel.
+// A reduction of trailing axes whose operand a fused loop computes runs in
+// that loop instead (kRowReduction), the same row code on each block.
 void reduce_lower(const Primitive& p, compiler::Emitter& e) {
   const Reduce r = static_cast<Reduce>(p.tag);
   const Shape& shape = e.in_type(0).shape;
@@ -285,7 +287,7 @@ void reduce_lower(const Primitive& p, compiler::Emitter& e) {
   for (int64_t i = first; i < last; ++i) len *= shape[i];
   for (int64_t i = last; i < static_cast<int64_t>(shape.size()); ++i) inner *= shape[i];
   const DType t = e.in_type(0).dtype;
-  const std::string ct = compiler::ctype(t), x = e.in_buffer(0), out = e.out_buffer();
+  const std::string ct = compiler::ctype(t), out = e.out_buffer();
   const bool flt = is_floating(t), boolean = t == DType::bool_;
   std::string identity, combine;  // combine(a, b) with a = acc, b = element
   switch (r) {
@@ -308,15 +310,23 @@ void reduce_lower(const Primitive& p, compiler::Emitter& e) {
     case Reduce::all: identity = "true"; combine = "(a && b)"; break;
     case Reduce::any: identity = "false"; combine = "(a || b)"; break;
   }
+  // One row `blk` of `count` elements reduced into `dst`, as eager's kernel
+  // reduces it (NumPy's pairwise sum for float sums).
+  auto row = [&](const std::string& dst, const std::string& count) {
+    if (flt && r == Reduce::sum) return dst + " = (" + ct + ")0 + fx_pairwise_sum(blk, " + count + ");";
+    return ct + " acc = (" + ct + ")(" + identity + "); for (long long i = 0; i < " + count + "; ++i) { const " +
+           ct + " a = acc, b = blk[i]; acc = " + combine + "; } " + dst + " = acc;";
+  };
+  if (e.in_group()) {  // inside a fused loop (kRowReduction): this block is one row of the operand
+    const std::string dst = out + "[" + e.row_index() + "]";
+    return e.kernel("{ const " + ct + "* blk = " + e.in_block(0) + "; " + row(dst, "n") + " }");
+  }
+  const std::string x = e.in_buffer(0);
   const std::string o = std::to_string(outer), l = std::to_string(len), in_ = std::to_string(inner);
   e.line("for (long long o = 0; o < " + o + "; ++o) {");
   e.line("  const " + ct + "* blk = " + x + " + o * " + std::to_string(len * inner) + ";");
-  if (inner == 1 && flt && r == Reduce::sum) {
-    e.line("  " + out + "[o] = (" + ct + ")0 + fx_pairwise_sum(blk, " + l + ");");
-  } else if (inner == 1) {
-    e.line("  " + ct + " acc = (" + ct + ")(" + identity + ");");
-    e.line("  for (long long i = 0; i < " + l + "; ++i) { const " + ct + " a = acc, b = blk[i]; acc = " + combine + "; }");
-    e.line("  " + out + "[o] = acc;");
+  if (inner == 1) {
+    e.line("  " + row(out + "[o]", l));
   } else {
     e.line("  " + ct + "* dst = " + out + " + o * " + in_ + ";");
     e.line("  for (long long j = 0; j < " + in_ + "; ++j) dst[j] = (" + ct + ")(" + identity + ");");
@@ -329,7 +339,7 @@ void reduce_lower(const Primitive& p, compiler::Emitter& e) {
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
                    .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
-                   .batch = reduce_batch, .lower = reduce_lower};
+                   .batch = reduce_batch, .lower = reduce_lower, .traits = kRowReduction};
 }
 
 }  // namespace

@@ -43,6 +43,14 @@ void expect_same(const fx::Array& got, const fx::Array& want) {
         << "element " << i << ": got " << g[i] << ", want " << w[i];
 }
 
+void expect_same(const std::vector<fx::Array>& got, const std::vector<fx::Array>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    SCOPED_TRACE("output " + std::to_string(k));
+    expect_same(got[k], want[k]);
+  }
+}
+
 int count(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -177,6 +185,45 @@ TEST(JitExp, Float64ExpEqualsEagerAtItsEdges) {
   const fx::Array nan = fx::jit([](const fx::Array& a) { return fx::exp(a); })(
       fx::array(std::vector<double>{std::nan(""), 1.0}, {2}));
   EXPECT_TRUE(std::isnan(nan.to_vector<double>()[0]));
+}
+
+// Reductions of trailing axes run inside the fused loop that computes their
+// operand (XLA's input fusion): one row per block, the same row code as the
+// reduction alone (NumPy's pairwise sum for float sums), so the same bits.
+TEST(JitRowReductions, ReduceTheBlockTheirProducersComputed) {
+  const fx::Array x = uniform(20, {30, 40}), y = uniform(21, {30, 40});
+  const std::string sum = check([](const fx::Array& a, const fx::Array& b) {
+    return fx::sum(fx::exp(a) * b, {1});
+  }, x, y);
+  EXPECT_EQ(count(sum, "fx_pairwise_sum(blk, n)"), 1) << sum;
+  EXPECT_EQ(count(sum, "// reduce_sum"), 0) << sum;
+  // Several reductions of one row, over two trailing axes; max, min, prod,
+  // integer sums and booleans use their sequential loops.
+  const fx::Array z = uniform(22, {7, 5, 6});
+  check([](const fx::Array& a) {
+    const fx::Array s = fx::sin(a) * a;
+    return std::vector<fx::Array>{fx::max(s, {1, 2}), fx::min(s, {1, 2}), fx::prod(s, {2, 1}), fx::sum(s, {1, 2})};
+  }, z);
+  check([](const fx::Array& a) { return fx::sum(fx::astype(a * 10.0, fx::int32) * 3, {1}); }, x);
+  check([](const fx::Array& a) { return fx::any(fx::greater(a * a, 3.0), {1}); }, x);
+  // A reader of the row's result (the same shape as the loop) comes after it.
+  const std::string normalised = check([](const fx::Array& a) {
+    const fx::Array e = fx::exp(a);
+    return e / fx::sum(e, {1}, true);
+  }, x);
+  EXPECT_EQ(count(normalised, "fx_pairwise_sum(blk, n)"), 1) << normalised;
+  // Over the whole array, a row of one element, a strided operand in the row.
+  check([](const fx::Array& a) { return fx::sum(a * a); }, uniform(23, {12, 20}));
+  check([](const fx::Array& a) { return fx::sum(fx::exp(a), {1}); }, uniform(24, {5, 1}));
+  check([](const fx::Array& a) { return fx::sum(fx::transpose(a) * 2.0, {1}); }, uniform(25, {40, 30}));
+  // Rows longer than a block stay a statement after the loop.
+  const std::string long_rows = check([](const fx::Array& a) { return fx::sum(fx::exp(a), {1}); },
+                                      uniform(26, {4, 300}));
+  EXPECT_EQ(count(long_rows, "// reduce_sum"), 1) << long_rows;
+  // A large loop on threads, reducing its rows.
+  const std::string threads = check([](const fx::Array& a) { return fx::sum(fx::cos(a) * a, {1}); },
+                                    uniform(27, {2000, 100}));
+  EXPECT_EQ(count(threads, "#pragma omp parallel for"), 1) << threads;
 }
 
 TEST(JitViews, SizeZeroAndOneElementGroups) {
