@@ -18,7 +18,9 @@
 // must be numbers, enums, bools or strings. As in JAX, values f captures are
 // read when it is traced: a captured variable changed later is not seen by
 // calls that hit the cache. FLUXION_JIT=eager runs jitted functions through
-// the interpreters.
+// the interpreters. Fused loops with at least FLUXION_JIT_PARALLEL_WORK
+// element-operations (default 2000000) run on OpenMP threads
+// (OMP_NUM_THREADS).
 #pragma once
 
 #include <array>

@@ -23,6 +23,7 @@
 // block ends a run. Only values a kernel reads or writes, or a later run
 // reads, get a block array.
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -37,9 +38,30 @@ namespace {
 // of doubles on, a row's offsets cost less than per-element divisions (GMM's
 // [1000, 25, 10] loops: gradient 4.1 ms with a threshold of 16, 2.4 ms with 8).
 constexpr int64_t kMinRow = 8;
-// Fused loops over this many elements or more run their blocks on OpenMP
-// threads: below it, waking the threads costs more than they save.
-constexpr int64_t kParallelElements = 1 << 15;
+// A fused loop runs its blocks on OpenMP threads when it has at least this
+// much work: elements times operations, a kernel call (a transcendental
+// function) counting as kKernelWork. Opening a parallel region and waiting
+// for its threads costs tens of microseconds on a shared machine, so a loop
+// must be worth about a millisecond of one thread's time before a second
+// thread pays (measured here: Ackley's gradient at d = 100000, loops of
+// 10^5 elements and 2-6 operations, 285 us on one thread and 346 us on two;
+// seed 001's f' over 10^6 points, 55 operations, 1.36 ns/point on one and
+// 0.76 on two).
+// FLUXION_JIT_PARALLEL_WORK overrides the threshold (read once; the tests
+// lower it to cover the threaded loops on small arrays).
+constexpr int64_t kParallelWork = 2'000'000;
+constexpr int64_t kKernelWork = 4;
+
+int64_t parallel_work() {
+  static const int64_t work = [] {
+    const char* text = std::getenv("FLUXION_JIT_PARALLEL_WORK");
+    if (text == nullptr || *text == '\0') return kParallelWork;
+    char* end = nullptr;
+    const long long value = std::strtoll(text, &end, 10);
+    return *end == '\0' && value >= 0 ? static_cast<int64_t>(value) : kParallelWork;
+  }();
+  return work;
+}
 
 // `(expr / div) % mod`, without the parts that do nothing.
 std::string div_mod(const std::string& expr, int64_t div, int64_t mod, bool need_mod) {
@@ -322,7 +344,9 @@ void Generator::emit_group(const Step& s) {
     }
     return outcode;
   };
-  if (n_total >= kParallelElements) {
+  int64_t work = 0;
+  for (const Member& m : members_) work += m.kernel ? kKernelWork : 1;
+  if (n_total * work >= parallel_work()) {
     // Each thread's own copies of the pointers and scalars the loop reads:
     // shared ones would be reloaded through OpenMP's argument block at
     // every use, which stops the compiler from vectorising.

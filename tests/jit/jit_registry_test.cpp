@@ -52,6 +52,11 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 
+// Loops of 70000 elements and more run on OpenMP threads here, as larger
+// ones do by default (FLUXION_JIT_PARALLEL_WORK, read at the first compile):
+// so every primitive is also checked in a threaded loop.
+[[maybe_unused]] const bool kThreadedLoops = setenv("FLUXION_JIT_PARALLEL_WORK", "70000", 1) == 0;
+
 namespace {
 
 namespace fx = fluxion;

@@ -160,8 +160,8 @@ TEST(JitViews, IotaCoordinatesInRowLoops) {
 
 TEST(JitViews, LargeRowLoopsRunOnThreads) {
   const std::string src = check([](const fx::Array& a, const fx::Array& b) {
-    return fx::sin(fx::transpose(a)) * fx::broadcast_to(b, {300, 200});
-  }, uniform(14, {200, 300}), uniform(15, {300, 1}));
+    return fx::sin(fx::transpose(a)) * fx::broadcast_to(b, {700, 600});
+  }, uniform(14, {600, 700}), uniform(15, {700, 1}));
   EXPECT_EQ(count(src, "#pragma omp parallel for"), 1) << src;
 }
 
@@ -222,7 +222,7 @@ TEST(JitRowReductions, ReduceTheBlockTheirProducersComputed) {
   EXPECT_EQ(count(long_rows, "// reduce_sum"), 1) << long_rows;
   // A large loop on threads, reducing its rows.
   const std::string threads = check([](const fx::Array& a) { return fx::sum(fx::cos(a) * a, {1}); },
-                                    uniform(27, {2000, 100}));
+                                    uniform(27, {5000, 100}));
   EXPECT_EQ(count(threads, "#pragma omp parallel for"), 1) << threads;
 }
 
