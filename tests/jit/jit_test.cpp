@@ -28,55 +28,18 @@
 #include <vector>
 
 #include "fluxion/fluxion.hpp"
+#include "compare.hpp"
 
 namespace {
 
 namespace fx = fluxion;
 using Arrays = std::vector<fx::Array>;
-
-// Entries in [lo, hi) from a fixed seed (a small LCG: no <random> distribution
-// differences between standard libraries).
-fx::Array uniform(uint64_t seed, const fx::Shape& shape, double lo = -2.0, double hi = 2.0,
-                  fx::DType dtype = fx::float64) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  std::vector<double> v(static_cast<size_t>(n));
-  uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-  for (double& e : v) {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    e = lo + (hi - lo) * static_cast<double>(s >> 11) * 0x1p-53;
-  }
-  return fx::array(v, shape, dtype);
-}
+using jit_test::bits;
+using jit_test::expect_same;
+using jit_test::uniform;
 
 // A strongly typed float64 0-d array (fx::Array(2.0) is weakly typed).
 fx::Array strong(double v) { return fx::array(std::vector<double>{v}, {}); }
-
-std::vector<uint64_t> bits(const fx::Array& x) {
-  std::vector<uint64_t> out;
-  for (double v : x.to_vector<double>()) out.push_back(std::bit_cast<uint64_t>(v));
-  return out;
-}
-
-// Bitwise agreement (float32 and int32 convert to double exactly).
-void expect_same(const fx::Array& got, const fx::Array& want) {
-  ASSERT_TRUE(got.valid());
-  ASSERT_EQ(got.shape(), want.shape());
-  ASSERT_EQ(got.dtype(), want.dtype());
-  EXPECT_EQ(got.weak_type(), want.weak_type());
-  const auto g = got.to_vector<double>(), w = want.to_vector<double>();
-  const auto gb = bits(got), wb = bits(want);
-  for (size_t i = 0; i < g.size(); ++i)
-    EXPECT_EQ(gb[i], wb[i]) << "element " << i << ": got " << std::hexfloat << g[i] << ", want " << w[i];
-}
-
-void expect_same(const Arrays& got, const Arrays& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    SCOPED_TRACE("output " + std::to_string(i));
-    expect_same(got[i], want[i]);
-  }
-}
 
 void expect_close(const fx::Array& got, const fx::Array& want, double rtol = 1e-13) {
   ASSERT_TRUE(got.valid());

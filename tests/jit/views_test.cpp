@@ -16,40 +16,14 @@
 #include <vector>
 
 #include "fluxion/fluxion.hpp"
+#include "compare.hpp"
 #include "primitives/primitives.hpp"
 
 namespace {
 
 namespace fx = fluxion;
-
-fx::Array uniform(uint64_t seed, const fx::Shape& shape, double lo = -2.0, double hi = 2.0) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  std::vector<double> v(static_cast<size_t>(n));
-  uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-  for (double& e : v) {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    e = lo + (hi - lo) * static_cast<double>(s >> 11) * 0x1p-53;
-  }
-  return fx::array(v, shape);
-}
-
-void expect_same(const fx::Array& got, const fx::Array& want) {
-  ASSERT_EQ(got.shape(), want.shape());
-  ASSERT_EQ(got.dtype(), want.dtype());
-  const auto g = got.to_vector<double>(), w = want.to_vector<double>();
-  for (size_t i = 0; i < g.size(); ++i)
-    ASSERT_EQ(std::bit_cast<uint64_t>(g[i]), std::bit_cast<uint64_t>(w[i]))
-        << "element " << i << ": got " << g[i] << ", want " << w[i];
-}
-
-void expect_same(const std::vector<fx::Array>& got, const std::vector<fx::Array>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t k = 0; k < got.size(); ++k) {
-    SCOPED_TRACE("output " + std::to_string(k));
-    expect_same(got[k], want[k]);
-  }
-}
+using jit_test::expect_same;
+using jit_test::uniform;
 
 int count(const std::string& text, const std::string& what) {
   int n = 0;
