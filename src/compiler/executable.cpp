@@ -13,9 +13,9 @@
 #include "compiler/passes.hpp"
 #include "compiler/runtime.hpp"
 #include "compiler/toolchain.hpp"
-#include "kernels/gemm.hpp"
 #include "core/value.hpp"
 #include "fluxion/errors.hpp"
+#include "kernels/gemm.hpp"
 #include "kernels/unary_math.hpp"
 
 namespace fluxion::compiler {

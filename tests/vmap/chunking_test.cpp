@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <string>
 
@@ -84,6 +85,21 @@ TEST(VmapChunking, CompiledChunkProgramsGiveTheSameBits) {
       }
     }
   }
+}
+
+// Without a usable compiler, large batches still run (the chunk program is
+// evaluated eagerly) and give the same values as small ones.
+TEST(VmapChunking, WithoutACompilerChunksRunEagerly) {
+  ASSERT_EQ(setenv("FLUXION_CXX", "/nonexistent/fluxion-test-c++", 1), 0);
+  const auto g = fx::grad([](const fx::Array& x) { return fx::sin(x) * fx::exp(-x * x); });
+  const fx::Array xs = uniform(7, {kLarge});
+  const auto big = values(fx::vmap(g)(xs));
+  const int64_t n = 1000;
+  const auto head = values(fx::vmap(g)(fx::bind1(fx::prim::slice_p, {xs}, {{"start_indices", std::vector<int64_t>{0}},
+                                                                           {"limit_indices", std::vector<int64_t>{n}},
+                                                                           {"strides", fx::NoneParam{}}})));
+  for (int64_t i = 0; i < n; ++i) ASSERT_EQ(big[static_cast<size_t>(i)], head[static_cast<size_t>(i)]) << "point " << i;
+  unsetenv("FLUXION_CXX");
 }
 
 TEST(VmapChunking, IdentityAndIntegerPrograms) {
