@@ -22,12 +22,8 @@
 #include "compiler/codegen.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "compiler/generator.hpp"
