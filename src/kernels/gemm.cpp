@@ -38,24 +38,26 @@ std::optional<Run> as_one_axis(const Ints& axes, const Ints& shape, const Ints& 
   return run;
 }
 
+// The leading dimension of a matrix read along `outer` and, contiguously,
+// along `inner` (of `inner_count` elements), or nullopt when `inner` is not
+// contiguous or the rows overlap.
+std::optional<int64_t> leading_dimension(const Run& inner, const Run& outer, int64_t inner_count) {
+  if (inner.extent > 1 && inner.stride != 1) return std::nullopt;
+  const int64_t lead = outer.extent <= 1 ? inner_count : outer.stride;
+  if (lead < inner_count) return std::nullopt;
+  return lead;
+}
+
 // A rows x cols matrix with these strides, as gemm reads it: not transposed
 // (cols contiguous, leading dimension = row stride) or transposed (rows
 // contiguous, leading dimension = column stride).
 bool as_matrix(const Run& rows, const Run& cols, bool& trans, int64_t& ld) {
-  const int64_t r = std::max<int64_t>(rows.extent, 1), c = std::max<int64_t>(cols.extent, 1);
-  if (cols.extent <= 1 || cols.stride == 1) {
-    const int64_t lead = rows.extent <= 1 ? c : rows.stride;
-    if (lead >= c) {
-      trans = false;
-      ld = lead;
-      return true;
-    }
-  }
-  if (rows.extent <= 1 || rows.stride == 1) {
-    const int64_t lead = cols.extent <= 1 ? r : cols.stride;
-    if (lead >= r) {
-      trans = true;
-      ld = lead;
+  for (const bool transposed : {false, true}) {
+    const Run& inner = transposed ? rows : cols;
+    const Run& outer = transposed ? cols : rows;
+    if (const auto lead = leading_dimension(inner, outer, std::max<int64_t>(inner.extent, 1))) {
+      trans = transposed;
+      ld = *lead;
       return true;
     }
   }
