@@ -141,6 +141,39 @@ inline std::vector<double> reference_f(size_t d) {
   return {f(x.data(), d)};
 }
 
+// The plain C++ contenders' timed loops, for every benchmark that compares
+// with them: f (its value checked first), the hand-written gradient and Hessian.
+inline void time_f(benchmark::State& s, size_t d) {
+  const std::vector<double> x = point(d);
+  if (!check(s, {f(x.data(), d)}, reference_f(d))) return;
+  for (auto _ : s) {
+    benchmark::DoNotOptimize(x.data());
+    benchmark::DoNotOptimize(f(x.data(), d));
+  }
+}
+
+inline void time_grad(benchmark::State& s, size_t d) {
+  const std::vector<double> x = point(d);
+  std::vector<double> g(d);
+  for (auto _ : s) {
+    benchmark::DoNotOptimize(x.data());
+    grad(x.data(), d, g.data());
+    benchmark::DoNotOptimize(g.data());
+    benchmark::ClobberMemory();
+  }
+}
+
+inline void time_hessian(benchmark::State& s, size_t d) {
+  const std::vector<double> x = point(d);
+  std::vector<double> h(d * d), scratch(d);
+  for (auto _ : s) {
+    benchmark::DoNotOptimize(x.data());
+    hessian(x.data(), d, h.data(), scratch.data());
+    benchmark::DoNotOptimize(h.data());
+    benchmark::ClobberMemory();
+  }
+}
+
 // The peers: each file registers its benchmarks (bench/peers/*.cpp).
 void register_adolc();
 void register_eigen();

@@ -20,36 +20,11 @@ using ackley::fx_point;
 
 void register_hand() {
   for (size_t d : ackley::kGradDims) {
-    ackley::add("f", d, "hand", [d](benchmark::State& s) {
-      const std::vector<double> x = ackley::point(d);
-      if (!ackley::check(s, {ackley::f(x.data(), d)}, ackley::reference_f(d))) return;
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        benchmark::DoNotOptimize(ackley::f(x.data(), d));
-      }
-    });
-    ackley::add("grad", d, "hand", [d](benchmark::State& s) {
-      const std::vector<double> x = ackley::point(d);
-      std::vector<double> g(d);
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        ackley::grad(x.data(), d, g.data());
-        benchmark::DoNotOptimize(g.data());
-        benchmark::ClobberMemory();
-      }
-    });
+    ackley::add("f", d, "hand", [d](benchmark::State& s) { ackley::time_f(s, d); });
+    ackley::add("grad", d, "hand", [d](benchmark::State& s) { ackley::time_grad(s, d); });
   }
   for (size_t d : ackley::kHessDims)
-    ackley::add("hessian", d, "hand", [d](benchmark::State& s) {
-      const std::vector<double> x = ackley::point(d);
-      std::vector<double> h(d * d), scratch(d);
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        ackley::hessian(x.data(), d, h.data(), scratch.data());
-        benchmark::DoNotOptimize(h.data());
-        benchmark::ClobberMemory();
-      }
-    });
+    ackley::add("hessian", d, "hand", [d](benchmark::State& s) { ackley::time_hessian(s, d); });
 }
 
 void register_fluxion() {

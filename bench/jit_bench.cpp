@@ -104,24 +104,8 @@ std::vector<double> values(const fx::Array& a) { return a.to_vector<double>(); }
 void register_ackley() {
   for (size_t d : {size_t{3}, size_t{100000}}) {
     const std::string g = "ackley/d:" + std::to_string(d) + "/";
-    add(g + "f_hand", [d](benchmark::State& s) {
-      const std::vector<double> x = ackley::point(d);
-      if (!ackley::check(s, {ackley::f(x.data(), d)}, ackley::reference_f(d))) return;
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        benchmark::DoNotOptimize(ackley::f(x.data(), d));
-      }
-    });
-    add(g + "grad_hand", [d](benchmark::State& s) {
-      const std::vector<double> x = ackley::point(d);
-      std::vector<double> gr(d);
-      for (auto _ : s) {
-        benchmark::DoNotOptimize(x.data());
-        ackley::grad(x.data(), d, gr.data());
-        benchmark::DoNotOptimize(gr.data());
-        benchmark::ClobberMemory();
-      }
-    });
+    add(g + "f_hand", [d](benchmark::State& s) { ackley::time_f(s, d); });
+    add(g + "grad_hand", [d](benchmark::State& s) { ackley::time_grad(s, d); });
     const std::vector<int> threads = d >= 32768 && kOpenMp ? std::vector<int>{0, 1} : std::vector<int>{0};
     for (int t : threads) {
       const std::string sfx = t == 1 ? "_omp1" : "";
@@ -159,23 +143,8 @@ void register_ackley() {
 
   constexpr size_t d = 100;
   const std::string g = "ackley_hessian/d:100/";
-  add(g + "f_hand", [](benchmark::State& s) {
-    const std::vector<double> x = ackley::point(d);
-    for (auto _ : s) {
-      benchmark::DoNotOptimize(x.data());
-      benchmark::DoNotOptimize(ackley::f(x.data(), d));
-    }
-  });
-  add(g + "hessian_hand", [](benchmark::State& s) {
-    const std::vector<double> x = ackley::point(d);
-    std::vector<double> h(d * d), scratch(d);
-    for (auto _ : s) {
-      benchmark::DoNotOptimize(x.data());
-      ackley::hessian(x.data(), d, h.data(), scratch.data());
-      benchmark::DoNotOptimize(h.data());
-      benchmark::ClobberMemory();
-    }
-  });
+  add(g + "f_hand", [](benchmark::State& s) { ackley::time_f(s, d); });
+  add(g + "hessian_hand", [](benchmark::State& s) { ackley::time_hessian(s, d); });
   add(g + "hessian_jit_call", [](benchmark::State& s) {
     const fx::Compiled c = fx::jit(fx::hessian(ackley_fx)).lower(fx_point(d)).compile();
     const std::vector<double> x = ackley::point(d);
