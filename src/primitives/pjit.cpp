@@ -75,6 +75,20 @@ JaxprMemo& memo_of(const JaxprParam& j) {
   return *j->memo;
 }
 
+// The program derived from `j` for `key` in one of its memo's tables,
+// derived by `derive()` the first time (under the memo's lock: one
+// derivation per key even when threads ask together). Entries are never
+// removed, so the reference stays valid.
+template <class Map, class Derive>
+const typename Map::mapped_type& memoised(const JaxprParam& j, Map JaxprMemo::*table, const typename Map::key_type& key,
+                                          Derive derive) {
+  JaxprMemo& memo = memo_of(j);
+  std::lock_guard lock(memo.mutex);
+  Map& map = memo.*table;
+  if (auto it = map.find(key); it != map.end()) return it->second;
+  return map.emplace(key, derive()).first->second;
+}
+
 }  // namespace
 
 const std::shared_ptr<const compiler::Executable>& compiled_program(const JaxprParam& j, const std::string& name) {
@@ -171,10 +185,8 @@ JaxprMemo::JvpSplit split_jvp(ClosedJaxpr combined, size_t num_primals, size_t n
   return split;
 }
 
-const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero) {
-  JaxprMemo& memo = memo_of(j);
-  std::lock_guard lock(memo.mutex);
-  if (auto it = memo.jvp.find(nonzero); it != memo.jvp.end()) return it->second;
+// The JVP of `j` with tangents for the `nonzero` inputs, traced, then split.
+JaxprMemo::JvpSplit derive_jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero) {
   const Jaxpr& inner = j->jaxpr;
   ClosedJaxpr combined;
   size_t num_primal_outs = 0;
@@ -202,7 +214,11 @@ const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool
     }
     combined = staging.finish(outs);
   }
-  return memo.jvp.emplace(nonzero, split_jvp(std::move(combined), inner.invars.size(), num_primal_outs)).first->second;
+  return split_jvp(std::move(combined), inner.invars.size(), num_primal_outs);
+}
+
+const JaxprMemo::JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero) {
+  return memoised(j, &JaxprMemo::jvp, nonzero, [&] { return derive_jvp_split(j, nonzero); });
 }
 
 JvpResult pjit_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -265,18 +281,11 @@ std::vector<Array> pjit_transpose(const Primitive& p, std::span<const Array> cts
   std::vector<bool> key(inputs.size() + cts_out.size());
   for (size_t i = 0; i < inputs.size(); ++i) key[i] = inputs[i].is_linear();
   for (size_t o = 0; o < cts_out.size(); ++o) key[inputs.size() + o] = cts_out[o].valid();
-  JaxprParam t;
-  {
-    JaxprMemo& memo = memo_of(j);
-    std::lock_guard lock(memo.mutex);
-    auto it = memo.transpose.find(key);
-    if (it == memo.transpose.end()) {
-      std::vector<bool> linear(key.begin(), key.begin() + static_cast<std::ptrdiff_t>(inputs.size()));
-      std::vector<bool> has_ct(key.begin() + static_cast<std::ptrdiff_t>(inputs.size()), key.end());
-      it = memo.transpose.emplace(key, transpose_program(j, linear, has_ct)).first;
-    }
-    t = it->second;
-  }
+  const JaxprParam t = memoised(j, &JaxprMemo::transpose, key, [&] {
+    const std::vector<bool> linear(key.begin(), key.begin() + static_cast<std::ptrdiff_t>(inputs.size()));
+    const std::vector<bool> has_ct(key.begin() + static_cast<std::ptrdiff_t>(inputs.size()), key.end());
+    return transpose_program(j, linear, has_ct);
+  });
   std::vector<Array> args;
   for (const TransposeInput& in : inputs)
     if (!in.is_linear()) args.push_back(in.known);
@@ -290,6 +299,36 @@ std::vector<Array> pjit_transpose(const Primitive& p, std::span<const Array> cts
   return result;
 }
 
+// `j` under vmap, its `mapped` inputs batched along a new leading axis of `size`.
+JaxprMemo::Batched derive_batched(const JaxprParam& j, const std::vector<bool>& mapped, int64_t size) {
+  const Jaxpr& inner = j->jaxpr;
+  detail::StagingInterpreter staging;
+  detail::DynamicScope dynamic(&staging);
+  std::vector<Array> in;
+  for (size_t i = 0; i < inner.invars.size(); ++i) {
+    AbstractValue aval = inner.var_types[inner.invars[i]];
+    if (mapped[i]) aval.shape.insert(aval.shape.begin(), size);
+    in.push_back(staging.new_input(aval));
+  }
+  JaxprMemo::Batched b;
+  std::vector<Array> outs;
+  {
+    detail::BatchInterpreter batch(size);
+    std::vector<Array> tracers;
+    for (size_t i = 0; i < in.size(); ++i) tracers.push_back(batch.make_tracer(in[i], mapped[i] ? 0 : not_mapped));
+    for (const Array& r : eval_jaxpr(inner, j->consts, tracers)) {
+      auto [value, dim] = batch.unpack(r);
+      b.out_mapped.push_back(dim != not_mapped);
+      outs.push_back(dim == not_mapped ? value : move_batch_axis(value, dim, 0, size));
+    }
+  }
+  ClosedJaxpr program = staging.finish(outs);
+  dead_code_elimination(program.jaxpr);
+  canonicalize_order(program.jaxpr);
+  b.program = make_jaxpr_param(std::move(program));
+  return b;
+}
+
 BatchResult pjit_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
                        const Params& params) {
   const JaxprParam& j = pjit_jaxpr(params);
@@ -300,42 +339,8 @@ BatchResult pjit_batch(const Primitive& p, std::span<const Array> values, std::s
     mapped[i] = dims[i] != not_mapped;
     moved.push_back(mapped[i] ? move_batch_axis(values[i], dims[i], 0, size) : values[i]);
   }
-  JaxprMemo::Batched batched;
-  {
-    JaxprMemo& memo = memo_of(j);
-    std::lock_guard lock(memo.mutex);
-    auto key = std::make_pair(mapped, size);
-    auto it = memo.batched.find(key);
-    if (it == memo.batched.end()) {
-      const Jaxpr& inner = j->jaxpr;
-      detail::StagingInterpreter staging;
-      detail::DynamicScope dynamic(&staging);
-      std::vector<Array> in;
-      for (size_t i = 0; i < inner.invars.size(); ++i) {
-        AbstractValue aval = inner.var_types[inner.invars[i]];
-        if (mapped[i]) aval.shape.insert(aval.shape.begin(), size);
-        in.push_back(staging.new_input(aval));
-      }
-      JaxprMemo::Batched b;
-      std::vector<Array> outs;
-      {
-        detail::BatchInterpreter batch(size);
-        std::vector<Array> tracers;
-        for (size_t i = 0; i < in.size(); ++i) tracers.push_back(batch.make_tracer(in[i], mapped[i] ? 0 : not_mapped));
-        for (const Array& r : eval_jaxpr(inner, j->consts, tracers)) {
-          auto [value, dim] = batch.unpack(r);
-          b.out_mapped.push_back(dim != not_mapped);
-          outs.push_back(dim == not_mapped ? value : move_batch_axis(value, dim, 0, size));
-        }
-      }
-      ClosedJaxpr program = staging.finish(outs);
-      dead_code_elimination(program.jaxpr);
-      canonicalize_order(program.jaxpr);
-      b.program = make_jaxpr_param(std::move(program));
-      it = memo.batched.emplace(key, std::move(b)).first;
-    }
-    batched = it->second;
-  }
+  const JaxprMemo::Batched batched =
+      memoised(j, &JaxprMemo::batched, std::make_pair(mapped, size), [&] { return derive_batched(j, mapped, size); });
   BatchResult r;
   r.outputs = bind(p, moved, pjit_params(batched.program, params.get<std::string>("name")));
   for (bool m : batched.out_mapped) r.dims.push_back(m ? 0 : not_mapped);
