@@ -75,7 +75,7 @@ std::string Generator::run() {
   plan_views();
   plan_buffers();
   std::ostringstream os;
-  os << preamble() << "extern \"C\" {\n" << kRuntimeAbiText << "\n";
+  os << preamble() << "extern \"C\" {\n" << kRuntimeAbiText << "\n" << unary_vector_helpers();
   os << "__attribute__((visibility(\"default\"))) extern const long long fx_scratch_bytes;\n";
   os << "const long long fx_scratch_bytes = " << scratch_bytes_ << ";\n";
   os << "// " << name_ << "\n";

@@ -105,7 +105,7 @@ class NativeExecutable final : public Executable {
     entry_ = reinterpret_cast<EntryPoint>(object_->symbol("fx_entry"));
     scratch_bytes_ = static_cast<size_t>(*static_cast<const long long*>(object_->symbol("fx_scratch_bytes")));
     runtime_ = fx_runtime{const_cast<NativeExecutable*>(this), &call_eqn, &runtime_unary, &runtime_binary,
-                          &runtime_gemm};
+                          &runtime_gemm, runtime_unary_vector()};
   }
 
   std::vector<Array> run(std::span<const Array> args) const override {

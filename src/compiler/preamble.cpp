@@ -2,6 +2,7 @@
 // lowering rules write C++ with (emitter.hpp). The preamble's helpers are the
 // per-element operations of eager's kernels (src/primitives/*.cpp), written
 // again without the standard library so a cold compile needs no header.
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +10,8 @@
 
 #include "compiler/codegen.hpp"
 #include "compiler/emitter.hpp"
+#include "compiler/runtime.hpp"
+#include "kernels/unary_math.hpp"
 #include "kernels/xla_exp.hpp"
 
 namespace fluxion::compiler {
@@ -127,7 +130,62 @@ std::string exp_f64_source() {
          "}\n";
 }
 
+// fx_unary_vector_<t>: eager's per-vector SLEEF call (`lanes` elements of
+// `ct`) over a block. The last partial vector is built from scalars and
+// written back as scalars: a block a loop has just written element by element
+// is read without a masked vector load, whose failed store-to-load forwarding
+// would cost more than the call. The vector type's registers exist only under
+// the ISA the library dispatched to; a compiler that does not enable it for
+// -march=native calls the runtime's kernel instead.
+std::string unary_vector_helper(const char* ct, const char* suffix, int is_f32, int lanes) {
+  const std::string name = std::string("fx_unary_vector_") + suffix;
+  const std::string head = "static inline __attribute__((always_inline)) void " + name + "(int op, const " + ct +
+                           "* in, " + ct + "* out, long long n, const struct fx_runtime* rt) {\n";
+  const std::string slot = "rt->unary_vector[op * 2 + " + std::to_string(is_f32) + "]";
+  const std::string fallback = "  rt->unary(op, " + std::to_string(is_f32) + ", in, out, n);\n";
+  if (lanes == 1)
+    return head + "  " + ct + " (*const f)(" + ct + ") = (" + ct + " (*)(" + ct + "))" + slot +
+           ";\n  for (long long i = 0; i < n; ++i) out[i] = f(in[i]);\n}\n";
+  const int bytes = lanes * (is_f32 ? 4 : 8);
+  const char* isa = bytes == 64 ? "defined(__AVX512F__)" : bytes == 32 ? "defined(__AVX__)" : "0";
+  const std::string v = std::string("fx_v_") + suffix;
+  std::string t = "typedef " + std::string(ct) + " " + v + " __attribute__((vector_size(" + std::to_string(bytes) +
+                  ")));\n" + head + "#if " + isa + "\n  " + v + " (*const f)(" + v + ") = (" + v + " (*)(" + v +
+                  "))" + slot + ";\n  long long i = 0;\n  for (; i + " + std::to_string(lanes) +
+                  " <= n; i += " + std::to_string(lanes) + ") {\n    " + v +
+                  " x;\n    __builtin_memcpy(&x, in + i, sizeof x);\n    x = f(x);\n"
+                  "    __builtin_memcpy(out + i, &x, sizeof x);\n  }\n  if (i == n) return;\n"
+                  "  const long long r = n - i;\n  const " + ct + "* s = in + i;\n  " + v + " x = {s[0]";
+  for (int j = 1; j < lanes; ++j)
+    t += j + 1 < lanes ? ", r > " + std::to_string(j) + " ? s[" + std::to_string(j) + "] : 0" : std::string(", 0");
+  t += "};\n  x = f(x);\n  " + std::string(ct) + "* o = out + i;\n  o[0] = x[0];\n";
+  for (int j = 1; j + 1 < lanes; ++j)
+    t += "  if (r > " + std::to_string(j) + ") o[" + std::to_string(j) + "] = x[" + std::to_string(j) + "];\n";
+  return t + "#else\n" + fallback + "#endif\n}\n";
+}
+
 }  // namespace
+
+std::string unary_vector_helpers() {
+  static const std::string text = [] {
+    const int f64 = kernels::unary_vector_function(kernels::UnaryMath::sin, false).lanes;
+    const int f32 = kernels::unary_vector_function(kernels::UnaryMath::sin, true).lanes;
+    return unary_vector_helper("fx_f64", "f64", 0, f64) + unary_vector_helper("fx_f32", "f32", 1, f32);
+  }();
+  return text;
+}
+
+const void* const* runtime_unary_vector() {
+  static const auto table = [] {
+    constexpr int kOps = static_cast<int>(kernels::UnaryMath::sqrt) + 1;
+    std::array<const void*, 2 * kOps> t{};
+    for (int op = 0; op < kOps; ++op)
+      for (int f32 = 0; f32 < 2; ++f32)
+        t[static_cast<size_t>(op * 2 + f32)] = kernels::unary_vector_function(static_cast<kernels::UnaryMath>(op), f32 != 0).fn;
+    return t;
+  }();
+  return table.data();
+}
 
 const char* preamble() {
   static const std::string text = std::string(kPreamble) + exp_f64_source();

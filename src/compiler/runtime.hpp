@@ -11,6 +11,8 @@
 // the calling thread.
 #pragma once
 
+#include <string>
+
 #define FLUXION_RUNTIME_ABI                                                                        \
   struct fx_runtime {                                                                              \
     void* ctx;                                                                                     \
@@ -20,6 +22,7 @@
                    int a_scalar, int b_scalar);                                                    \
     void (*gemm)(int is_f32, int trans_a, int trans_b, long long m, long long n, long long k,       \
                  const void* a, long long lda, const void* b, long long ldb, void* c, long long ldc); \
+    const void* const* unary_vector; /* [op * 2 + is_f32]: kernels::unary_vector_function */     \
   };
 
 FLUXION_RUNTIME_ABI
@@ -35,6 +38,13 @@ inline constexpr const char* kRuntimeAbiText = FLUXION_STRINGIFY(FLUXION_RUNTIME
 void runtime_unary(int op, int is_f32, const void* in, void* out, long long n);
 void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out, long long n, int a_scalar,
                     int b_scalar);
+// rt->unary_vector: the table of kernels::unary_vector_function, the same
+// for every executable of the process.
+const void* const* runtime_unary_vector();
+// The C++ of fx_unary_vector_f64/_f32(op, in, out, n, rt): eager's bare SLEEF
+// call of `op` on whole vectors of a block (kernels::unary_vector_function),
+// in registers. Written after the fx_runtime struct.
+std::string unary_vector_helpers();
 // rt->gemm: kernels::gemm (CBLAS), as eager's dot_general calls it.
 void runtime_gemm(int is_f32, int trans_a, int trans_b, long long m, long long n, long long k, const void* a,
                   long long lda, const void* b, long long ldb, void* c, long long ldc);

@@ -260,9 +260,33 @@ void UnaryF32(UnaryMath op, const float* in, float* out, size_t n) {
       return Map1(d, in, out, n, [](V v) HWY_ATTR { return hn::Sqrt(v); });
   }
 }
+// The bare vector calls of UnaryF64/UnaryF32 above (FLUXION_CASE_D/F): keep
+// the two lists equal.
+#define FLUXION_FN(NAME, fn) \
+  case UnaryMath::fn: return {reinterpret_cast<const void*>(&NAME(fn)), lanes};
+VectorFunction UnaryVectorF64(UnaryMath op) {
+  const int lanes = static_cast<int>(hn::Lanes(hn::ScalableTag<double>()));
+  switch (op) {
+    FLUXION_FN(FLUXION_VD, sin) FLUXION_FN(FLUXION_VD, cos) FLUXION_FN(FLUXION_VD, tan)
+    FLUXION_FN(FLUXION_VD, tanh) FLUXION_FN(FLUXION_VD, asin) FLUXION_FN(FLUXION_VD, acos)
+    FLUXION_FN(FLUXION_VD, atan) FLUXION_FN(FLUXION_VD, expm1) FLUXION_FN(FLUXION_VD, log)
+    default: return {};
+  }
+}
+VectorFunction UnaryVectorF32(UnaryMath op) {
+  const int lanes = static_cast<int>(hn::Lanes(hn::ScalableTag<float>()));
+  switch (op) {
+    FLUXION_FN(FLUXION_VF, sin) FLUXION_FN(FLUXION_VF, cos) FLUXION_FN(FLUXION_VF, tan)
+    FLUXION_FN(FLUXION_VF, tanh) FLUXION_FN(FLUXION_VF, asin) FLUXION_FN(FLUXION_VF, acos)
+    FLUXION_FN(FLUXION_VF, atan) FLUXION_FN(FLUXION_VF, exp) FLUXION_FN(FLUXION_VF, expm1)
+    FLUXION_FN(FLUXION_VF, log)
+    default: return {};
+  }
+}
 #undef FLUXION_CASE_D
 #undef FLUXION_CASE_F
 #undef FLUXION_CASE_FIXED
+#undef FLUXION_FN
 
 template <class T, Broadcast kB>
 void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
@@ -331,9 +355,33 @@ void UnaryF32(UnaryMath op, const float* in, float* out, size_t n) {
     case UnaryMath::sqrt: return Map1(in, out, n, [](float x) { return std::sqrt(x); });
   }
 }
+// The bare scalar calls of UnaryF64/UnaryF32 above (FLUXION_CASE_D/F): keep
+// the two lists equal.
+#define FLUXION_FN(NAME, fn) \
+  case UnaryMath::fn: return {reinterpret_cast<const void*>(&NAME(fn)), lanes};
+VectorFunction UnaryVectorF64(UnaryMath op) {
+  const int lanes = 1;
+  switch (op) {
+    FLUXION_FN(FLUXION_VD, sin) FLUXION_FN(FLUXION_VD, cos) FLUXION_FN(FLUXION_VD, tan)
+    FLUXION_FN(FLUXION_VD, tanh) FLUXION_FN(FLUXION_VD, asin) FLUXION_FN(FLUXION_VD, acos)
+    FLUXION_FN(FLUXION_VD, atan) FLUXION_FN(FLUXION_VD, expm1) FLUXION_FN(FLUXION_VD, log)
+    default: return {};
+  }
+}
+VectorFunction UnaryVectorF32(UnaryMath op) {
+  const int lanes = 1;
+  switch (op) {
+    FLUXION_FN(FLUXION_VF, sin) FLUXION_FN(FLUXION_VF, cos) FLUXION_FN(FLUXION_VF, tan)
+    FLUXION_FN(FLUXION_VF, tanh) FLUXION_FN(FLUXION_VF, asin) FLUXION_FN(FLUXION_VF, acos)
+    FLUXION_FN(FLUXION_VF, atan) FLUXION_FN(FLUXION_VF, exp) FLUXION_FN(FLUXION_VF, expm1)
+    FLUXION_FN(FLUXION_VF, log)
+    default: return {};
+  }
+}
 #undef FLUXION_CASE_D
 #undef FLUXION_CASE_F
 #undef FLUXION_CASE_FIXED
+#undef FLUXION_FN
 
 template <class T, Broadcast kB>
 void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
@@ -385,6 +433,8 @@ HWY_EXPORT(UnaryF64);
 HWY_EXPORT(UnaryF32);
 HWY_EXPORT(BinaryF64);
 HWY_EXPORT(BinaryF32);
+HWY_EXPORT(UnaryVectorF64);
+HWY_EXPORT(UnaryVectorF32);
 
 using detail::Broadcast;
 
@@ -393,6 +443,10 @@ void unary_math(UnaryMath op, const double* in, double* out, int64_t n) {
 }
 void unary_math(UnaryMath op, const float* in, float* out, int64_t n) {
   if (n > 0) HWY_DYNAMIC_DISPATCH(UnaryF32)(op, in, out, size_t(n));
+}
+
+VectorFunction unary_vector_function(UnaryMath op, bool f32) {
+  return f32 ? HWY_DYNAMIC_DISPATCH(UnaryVectorF32)(op) : HWY_DYNAMIC_DISPATCH(UnaryVectorF64)(op);
 }
 
 // A broadcast operand is passed as a pointer to its single value.

@@ -20,6 +20,19 @@ enum class UnaryMath { sin, cos, tan, tanh, sinh, cosh, asin, acos, atan, exp, e
 void unary_math(UnaryMath op, const double* in, double* out, int64_t n);
 void unary_math(UnaryMath op, const float* in, float* out, int64_t n);
 
+// The function unary_math applies to each whole vector of `op`'s input, where
+// that is one bare call (a SLEEF entry point for the CPU's vector width):
+// compiled code (jit) calls it on its own registers, so it computes the same
+// bits without the kernel's round trip through memory. `fn` has the type
+// V (*)(V) for a GCC vector V of `lanes` elements (T (*)(T) when lanes is 1).
+// Null for the ops whose kernel is more than that call (float64 exp, sqrt,
+// and sinh, cosh, log1p, which fix their large lanes).
+struct VectorFunction {
+  const void* fn = nullptr;
+  int lanes = 0;
+};
+VectorFunction unary_vector_function(UnaryMath op, bool f32);
+
 // pow(a, b) and atan2(a, b) (a is y, b is x), elementwise; and the four
 // IEEE operations, which the compiler would vectorise only for the baseline
 // ISA (SSE2) in a portable build.

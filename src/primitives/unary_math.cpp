@@ -74,8 +74,14 @@ void float_unary_lower(const Primitive& p, compiler::Emitter& e) {
   if (static_cast<UnaryMath>(p.tag) == UnaryMath::sqrt)
     return e.assign(std::string(f32 ? "__builtin_sqrtf(" : "__builtin_sqrt(") + e.in(0) + ")");
   if (static_cast<UnaryMath>(p.tag) == UnaryMath::exp && !f32) return e.assign("fx_exp_f64(" + e.in(0) + ")");
-  e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + e.in_block(0) + ", " +
-           e.out_block() + ", n);");
+  const auto op = static_cast<UnaryMath>(p.tag);
+  const std::string blocks = e.in_block(0) + ", " + e.out_block() + ", n";
+  // Where eager's kernel is one SLEEF call per vector, the loop makes that
+  // call on its registers (kernels::unary_vector_function); else it calls the kernel.
+  if (kernels::unary_vector_function(op, f32).fn)
+    return e.kernel(std::string(f32 ? "fx_unary_vector_f32(" : "fx_unary_vector_f64(") + std::to_string(p.tag) +
+                    ", " + blocks + ", fx_rt);");
+  e.kernel("fx_rt->unary(" + std::to_string(p.tag) + ", " + (f32 ? "1" : "0") + ", " + blocks + ");");
 }
 
 constexpr Primitive float_unary(std::string_view name, UnaryMath op) {

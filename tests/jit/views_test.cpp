@@ -161,6 +161,45 @@ TEST(JitExp, Float64ExpEqualsEagerAtItsEdges) {
   EXPECT_TRUE(std::isnan(nan.to_vector<double>()[0]));
 }
 
+// sin, cos, tanh... are eager's SLEEF call per vector, made by the loop on
+// its own registers (kernels::unary_vector_function): whole vectors, a last
+// partial vector of every length, several blocks, in place and strided
+// operands, float64 and float32, against eager's kernel bit for bit.
+TEST(JitVectorMath, SleefCallsInTheLoopEqualEagersKernel) {
+  // Every op on the first n elements, for lengths around the vector widths
+  // (AVX2: 4 float64 / 8 float32 lanes; AVX-512: 8 / 16) and past a block:
+  // one compile per dtype.
+  const std::vector<int64_t> lengths = {1, 3, 7, 8, 9, 15, 16, 17, 31, 300, 1000};
+  auto all_ops = [&](const fx::Array& a) {
+    std::vector<fx::Array> out;
+    for (int64_t n : lengths) {
+      const fx::Array x = slice(a, {0}, {n}, {1});
+      for (const fx::Array& y : {fx::sin(x), fx::cos(x), fx::tan(x), fx::tanh(x), fx::arcsin(x * 0.3),
+                                 fx::arccos(x * 0.3), fx::arctan(x), fx::expm1(x), fx::log(x + 3.5)})
+        out.push_back(y * 2.0);
+    }
+    return out;
+  };
+  for (fx::DType dtype : {fx::float64, fx::float32}) {
+    SCOPED_TRACE(dtype == fx::float32 ? "float32" : "float64");
+    const fx::Array x = uniform(7, {1000}, -3.0, 3.0, dtype);
+    auto jitted = fx::jit(all_ops);
+    expect_same(jitted(x), all_ops(x));
+    const std::string src = jitted.lower(x).source();
+    // The helper's definition and one call per op and length.
+    EXPECT_EQ(count(src, dtype == fx::float32 ? "fx_unary_vector_f32(" : "fx_unary_vector_f64("),
+              1 + 9 * static_cast<int>(lengths.size()))
+        << src;
+  }
+  // Large arguments (SLEEF's slow path) and a strided operand.
+  const fx::Array big = fx::array(std::vector<double>{1e3, -1e6, 1e15, 3e300, 0.0, -0.0, 1e-310}, {7});
+  check([](const fx::Array& a) { return fx::sin(a) + fx::cos(a); }, big);
+  check([](const fx::Array& a) { return fx::sin(fx::transpose(a)); }, uniform(3, {5, 6}));
+  // sinh's kernel fixes its large lanes: it stays a call of the kernel.
+  const std::string sinh = check([](const fx::Array& a) { return fx::sinh(a); }, uniform(4, {10}));
+  EXPECT_EQ(count(sinh, "fx_rt->unary("), 1) << sinh;
+}
+
 // Reductions of trailing axes run inside the fused loop that computes their
 // operand (XLA's input fusion): one row per block, the same row code as the
 // reduction alone (NumPy's pairwise sum for float sums), so the same bits.
