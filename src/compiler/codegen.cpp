@@ -1,6 +1,7 @@
 // C++ code generation from an optimised, flat closed jaxpr.
 //
-// 1. Steps. Equations are taken in program order. Elementwise ones join the
+// 1. Steps. Equations are taken in program order (by depth in a program
+//    whose values all fit in one block: schedule()). Elementwise ones join the
 //    open fusion group of their output shape (XLA's loop fusion); any other
 //    is a step of its own, emitted at once. A group is emitted when a value
 //    it computes is needed outside it, or at the end: so a group's inputs are
@@ -121,6 +122,30 @@ std::string Generator::literal_array(const Array& literal) {
 
 // ---- 1. steps
 
+// The order equations are planned in. Program order keeps an equation near
+// its consumers, so a large intermediate is fused into the loop that reads
+// it rather than written out. In a program whose values all fit in one block
+// the loops are latency-bound and nothing is large: there equations go by
+// depth (the longest chain of equations above them, program order within a
+// depth), so independent chains share loops and interleave and the SIMD
+// calls on one operand sit together (Ackley's gradient at d = 3: its
+// sqrt-exp chain no longer waits for the cos-exp chain, and sin for cos).
+std::vector<size_t> Generator::schedule() const {
+  std::vector<size_t> order(j_.eqns.size());
+  for (size_t e = 0; e < order.size(); ++e) order[e] = e;
+  for (const AbstractValue& t : j_.var_types)
+    if (t.size() > kBlock) return order;
+  std::vector<int> depth_of_var(j_.var_types.size(), 0), depth(j_.eqns.size(), 0);
+  for (size_t e = 0; e < j_.eqns.size(); ++e) {
+    for (const Atom& a : j_.eqns[e].inputs)
+      if (!a.is_literal()) depth[e] = std::max(depth[e], depth_of_var[static_cast<size_t>(a.var)] + 1);
+    for (int v : j_.eqns[e].outputs)
+      if (v >= 0) depth_of_var[static_cast<size_t>(v)] = depth[e];
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return depth[a] < depth[b]; });
+  return order;
+}
+
 void Generator::plan_steps() {
   const size_t nv = j_.var_types.size();
   std::vector<int> producer_step(nv, -1);  // the step computing each var
@@ -160,7 +185,7 @@ void Generator::plan_steps() {
       return std::nullopt;
     return std::pair{static_cast<size_t>(s), first};
   };
-  for (size_t e = 0; e < j_.eqns.size(); ++e) {
+  for (size_t e : schedule()) {
     const JaxprEqn& q = j_.eqns[e];
     if (const auto target = row_reduction_group(q)) {
       row_reduced[static_cast<size_t>(q.outputs[0])] = true;

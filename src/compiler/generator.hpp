@@ -125,6 +125,7 @@ class Generator {
   std::string literal_array(const Array& literal);
 
  private:
+  std::vector<size_t> schedule() const;
   void plan_steps();
   void plan_views();
   void plan_buffers();
