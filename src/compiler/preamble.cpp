@@ -91,6 +91,20 @@ template <class T> static T fx_pairwise_sum(const T* a, long long n) {
   n2 -= n2 % 8;
   return fx_pairwise_sum(a, n2) + fx_pairwise_sum(a + n2, n - n2);
 }
+// A small matrix product, as kernels::gemm computes it (kernels/gemm.hpp):
+// each entry a chain of fused multiply-adds over p in order from +0; the
+// sizes are fixed, so the compiler unrolls and vectorises across j.
+static inline fx_f64 fx_fma(fx_f64 a, fx_f64 b, fx_f64 c) { return __builtin_fma(a, b, c); }
+static inline fx_f32 fx_fma(fx_f32 a, fx_f32 b, fx_f32 c) { return __builtin_fmaf(a, b, c); }
+template <class T, bool TA, bool TB, long long M, long long N, long long K, long long LDA, long long LDB>
+static inline __attribute__((always_inline)) void fx_small_gemm(const T* a, const T* b, T* c) {
+  for (long long i = 0; i < M; ++i)
+    for (long long j = 0; j < N; ++j) {
+      T acc = 0;
+      for (long long p = 0; p < K; ++p) acc = fx_fma((TA ? a[p * LDA + i] : a[i * LDA + p]), (TB ? b[j * LDB + p] : b[p * LDB + j]), acc);
+      c[i * N + j] = acc;
+    }
+}
 template <class T> static inline T fx_sign(T a) { return a > 0 ? (T)1 : a < 0 ? (T)-1 : a; }
 )";
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cblas.h>
 
+#include <cmath>
+
 namespace fluxion::kernels {
 
 namespace {
@@ -104,9 +106,51 @@ std::optional<GemmPlan> plan_gemm(const Ints& lhs_shape, const Ints& rhs_shape, 
   return plan;
 }
 
+namespace {
+
+// The small products' loop (is_small_gemm); the preamble's fx_small_gemm is
+// the same loop for compiled code. std::fma rounds once, on any CPU; where the
+// CPU has the instruction, the "fma" clone makes it one instruction instead
+// of a call to libm's.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FLUXION_FMA_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define FLUXION_FMA_CLONES
+#endif
+template <class T>
+inline void small_gemm_loop(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+                            const T* b, int64_t ldb, T* c, int64_t ldc) {
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      T acc = 0;
+      for (int64_t p = 0; p < k; ++p)
+        acc = std::fma(trans_a ? a[p * lda + i] : a[i * lda + p], trans_b ? b[j * ldb + p] : b[p * ldb + j], acc);
+      c[i * ldc + j] = acc;
+    }
+}
+FLUXION_FMA_CLONES void small_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
+                                   int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc) {
+  small_gemm_loop(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+}
+FLUXION_FMA_CLONES void small_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+                                   int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
+  small_gemm_loop(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+}
+
+}  // namespace
+
 void gemm(bool f32, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda,
           const void* b, int64_t ldb, void* c, int64_t ldc) {
   if (m <= 0 || n <= 0) return;
+  if (is_small_gemm(m, n, k)) {
+    if (f32)
+      small_gemm(trans_a, trans_b, m, n, k, static_cast<const float*>(a), lda, static_cast<const float*>(b), ldb,
+                 static_cast<float*>(c), ldc);
+    else
+      small_gemm(trans_a, trans_b, m, n, k, static_cast<const double*>(a), lda, static_cast<const double*>(b), ldb,
+                 static_cast<double*>(c), ldc);
+    return;
+  }
   if (k <= 0) {
     for (int64_t i = 0; i < m; ++i) {
       if (f32) std::fill_n(static_cast<float*>(c) + i * ldc, n, 0.0f);

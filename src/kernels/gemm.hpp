@@ -31,6 +31,21 @@ std::optional<GemmPlan> plan_gemm(const std::vector<int64_t>& lhs_shape, const s
                                   const std::vector<int64_t>& rhs_contracting, const std::vector<int64_t>& lhs_batch,
                                   const std::vector<int64_t>& rhs_batch);
 
+// Products of at most kSmallGemm multiply-adds are a plain loop rather than a
+// CBLAS call, whose fixed cost (argument checks, dispatch, packing) is many
+// times a small product's arithmetic: here OpenBLAS takes 53-90 ns for a
+// 3 x 3 x 3 product that the loop does in 30, and 85-140 ns for 8 x 8 x 8,
+// where the loop's serial sums take 410. Each entry is acc = fma(A[i, p],
+// B[p, j], acc) for p in order from acc = +0: one rounding per step, as
+// OpenBLAS's and XLA's FMA kernels round (seed 003's float32 quadratic
+// approximation prints JAX's digits only so), and the same bits on every
+// CPU. Compiled code writes the same loop with its sizes fixed
+// (fx_small_gemm), so both give the same bits.
+inline constexpr int64_t kSmallGemm = 128;
+inline bool is_small_gemm(int64_t m, int64_t n, int64_t k) {
+  return m <= kSmallGemm && n <= kSmallGemm && k <= kSmallGemm && m * n * k <= kSmallGemm;
+}
+
 // C = A B (row-major; A is m x k, or k x m stored when trans_a; B likewise).
 // k == 0 writes zeros. float64 unless f32.
 void gemm(bool f32, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda,

@@ -2,7 +2,6 @@
 // behind dot, matmul, outer and einsum. Output axes are batch, then lhs free,
 // then rhs free (JAX's convention). Floats go through CBLAS gemm per batch.
 #include <algorithm>
-#include <cblas.h>
 #include <memory>
 
 #include "kernels/gemm.hpp"
@@ -83,16 +82,9 @@ void batched_matmul(const T* a, const T* b, T* c, int64_t batch, int64_t m, int6
       std::fill(c, c + batch * m * n, T(0));
       return;
     }
-    for (int64_t i = 0; i < batch; ++i) {
-      const int lda = static_cast<int>(k), ldb = static_cast<int>(std::max<int64_t>(n, 1));
-      const int ldc = ldb;
-      if constexpr (std::is_same_v<T, double>)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0,
-                    a + i * m * k, lda, b + i * k * n, ldb, 0.0, c + i * m * n, ldc);
-      else
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0f,
-                    a + i * m * k, lda, b + i * k * n, ldb, 0.0f, c + i * m * n, ldc);
-    }
+    for (int64_t i = 0; i < batch; ++i)
+      kernels::gemm(std::is_same_v<T, float>, false, false, m, n, k, a + i * m * k, k, b + i * k * n,
+                    std::max<int64_t>(n, 1), c + i * m * n, std::max<int64_t>(n, 1));
   } else {
     for (int64_t i = 0; i < batch; ++i) {
       const T* A = a + i * m * k;
@@ -266,9 +258,10 @@ BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values,
 
 }  // namespace
 
-// Floats: CBLAS gemm calls on the operands' buffers, planned as eager plans
-// them (kernels/gemm.hpp), one call per batch; other dtypes, and operands
-// whose axes gemm cannot read in place, call the eager kernel.
+// Floats: gemm on the operands' buffers, planned as eager plans them
+// (kernels/gemm.hpp), one product per batch: a CBLAS call, or the small
+// products' loop; other dtypes, and operands whose axes gemm cannot read in
+// place, call the eager kernel.
 void dot_general_lower(const Primitive& p, compiler::Emitter& e) {
   const AbstractValue& out = e.out_type();
   if (out.dtype != DType::float64 && out.dtype != DType::float32) return compiler::lower_via_eager(p, e);
@@ -278,6 +271,17 @@ void dot_general_lower(const Primitive& p, compiler::Emitter& e) {
   if (!plan) return compiler::lower_via_eager(p, e);
   if (out.size() == 0) return;
   auto s = [](int64_t v) { return std::to_string(v); };
+  const auto cbool = [](bool v) { return v ? "true" : "false"; };
+  // Small products are the kernel's plain loop, with the sizes fixed here so
+  // the compiler unrolls and vectorises it (the same bits: kernels/gemm.hpp).
+  const bool small = kernels::is_small_gemm(plan->m, plan->n, plan->k);
+  const std::string call =
+      small ? "fx_small_gemm<" + compiler::ctype(out.dtype) + ", " + cbool(plan->trans_a) + ", " + cbool(plan->trans_b) +
+                ", " + s(plan->m) + ", " + s(plan->n) + ", " + s(plan->k) + ", " + s(plan->lda) + ", " +
+                s(plan->ldb) + ">("
+          : std::string("fx_rt->gemm(") + (out.dtype == DType::float32 ? "1" : "0") + ", " +
+                (plan->trans_a ? "1" : "0") + ", " + (plan->trans_b ? "1" : "0") + ", " + s(plan->m) + ", " +
+                s(plan->n) + ", " + s(plan->k) + ", ";
   std::string loops, oa, ob;
   for (size_t d = 0; d < plan->batch_extents.size(); ++d) {
     const std::string j = "j" + s(static_cast<int64_t>(d));
@@ -285,11 +289,12 @@ void dot_general_lower(const Primitive& p, compiler::Emitter& e) {
     oa += " + " + j + " * " + s(plan->lhs_batch_strides[d]);
     ob += " + " + j + " * " + s(plan->rhs_batch_strides[d]);
   }
-  e.line("{ long long t = 0; " + loops + "fx_rt->gemm(" + (out.dtype == DType::float32 ? "1" : "0") + ", " +
-         (plan->trans_a ? "1" : "0") + ", " + (plan->trans_b ? "1" : "0") + ", " + s(plan->m) + ", " +
-         s(plan->n) + ", " + s(plan->k) + ", " + e.in_buffer(0) + " + 0" + oa + ", " + s(plan->lda) + ", " +
-         e.in_buffer(1) + " + 0" + ob + ", " + s(plan->ldb) + ", " + e.out_buffer() + " + (t++) * " +
-         s(plan->m * plan->n) + ", " + s(plan->n) + "); }");
+  const std::string a = e.in_buffer(0) + " + 0" + oa, b = e.in_buffer(1) + " + 0" + ob,
+                    c = e.out_buffer() + " + (t++) * " + s(plan->m * plan->n);
+  e.line("{ long long t = 0; " + loops + call +
+         (small ? a + ", " + b + ", " + c : a + ", " + s(plan->lda) + ", " + b + ", " + s(plan->ldb) + ", " + c +
+                                                ", " + s(plan->n)) +
+         "); }");
 }
 
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,

@@ -218,6 +218,21 @@ TEST(JitSchedule, SmallProgramsGoByDepthLargeOnesByProgramOrder) {
   EXPECT_GT(loop_of(large, sin), loop_of(large, cos)) << large;
 }
 
+// Small products are the kernel's fused multiply-add loop with its sizes
+// fixed (fx_small_gemm: unrolled and vectorised by the compiler), larger
+// ones CBLAS calls; both equal eager bit for bit.
+TEST(JitDot, SmallProductsAreFixedSizeLoopsLargerOnesCblasCalls) {
+  auto f = [](const fx::Array& a, const fx::Array& b) { return fx::matmul(a, b) * 2.0; };
+  const std::string small = check(f, uniform(40, {3, 3}), uniform(41, {3, 4}));
+  EXPECT_EQ(count(small, "fx_small_gemm<fx_f64, false, false, 3, 4, 3, 3, 4>("), 1) << small;
+  EXPECT_EQ(count(small, "fx_rt->gemm("), 0) << small;
+  const std::string transposed = check([](const fx::Array& a, const fx::Array& b) { return fx::matmul(fx::transpose(a), b); },
+                                       uniform(42, {3, 2}, -2.0, 2.0, fx::float32), uniform(43, {3, 2}, -2.0, 2.0, fx::float32));
+  EXPECT_EQ(count(transposed, "fx_small_gemm<fx_f32, "), 1) << transposed;
+  const std::string large = check(f, uniform(44, {9, 13}), uniform(45, {13, 17}));
+  EXPECT_EQ(count(large, "fx_rt->gemm("), 1) << large;
+}
+
 // Reductions of trailing axes run inside the fused loop that computes their
 // operand (XLA's input fusion): one row per block, the same row code as the
 // reduction alone (NumPy's pairwise sum for float sums), so the same bits.
