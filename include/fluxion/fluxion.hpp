@@ -4,6 +4,7 @@
 
 #include "fluxion/array.hpp"
 #include "fluxion/check_grads.hpp"
+#include "fluxion/control_flow.hpp"
 #include "fluxion/dtype.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/jaxpr.hpp"

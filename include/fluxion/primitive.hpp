@@ -38,10 +38,12 @@ struct NoneParam {
 // compares jaxprs; programs derived from it (its JVP, its batched form, its
 // compiled code) are memoised on it.
 using JaxprParam = std::shared_ptr<const ClosedJaxpr>;
+// A tuple of sub-programs (cond's `branches`), printed as JAX prints one.
+using JaxprParams = std::vector<JaxprParam>;
 
 using ParamValue =
     std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
-                 DotDimensionNumbers, JaxprParam>;
+                 DotDimensionNumbers, JaxprParam, JaxprParams>;
 
 // A primitive's parameters, sorted by name (JAX prints them sorted).
 // Keys are string literals with static storage.

@@ -67,22 +67,35 @@ bool broadcasts_to(const Shape& from, const Shape& to) {
 
 }  // namespace
 
-Generator::Generator(const ClosedJaxpr& program, std::string_view name) : p_(program), j_(p_.jaxpr), name_(name) {
-  name_dropped_outputs(p_);
+void Unit::generate(size_t id, std::string_view name) {
+  Generator g(*this, id, name);
+  std::string text = g.run();
+  functions[id].text = std::move(text);
+  openmp = openmp || g.openmp();
+  order.push_back(id);
 }
 
+Generator::Generator(Unit& unit, size_t id, std::string_view name)
+    : unit_(unit), id_(id), p_(unit.functions[id].program), j_(p_.jaxpr), name_(name) {}
+
+// Every function of the unit has fx_entry's signature. fx_consts and fx_rt
+// arrive as the unit's whole arrays; a sub-program's function moves them to
+// its own part, and passes the bases on to the functions it calls.
 std::string Generator::run() {
   plan_steps();
   plan_views();
   plan_buffers();
   std::ostringstream os;
-  os << preamble() << "extern \"C\" {\n" << kRuntimeAbiText << "\n" << unary_vector_helpers();
-  os << "__attribute__((visibility(\"default\"))) extern const long long fx_scratch_bytes;\n";
-  os << "const long long fx_scratch_bytes = " << scratch_bytes_ << ";\n";
   os << "// " << name_ << "\n";
-  os << "__attribute__((visibility(\"default\"))) void fx_entry(const void* const* fx_in, void* const* fx_out, "
-        "const void* const* fx_consts, char* fx_scratch, const struct fx_runtime* fx_rt) {\n";
+  os << (id_ == 0 ? "__attribute__((visibility(\"default\"))) void fx_entry("
+                  : "static void fx_fn_" + str(static_cast<int64_t>(id_)) + "(")
+     << "const void* const* fx_in, void* const* fx_out, const void* const* fx_consts, char* fx_scratch, "
+        "const struct fx_runtime* fx_rt) {\n";
   os << "  (void)fx_in; (void)fx_out; (void)fx_consts; (void)fx_scratch; (void)fx_rt;\n";
+  os << "  const struct fx_runtime* const fx_rt_base = fx_rt;\n  const void* const* const fx_consts_base = fx_consts;\n"
+        "  (void)fx_rt_base; (void)fx_consts_base;\n";
+  if (id_ != 0)
+    os << "  fx_rt += " << id_ << ";\n  fx_consts += " << unit_.functions[id_].const_offset << ";\n";
   body_ = &os;
   declare_buffers();
   for (const Step& s : steps_) {
@@ -90,8 +103,30 @@ std::string Generator::run() {
     else emit_single(s.eqns[0]);
   }
   emit_output_copies();
-  os << "}\n}\n";
+  os << "}\n";
+  unit_.functions[id_].scratch_bytes = scratch_bytes_ + callee_scratch_;
   return os.str();
+}
+
+std::string Generator::call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
+                                       const std::vector<std::string>& outputs) {
+  size_t id = 0;
+  if (auto it = unit_.ids.find(&program); it != unit_.ids.end()) {
+    id = it->second;
+  } else {
+    id = unit_.functions.size();
+    unit_.ids.emplace(&program, id);
+    unit_.functions.push_back(Unit::Function{optimized(program), {}, 0, unit_.num_consts});
+    unit_.num_consts += unit_.functions.back().program.consts.size();
+    unit_.generate(id, name_ + ", sub-program " + str(static_cast<int64_t>(id)));
+  }
+  callee_scratch_ = std::max(callee_scratch_, unit_.functions[id].scratch_bytes);
+  std::string ins = "{", outs = "{";
+  for (const std::string& in : inputs) ins += "(const void*)" + in + ", ";
+  for (const std::string& out : outputs) outs += "(void*)" + out + ", ";
+  return "{ const void* const fx_sub_in[] = " + ins + "0}; void* const fx_sub_out[] = " + outs + "0}; fx_fn_" +
+         str(static_cast<int64_t>(id)) + "(fx_sub_in, fx_sub_out, fx_consts_base, fx_scratch + " + str(scratch_bytes_) +
+         ", fx_rt_base); }";
 }
 
 std::string Generator::buffer(int var) const {
@@ -509,6 +544,10 @@ std::string EqnEmitter::in_buffer(size_t k) const {
 }
 
 std::string EqnEmitter::out_buffer(size_t k) const { return g_.buffer(g_.eqn(eqn_).outputs[k]); }
+std::string EqnEmitter::call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
+                                        const std::vector<std::string>& outputs) {
+  return g_.call_subprogram(program, inputs, outputs);
+}
 void EqnEmitter::line(const std::string& code) { g_.write(code, g_.indent()); }
 std::string EqnEmitter::fresh(const char* prefix) { return g_.fresh(prefix); }
 
@@ -546,9 +585,19 @@ void name_dropped_outputs(ClosedJaxpr& program) {
 }
 
 Generated generate(const ClosedJaxpr& program, std::string_view name) {
-  codegen_detail::Generator g(program, name);
-  std::string source = g.run();
-  return Generated{std::move(source), g.openmp()};
+  codegen_detail::Unit unit;
+  unit.functions.push_back(codegen_detail::Unit::Function{program, {}, 0, 0});
+  unit.num_consts = program.consts.size();
+  unit.generate(0, name);
+  std::ostringstream os;
+  os << preamble() << "extern \"C\" {\n" << kRuntimeAbiText << "\n" << unary_vector_helpers();
+  os << "__attribute__((visibility(\"default\"))) extern const long long fx_scratch_bytes;\n";
+  os << "const long long fx_scratch_bytes = " << unit.functions[0].scratch_bytes << ";\n";
+  for (size_t id : unit.order) os << unit.functions[id].text;
+  os << "}\n";
+  Generated g{os.str(), unit.openmp, {}};
+  for (size_t id = 1; id < unit.functions.size(); ++id) g.subprograms.push_back(std::move(unit.functions[id].program));
+  return g;
 }
 
 }  // namespace fluxion::compiler

@@ -86,6 +86,11 @@ class Emitter {
   // The compiled function calls the primitive's eager kernel on this
   // equation's buffers (without copying its inputs).
   virtual void call_eager() = 0;
+  // A statement running `program` (a sub-program parameter: a cond branch)
+  // on these buffers: the program is compiled into a function of the same
+  // translation unit, with scratch beyond this function's.
+  virtual std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
+                                      const std::vector<std::string>& outputs) = 0;
 };
 
 // The C++ element type of the generated code for `dtype`: fx_f64, fx_i32, bool...

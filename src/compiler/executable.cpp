@@ -95,17 +95,25 @@ class NativeExecutable final : public Executable {
  public:
   // `original` is the program before optimisation: its types (weak types
   // included) are what pjit's abstract evaluation promised.
-  NativeExecutable(const ClosedJaxpr& original, ClosedJaxpr program, std::string source,
-                   std::shared_ptr<const SharedObject> object)
-      : program_(std::move(program)), source_(std::move(source)), object_(std::move(object)) {
+  // `program` and `subprograms` are the unit's functions' programs, in
+  // function order (codegen.hpp: Generated).
+  NativeExecutable(const ClosedJaxpr& original, ClosedJaxpr program, std::vector<ClosedJaxpr> subprograms,
+                   std::string source, std::shared_ptr<const SharedObject> object)
+      : source_(std::move(source)), object_(std::move(object)) {
     const Jaxpr& j = original.jaxpr;
     for (int v : j.invars) inputs_.push_back(j.var_types[v]);
     for (const Atom& a : j.outvars) outputs_.push_back(j.type_of(a));
-    for (const Array& c : program_.consts) const_ptrs_.push_back(c.data());
+    programs_.push_back(std::move(program));
+    for (ClosedJaxpr& sub : subprograms) programs_.push_back(std::move(sub));
+    for (const ClosedJaxpr& p : programs_)
+      for (const Array& c : p.consts) const_ptrs_.push_back(c.data());
     entry_ = reinterpret_cast<EntryPoint>(object_->symbol("fx_entry"));
     scratch_bytes_ = static_cast<size_t>(*static_cast<const long long*>(object_->symbol("fx_scratch_bytes")));
-    runtime_ = fx_runtime{const_cast<NativeExecutable*>(this), &call_eqn, &runtime_unary, &runtime_binary,
-                          &runtime_gemm, runtime_unary_vector()};
+    // One runtime per function: its ctx is that function's program, which
+    // call_eqn's equation indices refer to.
+    for (const ClosedJaxpr& p : programs_)
+      runtimes_.push_back(fx_runtime{const_cast<ClosedJaxpr*>(&p), &call_eqn, &runtime_unary, &runtime_binary,
+                                     &runtime_gemm, runtime_unary_vector()});
   }
 
   std::vector<Array> run(std::span<const Array> args) const override {
@@ -141,7 +149,7 @@ class NativeExecutable final : public Executable {
     struct Leave {
       ~Leave() { --t_depth; }
     } leave;
-    entry_(inputs, outputs, const_ptrs_.data(), scratch, &runtime_);
+    entry_(inputs, outputs, const_ptrs_.data(), scratch, runtimes_.data());
   }
 
   const std::string& source() const override { return source_; }
@@ -153,8 +161,7 @@ class NativeExecutable final : public Executable {
   // arrays without copying, its results copied into the compiled function's
   // buffers.
   static void call_eqn(void* ctx, int index, const void* const* in, void* const* out) {
-    const auto* self = static_cast<const NativeExecutable*>(ctx);
-    const Jaxpr& j = self->program_.jaxpr;
+    const Jaxpr& j = static_cast<const ClosedJaxpr*>(ctx)->jaxpr;
     const JaxprEqn& e = j.eqns[static_cast<size_t>(index)];
     std::vector<Array> inputs;
     inputs.reserve(e.inputs.size());
@@ -172,25 +179,16 @@ class NativeExecutable final : public Executable {
       std::memcpy(out[k], results[k].data(), static_cast<size_t>(out_types[k].size()) * itemsize(out_types[k].dtype));
   }
 
-  ClosedJaxpr program_;
+  std::vector<ClosedJaxpr> programs_;  // by function; runtimes_ point into it, so it never grows after construction
   std::string source_;
   std::shared_ptr<const SharedObject> object_;
   std::vector<AbstractValue> inputs_, outputs_;
   std::vector<const void*> const_ptrs_;
   EntryPoint entry_ = nullptr;
   size_t scratch_bytes_ = 0;
-  fx_runtime runtime_{};
+  std::vector<fx_runtime> runtimes_;
 };
 
-ClosedJaxpr optimized(const ClosedJaxpr& program) {
-  ClosedJaxpr p{program.jaxpr, program.consts, nullptr};
-  optimize(p);
-  name_dropped_outputs(p);
-  for (const JaxprEqn& e : p.jaxpr.eqns)
-    if (!e.primitive->lower)
-      throw Error("jit: primitive '" + std::string(e.primitive->name) + "' has no lowering rule");
-  return p;
-}
 
 // libgomp's threads spin between parallel loops by default (an "active" wait):
 // on a machine shared with another busy process that spinning starves the
@@ -205,6 +203,16 @@ void prefer_passive_openmp_threads() {
 }
 
 }  // namespace
+
+ClosedJaxpr optimized(const ClosedJaxpr& program) {
+  ClosedJaxpr p{program.jaxpr, program.consts, nullptr};
+  optimize(p);
+  name_dropped_outputs(p);
+  for (const JaxprEqn& e : p.jaxpr.eqns)
+    if (!e.primitive->lower)
+      throw Error("jit: primitive '" + std::string(e.primitive->name) + "' has no lowering rule");
+  return p;
+}
 
 void runtime_unary(int op, int is_f32, const void* in, void* out, long long n) {
   const auto k = static_cast<kernels::UnaryMath>(op);
@@ -242,7 +250,8 @@ std::shared_ptr<const Executable> compile(const ClosedJaxpr& program, std::strin
   Generated g = generate(p, name);
   if (g.openmp) prefer_passive_openmp_threads();
   auto object = load_or_build(BuildRequest{g.source, g.openmp});
-  return std::make_shared<NativeExecutable>(program, std::move(p), std::move(g.source), std::move(object));
+  return std::make_shared<NativeExecutable>(program, std::move(p), std::move(g.subprograms), std::move(g.source),
+                                            std::move(object));
 }
 
 std::string generate_source(const ClosedJaxpr& program, std::string_view name) {

@@ -3,6 +3,7 @@
 // writes a fusion group's loop nest. Nothing outside src/compiler/ includes it.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -79,6 +80,8 @@ class EqnEmitter final : public Emitter {
   void line(const std::string& code) override;
   std::string fresh(const char* prefix) override;
   void call_eager() override;
+  std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
+                              const std::vector<std::string>& outputs) override;
 
  private:
   Generator& g_;
@@ -86,11 +89,33 @@ class EqnEmitter final : public Emitter {
   const Step* group_;
 };
 
+// The translation unit being generated: the program's function and those of
+// its sub-programs, each computing one optimised program.
+struct Unit {
+  struct Function {
+    ClosedJaxpr program;
+    std::string text;
+    int64_t scratch_bytes = 0;  // its own and its callees'
+    size_t const_offset = 0;    // where its constants start in fx_consts
+  };
+  std::deque<Function> functions;  // by id (0 is fx_entry); a deque: generators hold references
+  std::vector<size_t> order;       // ids as their definitions were finished: callees first
+  std::map<const ClosedJaxpr*, size_t> ids;  // sub-program parameters already compiled
+  size_t num_consts = 0;
+  bool openmp = false;
+  // Generates `program` (optimised) as function `id` of the unit.
+  void generate(size_t id, std::string_view name);
+};
+
 class Generator {
  public:
-  Generator(const ClosedJaxpr& program, std::string_view name);
+  Generator(Unit& unit, size_t id, std::string_view name);
+  // The function's definition; its total scratch goes to the unit.
   std::string run();
   bool openmp() const { return openmp_; }
+  // A statement calling sub-program `program` (compiled once per unit).
+  std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
+                              const std::vector<std::string>& outputs);
 
   // ---- what EqnEmitter reads
   const JaxprEqn& eqn(size_t e) const { return j_.eqns[e]; }
@@ -135,9 +160,12 @@ class Generator {
   void emit_view_copy(size_t e);
   void emit_output_copies();
 
-  ClosedJaxpr p_;
+  Unit& unit_;
+  size_t id_;
+  const ClosedJaxpr& p_;
   const Jaxpr& j_;
   std::string name_;
+  int64_t callee_scratch_ = 0;  // the most scratch a sub-program called from here needs
   std::vector<Step> steps_;
   std::vector<Home> home_;
   std::vector<std::optional<View>> view_;  // by var

@@ -69,10 +69,15 @@ class Printer {
         const std::string* name = nullptr;
         if (e.params.contains("name")) name = std::get_if<std::string>(&e.params.at("name"));
         for (const auto& [key, value] : e.params.items()) {
-          const JaxprParam* sub = std::get_if<JaxprParam>(&value);
-          if (!sub || !*sub) continue;
-          queue.push_back(&(*sub)->jaxpr);
-          if (name) names.emplace(&(*sub)->jaxpr, strip_angle_brackets(*name));
+          std::vector<const JaxprParam*> subs;
+          if (const JaxprParam* sub = std::get_if<JaxprParam>(&value)) subs.push_back(sub);
+          if (const JaxprParams* tuple = std::get_if<JaxprParams>(&value))
+            for (const JaxprParam& sub : *tuple) subs.push_back(&sub);
+          for (const JaxprParam* sub : subs) {
+            if (!*sub) continue;
+            queue.push_back(&(*sub)->jaxpr);
+            if (name) names.emplace(&(*sub)->jaxpr, strip_angle_brackets(*name));
+          }
         }
       }
     }
@@ -199,9 +204,19 @@ class Printer {
   pp::Doc kv_pair(std::string_view key, const ParamValue& value) {
     pp::Doc v;
     const JaxprParam* sub = std::get_if<JaxprParam>(&value);
+    const JaxprParams* tuple = std::get_if<JaxprParams>(&value);
     if (sub && *sub) v = jaxpr((*sub)->jaxpr);
+    else if (tuple) v = jaxprs(*tuple);
     else v = pp::text(param_to_string(value));
     return pp::text(std::string(key) + "=") + std::move(v);
+  }
+
+  // pp_jaxprs: a tuple of programs, one per line unless all fit on one.
+  pp::Doc jaxprs(const JaxprParams& tuple) {
+    std::vector<pp::Doc> docs;
+    for (const JaxprParam& j : tuple) docs.push_back(j ? jaxpr(j->jaxpr) : pp::text("None"));
+    return pp::group(pp::concat({pp::nest(2, pp::concat({pp::text("("), pp::brk(""), pp::join(pp::brk(), std::move(docs))})),
+                                 pp::brk(""), pp::text(")")}));
   }
 
   // pp_jaxpr: a shared program by its name, any other in full.

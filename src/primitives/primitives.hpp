@@ -37,5 +37,10 @@ extern const Primitive sort_p;
 // pjit.cpp: a call of a jitted function (params `jaxpr`: the program, a
 // JaxprParam; `name`: the function's name), as JAX's pjit_p
 extern const Primitive pjit_p;
+// cond.cpp: JAX's cond (operands: a 0-d int32 index, then the branches'
+// operands; param `branches`, a JaxprParams); the helpers read and build its params.
+extern const Primitive cond_p;
+const JaxprParams& cond_branches(const Params& params);
+Params cond_params(JaxprParams branches);
 
 }  // namespace fluxion::prim

@@ -151,6 +151,22 @@ std::map<std::string, Case> cases() {
                          {.name = "g"});
   const fx::Array row = uniform(808, {3});
   c["pjit"] = {[g, row](const Arrays& a) { return g(a[0], a[1]) * a[0] + g(row, a[1]); }, {x, y}};
+  // cond: a predicate true and one false (far from switching, so finite
+  // differences stay on one branch), and a switch_ of three branches whose
+  // index is clamped into range, one branch closing over an argument.
+  c["cond"] = {[](const Arrays& a) {
+                 const auto f = [](fx::Array u, fx::Array v) { return fx::sin(u) * v; };
+                 const auto g = [](fx::Array u, fx::Array v) { return u * u * fx::exp(v); };
+                 const fx::Array taken = fx::cond(fx::sum(a[0]) > -100.0, f, g, a[0], a[1]);
+                 const fx::Array other = fx::cond(fx::sum(a[0]) > 100.0, f, g, a[0], a[1]);
+                 const fx::Array w = a[1];
+                 const fx::Array chosen = fx::switch_(
+                     fx::Array(7), std::tuple{[](fx::Array u) { return u; }, [](fx::Array u) { return -u; },
+                                             [w](fx::Array u) { return fx::cos(u) * w; }},
+                     a[0]);
+                 return taken + other + chosen;
+               },
+               {x, y}};
   return c;
 }
 

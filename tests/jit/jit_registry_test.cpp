@@ -299,6 +299,49 @@ void sort_cases(Batch& b) {
         }
 }
 
+// cond: compiled as a switch calling one function per branch. Both values of
+// the predicate with every dtype through the branches; a switch_ whose index
+// is below, inside and above its range (clamped); a cond inside a branch.
+void cond_cases(Batch& b) {
+  const Fn pick_max = [](const Arrays& a) {
+    Arrays out;
+    for (size_t k = 0; k + 1 < a.size(); k += 2) out.push_back(bin(prim::max_p, a[k], a[k + 1]));
+    return out;
+  };
+  const Fn pick_second = [](const Arrays& a) {
+    Arrays out;
+    for (size_t k = 0; k + 1 < a.size(); k += 2) out.push_back(a[k + 1]);
+    return out;
+  };
+  for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{0}}) {
+    const uint64_t seed = b.seed();
+    Arrays ops;
+    for (fx::DType t : kDTypes) {
+      ops.push_back(operand(t, s, seed, 0));
+      ops.push_back(operand(t, s, seed, 1));
+    }
+    for (bool pred : {false, true}) {
+      Arrays args{fx::Array(pred)};
+      args.insert(args.end(), ops.begin(), ops.end());
+      b.add(std::string("cond ") + (pred ? "true " : "false ") + shape_str(s), args,
+            [pick_max, pick_second](const Arrays& a) {
+              return fx::detail::cond_core(a[0], pick_max, pick_second, Arrays(a.begin() + 1, a.end()));
+            });
+    }
+  }
+  const Fn nested = [](const Arrays& a) {
+    const Fn twice = [](const Arrays& u) { return Arrays{u[0] * 2.0}; };
+    const Fn inner = [twice](const Arrays& u) { return fx::detail::cond_core(fx::sum(u[0]) > 0.5, twice, twice, u); };
+    const Fn square = [](const Arrays& u) { return Arrays{u[0] * u[0]}; };
+    return fx::detail::switch_core(a[0], {square, inner, twice}, {a[1]}, "switch_");
+  };
+  for (int32_t index : {-3, 0, 1, 2, 9}) {
+    const uint64_t seed = b.seed();
+    b.add("cond switch_ index " + std::to_string(index), {fx::array_of<int32_t>({index}, {}), operand(fx::float64, {5}, seed, 0)},
+          nested);
+  }
+}
+
 // pjit: a call of a traced program, inlined when jit compiles the caller and
 // compiled on its own when called eagerly. One program per shape covers every
 // dtype (each program an eager call compiles costs a compile), plus a call
@@ -487,6 +530,7 @@ std::map<std::string, CaseFn> case_table() {
   c["iota_2x32_shape"] = iota_2x32_cases;
   c["sort"] = sort_cases;
   c["pjit"] = pjit_cases;
+  c["cond"] = cond_cases;
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <optional>
 #include <string>
 
 #include "../autodiff/autodiff_util.hpp"
@@ -29,6 +30,10 @@ struct Case {
   Fn f;
   // The per-example arguments for one seed (different seeds, different examples).
   std::function<Arrays(uint64_t)> make;
+  // The primitive the batched program applies instead, given which arguments
+  // are mapped (a cond whose predicate is batched becomes a select_n); empty:
+  // the case's own.
+  std::function<std::string(const std::vector<std::optional<int>>&)> batched_as = {};
 };
 
 fx::Array ints(uint64_t seed, const fx::Shape& shape) { return fx::floor(uniform(seed, shape, -9, 9)).astype(fx::int32); }
@@ -204,6 +209,27 @@ std::map<std::string, Case> cases() {
                [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {3})}; }};
   const auto outer = fx::jit([g](fx::Array a, fx::Array b) { return fx::exp(g(b, a)[0]) + a; },
                              {.name = "outer"});
+  // cond: a predicate of the always-mapped first argument (a batched index:
+  // every branch runs, select_n picks), and one of the second, mapped or
+  // not; a switch_ whose index is out of range for some examples.
+  const auto f = [](fx::Array u, fx::Array v) { return fx::sin(u) * v; };
+  const auto h = [](fx::Array u, fx::Array v) { return u * u + fx::sum(v); };
+  const auto select_n_if_mapped = [](const std::vector<std::optional<int>>& axes) {
+    return std::string(axes[1] ? "select_n" : "cond");
+  };
+  c["cond"] = {[f, h](const Arrays& a) { return fx::cond(fx::sum(a[0]) > 0.0, f, h, a[0], a[1]); },
+               [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {2, 3})}; },
+               [](const std::vector<std::optional<int>>&) { return std::string("select_n"); }};
+  c["cond/unbatched_predicate"] = {[f, h](const Arrays& a) { return fx::cond(a[1] > 0.0, f, h, a[0], a[0]); },
+                                   [](uint64_t s) { return Arrays{uniform(s, {4}), uniform(s + 7, {})}; },
+                                   select_n_if_mapped};
+  c["cond/switch"] = {[](const Arrays& a) {
+                        const fx::Array i = (a[1] * 3.0).astype(fx::int32);
+                        return fx::switch_(i, std::tuple{[](fx::Array u) { return u; }, [](fx::Array u) { return fx::exp(u); },
+                                                         [](fx::Array u) { return u * u; }},
+                                           a[0]);
+                      },
+                      [](uint64_t s) { return Arrays{uniform(s, {3}), uniform(s + 7, {})}; }, select_n_if_mapped};
   c["pjit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
                       [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
   return c;
@@ -268,7 +294,7 @@ void check_vmap(const std::string& name, const Case& c, uint64_t seed, std::mt19
 
   // The batched program applies the primitive too (iota stays an unbatched constant).
   const auto vmapped = [&](const Arrays& a) { return fx::detail::vmap_core(f, a, in, out_axis, std::nullopt); };
-  const std::string prim_name = name.substr(0, name.find('/'));
+  const std::string prim_name = c.batched_as ? c.batched_as(axes) : name.substr(0, name.find('/'));
   EXPECT_TRUE(primitives_in(vmapped, batched).count(prim_name)) << "the batched program lost " << prim_name;
 }
 

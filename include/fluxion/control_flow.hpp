@@ -1,0 +1,73 @@
+// Structured control flow, as jax.lax's: the branches are traced into
+// programs and run by one primitive, so a choice made on a traced value works
+// under every transformation (grad, vmap, jit, make_jaxpr), where a C++ `if`
+// on one raises fx::ConcretizationError.
+//
+//   Python                                   C++
+//   lax.cond(x > 0, f, g, x, y)              fx::cond(x > 0, f, g, x, y)
+//   lax.switch(i, [f, g, h], x)              fx::switch_(i, std::tuple{f, g, h}, x)
+//                                            fx::switch_(i, std::vector<std::function<...>>{...}, x)
+//
+// Branches take the operands as Arrays and return an Array or a
+// std::vector<Array>; every branch must return the same number of arrays of
+// the same shapes and dtypes (a weakly typed result is made strong when a
+// sibling's is). Values a branch captures (a closure over x) become operands
+// of the cond, as in JAX. `cond` runs true_fn when pred is true (a number:
+// nonzero); `switch_` clamps the index into [0, number of branches).
+#pragma once
+
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "fluxion/transforms.hpp"
+
+namespace fluxion {
+
+namespace detail {
+
+// Traces each branch on the operands' types and binds one cond.
+std::vector<Array> switch_core(const Array& index, const std::vector<Fn>& branches, const std::vector<Array>& operands,
+                               const char* api);
+std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& false_fn,
+                             const std::vector<Array>& operands);
+
+template <class R> auto from_outputs(std::vector<Array> outs) {
+  if constexpr (is_array_vector<R>::value) return outs;
+  else return std::move(outs[0]);
+}
+
+}  // namespace detail
+
+// true_fn(operands...) if pred else false_fn(operands...).
+template <class T, class F, class... Ops>
+auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... operands) {
+  constexpr size_t N = sizeof...(Ops);
+  using R = detail::result_of_n<const T, N>;
+  return detail::from_outputs<R>(
+      detail::cond_core(pred, detail::erase<N>(true_fn), detail::erase<N>(false_fn), detail::to_arrays(operands...)));
+}
+
+// branches[clamp(index, 0, n - 1)](operands...), the branches in a vector.
+template <class F, class... Ops>
+auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... operands) {
+  constexpr size_t N = sizeof...(Ops);
+  using R = detail::result_of_n<const F, N>;
+  std::vector<detail::Fn> fns;
+  for (const F& b : branches) fns.push_back(detail::erase<N>(b));
+  return detail::from_outputs<R>(detail::switch_core(index, fns, detail::to_arrays(operands...), "switch_"));
+}
+
+// The same with branches of different types (lambdas) in a tuple.
+template <class... Fs, class... Ops>
+auto switch_(const Array& index, const std::tuple<Fs...>& branches, const Ops&... operands) {
+  constexpr size_t N = sizeof...(Ops);
+  using R = detail::result_of_n<const std::tuple_element_t<0, std::tuple<Fs...>>, N>;
+  std::vector<detail::Fn> fns;
+  std::apply([&](const Fs&... b) { (fns.push_back(detail::erase<N>(b)), ...); }, branches);
+  return detail::from_outputs<R>(detail::switch_core(index, fns, detail::to_arrays(operands...), "switch_"));
+}
+
+}  // namespace fluxion

@@ -1,0 +1,231 @@
+// Derived programs of sub-program parameters (see subprograms.hpp).
+#include "primitives/subprograms.hpp"
+
+#include "fluxion/errors.hpp"
+#include "interpreters/batching.hpp"
+#include "interpreters/jvp.hpp"
+#include "interpreters/staging.hpp"
+#include "interpreters/transpose.hpp"
+#include "primitives/batch_helpers.hpp"
+#include "primitives/lax.hpp"
+
+namespace fluxion::prim {
+
+namespace {
+
+AbstractValue tangent_aval(const AbstractValue& primal) { return AbstractValue{primal.shape, primal.dtype, false}; }
+
+// Splits `combined` (invars: primals then tangents; outvars: primal outputs
+// then tangent outputs) into the equations that depend only on primals and
+// those that read a tangent. JVP rules keep tangent equations linear in the
+// tangents, with primal factors computed from primals, so the second part is
+// linear.
+JvpSplit split_jvp(ClosedJaxpr combined, size_t num_primals, size_t num_primal_outs) {
+  const Jaxpr& c = combined.jaxpr;
+  std::vector<bool> known(c.var_types.size(), false);
+  for (int v : c.constvars) known[v] = true;
+  for (size_t i = 0; i < num_primals; ++i) known[c.invars[i]] = true;
+  std::vector<bool> eqn_known(c.eqns.size());
+  for (size_t e = 0; e < c.eqns.size(); ++e) {
+    bool all = true;
+    for (const Atom& a : c.eqns[e].inputs) all = all && (a.is_literal() || known[a.var]);
+    eqn_known[e] = all;
+    for (int v : c.eqns[e].outputs)
+      if (v >= 0) known[v] = all;
+  }
+  // Residuals: known values the tangent side reads.
+  std::vector<int> residuals;
+  std::vector<bool> is_residual(c.var_types.size(), false);
+  auto need = [&](const Atom& a) {
+    if (!a.is_literal() && known[a.var] && !is_residual[a.var]) {
+      is_residual[a.var] = true;
+      residuals.push_back(a.var);
+    }
+  };
+  for (size_t e = 0; e < c.eqns.size(); ++e)
+    if (!eqn_known[e])
+      for (const Atom& a : c.eqns[e].inputs) need(a);
+  for (size_t o = num_primal_outs; o < c.outvars.size(); ++o) need(c.outvars[o]);
+
+  Jaxpr primal;
+  primal.var_types = c.var_types;
+  primal.constvars = c.constvars;
+  primal.invars.assign(c.invars.begin(), c.invars.begin() + static_cast<std::ptrdiff_t>(num_primals));
+  Jaxpr tangent;
+  tangent.var_types = c.var_types;
+  tangent.invars = residuals;
+  tangent.invars.insert(tangent.invars.end(), c.invars.begin() + static_cast<std::ptrdiff_t>(num_primals),
+                        c.invars.end());
+  for (size_t e = 0; e < c.eqns.size(); ++e) (eqn_known[e] ? primal : tangent).eqns.push_back(c.eqns[e]);
+  primal.outvars.assign(c.outvars.begin(), c.outvars.begin() + static_cast<std::ptrdiff_t>(num_primal_outs));
+  for (int r : residuals) primal.outvars.push_back(Atom::variable(r));
+  tangent.outvars.assign(c.outvars.begin() + static_cast<std::ptrdiff_t>(num_primal_outs), c.outvars.end());
+  dead_code_elimination(primal);
+  dead_code_elimination(tangent);
+  JvpSplit split;
+  split.num_residuals = residuals.size();
+  split.primal = make_jaxpr_param(ClosedJaxpr{std::move(primal), std::move(combined.consts), nullptr});
+  split.tangent = make_jaxpr_param(ClosedJaxpr{std::move(tangent), {}, nullptr});
+  return split;
+}
+
+// The program derived from `j` for `key` in one of its memo's tables,
+// derived by `derive()` the first time (under the memo's lock). Entries are
+// never removed, so the reference stays valid.
+template <class Map, class Derive>
+const typename Map::mapped_type& memoised(const JaxprParam& j, Map detail::JaxprMemo::*table,
+                                          const typename Map::key_type& key, Derive derive) {
+  detail::JaxprMemo& memo = detail::memo_of(j);
+  std::lock_guard lock(memo.mutex);
+  Map& map = memo.*table;
+  if (auto it = map.find(key); it != map.end()) return it->second;
+  return map.emplace(key, derive()).first->second;
+}
+
+}  // namespace
+
+const JvpSplit& jvp_split(const JaxprParam& j, const std::vector<bool>& nonzero) {
+  return memoised(j, &detail::JaxprMemo::jvp, nonzero, [&] { return jvp_split_program(j, nonzero); });
+}
+
+const JaxprParam& transposed_program(const JaxprParam& j, const std::vector<bool>& linear,
+                                     const std::vector<bool>& has_ct) {
+  std::vector<bool> key = linear;
+  key.insert(key.end(), has_ct.begin(), has_ct.end());
+  return memoised(j, &detail::JaxprMemo::transpose, key, [&] { return transpose_program(j, linear, has_ct); });
+}
+
+const BatchedProgram& batched_program(const JaxprParam& j, const std::vector<bool>& mapped, int64_t size,
+                                      const std::vector<bool>& force_mapped) {
+  return memoised(j, &detail::JaxprMemo::batched, std::make_tuple(mapped, size, force_mapped),
+                  [&] { return batch_program(j, mapped, size, force_mapped); });
+}
+
+std::vector<AbstractValue> input_types(const Jaxpr& j) {
+  std::vector<AbstractValue> t;
+  for (int v : j.invars) t.push_back(j.var_types[static_cast<size_t>(v)]);
+  return t;
+}
+
+std::vector<AbstractValue> output_types(const Jaxpr& j) {
+  std::vector<AbstractValue> t;
+  for (const Atom& a : j.outvars) t.push_back(j.type_of(a));
+  return t;
+}
+
+JvpSplit jvp_split_program(const JaxprParam& j, const std::vector<bool>& nonzero) {
+  const Jaxpr& inner = j->jaxpr;
+  ClosedJaxpr combined;
+  size_t num_primal_outs = 0;
+  {
+    detail::StagingInterpreter staging;
+    detail::DynamicScope dynamic(&staging);
+    std::vector<Array> primals, tangents;
+    for (int v : inner.invars) primals.push_back(staging.new_input(inner.var_types[v]));
+    for (size_t i = 0; i < primals.size(); ++i)
+      tangents.push_back(nonzero[i] ? staging.new_input(tangent_aval(primals[i].aval())) : Array());
+    std::vector<Array> outs;
+    {
+      detail::JvpInterpreter jvp;
+      std::vector<Array> in;
+      for (size_t i = 0; i < primals.size(); ++i) in.push_back(jvp.make_tracer(primals[i], tangents[i]));
+      std::vector<Array> results = eval_jaxpr(inner, j->consts, in);
+      std::vector<Array> touts;
+      for (const Array& r : results) {
+        auto [p, t] = jvp.unpack(r);
+        if (is_floating(p.dtype())) touts.push_back(lax::instantiate(t, tangent_aval(p.aval())));
+        outs.push_back(std::move(p));
+      }
+      num_primal_outs = outs.size();
+      outs.insert(outs.end(), touts.begin(), touts.end());
+    }
+    combined = staging.finish(outs);
+  }
+  return split_jvp(std::move(combined), inner.invars.size(), num_primal_outs);
+}
+
+JaxprParam transpose_program(const JaxprParam& j, const std::vector<bool>& linear, const std::vector<bool>& has_ct) {
+  const Jaxpr& inner = j->jaxpr;
+  // The same program with its known operands as constants, which is what
+  // backward_pass reads as non-linear.
+  Jaxpr linear_only = inner;
+  linear_only.invars.clear();
+  for (size_t i = 0; i < inner.invars.size(); ++i)
+    (linear[i] ? linear_only.invars : linear_only.constvars).push_back(inner.invars[i]);
+  detail::StagingInterpreter staging;
+  detail::DynamicScope dynamic(&staging);
+  std::vector<Array> consts(j->consts.begin(), j->consts.end());
+  for (size_t i = 0; i < inner.invars.size(); ++i)
+    if (!linear[i]) consts.push_back(staging.new_input(inner.var_types[inner.invars[i]]));
+  std::vector<Array> cts;
+  for (size_t o = 0; o < inner.outvars.size(); ++o)
+    cts.push_back(has_ct[o] ? staging.new_input(tangent_aval(inner.type_of(inner.outvars[o]))) : Array());
+  std::vector<Array> in_cts = detail::backward_pass(linear_only, consts, cts);
+  std::vector<Array> outs;
+  for (size_t k = 0; k < in_cts.size(); ++k)
+    outs.push_back(lax::instantiate(in_cts[k], tangent_aval(inner.var_types[linear_only.invars[k]])));
+  ClosedJaxpr t = staging.finish(outs);
+  dead_code_elimination(t.jaxpr);
+  canonicalize_order(t.jaxpr);
+  return make_jaxpr_param(std::move(t));
+}
+
+BatchedProgram batch_program(const JaxprParam& j, const std::vector<bool>& mapped, int64_t size,
+                             const std::vector<bool>& force_mapped) {
+  const Jaxpr& inner = j->jaxpr;
+  detail::StagingInterpreter staging;
+  detail::DynamicScope dynamic(&staging);
+  std::vector<Array> in;
+  for (size_t i = 0; i < inner.invars.size(); ++i) {
+    AbstractValue aval = inner.var_types[inner.invars[i]];
+    if (mapped[i]) aval.shape.insert(aval.shape.begin(), size);
+    in.push_back(staging.new_input(aval));
+  }
+  BatchedProgram b;
+  std::vector<Array> outs;
+  {
+    detail::BatchInterpreter batch(size);
+    std::vector<Array> tracers;
+    for (size_t i = 0; i < in.size(); ++i) tracers.push_back(batch.make_tracer(in[i], mapped[i] ? 0 : not_mapped));
+    const std::vector<Array> results = eval_jaxpr(inner, j->consts, tracers);
+    for (size_t o = 0; o < results.size(); ++o) {
+      auto [value, dim] = batch.unpack(results[o]);
+      const bool out_mapped = dim != not_mapped || (o < force_mapped.size() && force_mapped[o]);
+      b.out_mapped.push_back(out_mapped);
+      outs.push_back(out_mapped ? move_batch_axis(value, dim, 0, size) : value);
+    }
+  }
+  ClosedJaxpr program = staging.finish(outs);
+  dead_code_elimination(program.jaxpr);
+  canonicalize_order(program.jaxpr);
+  b.program = make_jaxpr_param(std::move(program));
+  return b;
+}
+
+JaxprParam trace_program(const std::function<std::vector<Array>(std::span<const Array>)>& f,
+                         const std::vector<AbstractValue>& in) {
+  detail::StagingInterpreter staging;
+  detail::DynamicScope dynamic(&staging);
+  std::vector<Array> args;
+  for (const AbstractValue& a : in) args.push_back(staging.new_input(a));
+  ClosedJaxpr program = staging.finish(f(args));
+  dead_code_elimination(program.jaxpr);
+  canonicalize_order(program.jaxpr);
+  return make_jaxpr_param(std::move(program));
+}
+
+}  // namespace fluxion::prim
+
+namespace fluxion {
+
+detail::JaxprMemo& detail::memo_of(const JaxprParam& j) {
+  if (!j->memo) throw Error("internal error: a jaxpr parameter without its memo (use make_jaxpr_param)");
+  return *j->memo;
+}
+
+JaxprParam make_jaxpr_param(ClosedJaxpr closed) {
+  closed.memo = std::make_shared<detail::JaxprMemo>();
+  return std::make_shared<const ClosedJaxpr>(std::move(closed));
+}
+
+}  // namespace fluxion

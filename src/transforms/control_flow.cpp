@@ -1,0 +1,121 @@
+// fx::cond and fx::switch_ (include/fluxion/control_flow.hpp): the branches
+// traced into programs of one signature, bound as one cond equation.
+#include "fluxion/control_flow.hpp"
+
+#include <string>
+
+#include "fluxion/errors.hpp"
+#include "interpreters/interpreter.hpp"
+#include "interpreters/staging.hpp"
+#include "primitives/lax.hpp"
+#include "primitives/primitives.hpp"
+
+namespace fluxion::detail {
+
+namespace {
+
+std::string types_string(const std::vector<AbstractValue>& ts) {
+  std::string s = "(";
+  for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + to_string(ts[i]);
+  return s + ")";
+}
+
+// A branch traced on the operands' types; `strong` outputs are converted to
+// strongly typed values (a sibling branch returns a strong one there).
+ClosedJaxpr trace_branch(const Fn& f, const std::vector<Array>& operands, const std::vector<bool>& strong) {
+  StagingInterpreter staging;
+  DynamicScope dynamic(&staging);
+  std::vector<Array> in;
+  for (const Array& x : operands) in.push_back(staging.new_input(x.aval()));
+  std::vector<Array> outs = f(in);
+  for (size_t o = 0; o < outs.size() && o < strong.size(); ++o)
+    if (strong[o] && outs[o].weak_type()) outs[o] = lax::convert(outs[o], outs[o].dtype());
+  ClosedJaxpr closed = staging.finish(outs);
+  dead_code_elimination(closed.jaxpr);
+  canonicalize_order(closed.jaxpr);
+  return closed;
+}
+
+std::vector<AbstractValue> outputs_of(const Jaxpr& j) {
+  std::vector<AbstractValue> t;
+  for (const Atom& a : j.outvars) t.push_back(j.type_of(a));
+  return t;
+}
+
+}  // namespace
+
+std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& branches, const std::vector<Array>& operands,
+                               const char* api) {
+  const std::string name = std::string("fx::") + api;
+  if (branches.empty()) throw Error(name + ": there must be at least one branch");
+  if (index_in.ndim() != 0)
+    throw TypeError(name + ": the branch index must be a scalar, got shape " + shape_to_string(index_in.shape()));
+  if (std::string(api) == "switch_" && !is_integer(index_in.dtype()))
+    throw TypeError(name + ": the branch index must be an integer, got " + std::string(dtype_name(index_in.dtype())));
+  if (branches.size() == 1) return branches[0](operands);
+  const size_t n = branches.size();
+  Array index = lax::convert(index_in, DType::int32);
+  // A predicate converted to int32 is in range already (JAX clamps only
+  // switch's index; its lax.clamp is min and max here).
+  if (std::string(api) != "cond")
+    index = bind1(prim::max_p, {bind1(prim::min_p, {index, lax::constant_like(index, static_cast<double>(n - 1))}),
+                                lax::constant_like(index, 0.0)});
+
+  std::vector<ClosedJaxpr> traced;
+  for (const Fn& b : branches) traced.push_back(trace_branch(b, operands, {}));
+  // Every branch returns the same types; a weak result is made strong where
+  // another branch's is strong.
+  const std::vector<AbstractValue> first = outputs_of(traced[0].jaxpr);
+  std::vector<bool> strong(first.size(), false);
+  for (size_t k = 0; k < n; ++k) {
+    const std::vector<AbstractValue> outs = outputs_of(traced[k].jaxpr);
+    bool same = outs.size() == first.size();
+    for (size_t o = 0; same && o < outs.size(); ++o) same = outs[o].shape == first[o].shape && outs[o].dtype == first[o].dtype;
+    if (!same) {
+      const std::string which = std::string(api) == "cond" ? (k == 1 ? "true_fn" : "false_fn") : "branch " + std::to_string(k);
+      const std::string other = std::string(api) == "cond" ? "false_fn" : "branch 0";
+      throw TypeError(name + ": every branch must return the same types: " + other + " returns " + types_string(first) +
+                      " but " + which + " returns " + types_string(outs));
+    }
+    for (size_t o = 0; o < outs.size(); ++o) strong[o] = strong[o] || !outs[o].weak_type;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    const std::vector<AbstractValue> outs = outputs_of(traced[k].jaxpr);
+    bool retrace = false;
+    for (size_t o = 0; o < outs.size(); ++o) retrace = retrace || (strong[o] && outs[o].weak_type);
+    if (retrace) traced[k] = trace_branch(branches[k], operands, strong);
+  }
+
+  // What the branches captured becomes operands, shared by all branches (each
+  // ignores the others'), as JAX's _initial_style_jaxprs_with_common_consts.
+  std::vector<Array> args{index};
+  for (const ClosedJaxpr& t : traced) args.insert(args.end(), t.consts.begin(), t.consts.end());
+  args.insert(args.end(), operands.begin(), operands.end());
+  JaxprParams programs;
+  for (size_t k = 0; k < n; ++k) {
+    Jaxpr j = std::move(traced[k].jaxpr);
+    std::vector<int> invars;
+    for (size_t m = 0; m < n; ++m) {
+      if (m == k) invars.insert(invars.end(), j.constvars.begin(), j.constvars.end());
+      else
+        for (const Array& c : traced[m].consts) invars.push_back(j.new_var(c.aval()));
+    }
+    invars.insert(invars.end(), j.invars.begin(), j.invars.end());
+    j.invars = std::move(invars);
+    j.constvars.clear();
+    programs.push_back(make_jaxpr_param(ClosedJaxpr{std::move(j), {}, nullptr}));
+  }
+  return fluxion::bind(prim::cond_p, args, prim::cond_params(std::move(programs)));
+}
+
+std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& false_fn,
+                             const std::vector<Array>& operands) {
+  if (pred.ndim() != 0)
+    throw TypeError("fx::cond: the predicate must be a scalar, got shape " + shape_to_string(pred.shape()));
+  Array p = pred;
+  if (pred.dtype() != DType::bool_) p = bind1(prim::ne_p, {pred, lax::constant_like(pred, 0.0)});
+  // JAX's order: branch 0 is false_fn, branch 1 true_fn.
+  return switch_core(lax::convert(p, DType::int32), {false_fn, true_fn}, operands, "cond");
+}
+
+}  // namespace fluxion::detail
