@@ -7,6 +7,9 @@
 //   lax.cond(x > 0, f, g, x, y)              fx::cond(x > 0, f, g, x, y)
 //   lax.switch(i, [f, g, h], x)              fx::switch_(i, std::tuple{f, g, h}, x)
 //                                            fx::switch_(i, std::vector<std::function<...>>{...}, x)
+//   lax.while_loop(c, b, x)                  fx::while_loop(c, b, x)
+//   lax.while_loop(c, b, (x, y))             fx::while_loop(c, b, std::vector<fx::Array>{x, y})
+//   lax.fori_loop(0, n, lambda i, x: ..., x) fx::fori_loop(0, n, [](fx::Array i, fx::Array x) {...}, x)
 //
 // Branches take the operands as Arrays and return an Array or a
 // std::vector<Array>; every branch must return the same number of arrays of
@@ -34,6 +37,12 @@ std::vector<Array> switch_core(const Array& index, const std::vector<Fn>& branch
 std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& false_fn,
                              const std::vector<Array>& operands);
 
+// Traces cond_fn and body_fn on the carry's types and binds one while.
+std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::vector<Array>& init);
+std::vector<Array> fori_core(const Array& lower, const Array& upper,
+                             const std::function<std::vector<Array>(const Array&, const std::vector<Array>&)>& body_fn,
+                             const std::vector<Array>& init);
+
 template <class R> auto from_outputs(std::vector<Array> outs) {
   if constexpr (is_array_vector<R>::value) return outs;
   else return std::move(outs[0]);
@@ -48,6 +57,41 @@ auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... 
   using R = detail::result_of_n<const T, N>;
   return detail::from_outputs<R>(
       detail::cond_core(pred, detail::erase<N>(true_fn), detail::erase<N>(false_fn), detail::to_arrays(operands...)));
+}
+
+// val = init; while cond_fn(val): val = body_fn(val); return val. The carry
+// is one Array (cond_fn and body_fn take it) or a std::vector<Array> (they
+// take and return the vector); body_fn returns the carry's shapes and
+// dtypes. Differentiable in forward mode (jvp, jacfwd); reverse mode raises
+// fx::Error, as JAX's does: use fori_loop with constant bounds or scan.
+template <class C, class B>
+Array while_loop(const C& cond_fn, const B& body_fn, const Array& init) {
+  return detail::while_core(
+      [&cond_fn](const std::vector<Array>& v) { return std::vector<Array>{Array(cond_fn(v[0]))}; },
+      [&body_fn](const std::vector<Array>& v) { return std::vector<Array>{Array(body_fn(v[0]))}; }, {init})[0];
+}
+template <class C, class B>
+std::vector<Array> while_loop(const C& cond_fn, const B& body_fn, const std::vector<Array>& init) {
+  return detail::while_core([&cond_fn](const std::vector<Array>& v) { return std::vector<Array>{Array(cond_fn(v))}; },
+                            [&body_fn](const std::vector<Array>& v) { return std::vector<Array>(body_fn(v)); }, init);
+}
+
+// val = init; for i in [lower, upper): val = body_fn(i, val); return val,
+// with i an int32 Array. The carry as in while_loop. (JAX runs a loop with
+// constant bounds as a scan, which reverse mode differentiates; here it is a
+// while loop until fx::scan exists.)
+template <class B>
+Array fori_loop(const Array& lower, const Array& upper, const B& body_fn, const Array& init) {
+  return detail::fori_core(
+      lower, upper,
+      [&body_fn](const Array& i, const std::vector<Array>& v) { return std::vector<Array>{Array(body_fn(i, v[0]))}; },
+      {init})[0];
+}
+template <class B>
+std::vector<Array> fori_loop(const Array& lower, const Array& upper, const B& body_fn, const std::vector<Array>& init) {
+  return detail::fori_core(
+      lower, upper,
+      [&body_fn](const Array& i, const std::vector<Array>& v) { return std::vector<Array>(body_fn(i, v)); }, init);
 }
 
 // branches[clamp(index, 0, n - 1)](operands...), the branches in a vector.

@@ -108,8 +108,13 @@ std::string Generator::run() {
   return os.str();
 }
 
+std::string Generator::temporary(int64_t offset, int64_t bytes) {
+  callee_scratch_ = std::max(callee_scratch_, offset + bytes);
+  return "(fx_scratch + " + str(scratch_bytes_ + offset) + ")";
+}
+
 std::string Generator::call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
-                                       const std::vector<std::string>& outputs) {
+                                       const std::vector<std::string>& outputs, int64_t offset) {
   size_t id = 0;
   if (auto it = unit_.ids.find(&program); it != unit_.ids.end()) {
     id = it->second;
@@ -120,12 +125,12 @@ std::string Generator::call_subprogram(const ClosedJaxpr& program, const std::ve
     unit_.num_consts += unit_.functions.back().program.consts.size();
     unit_.generate(id, name_ + ", sub-program " + str(static_cast<int64_t>(id)));
   }
-  callee_scratch_ = std::max(callee_scratch_, unit_.functions[id].scratch_bytes);
+  callee_scratch_ = std::max(callee_scratch_, offset + unit_.functions[id].scratch_bytes);
   std::string ins = "{", outs = "{";
   for (const std::string& in : inputs) ins += "(const void*)" + in + ", ";
   for (const std::string& out : outputs) outs += "(void*)" + out + ", ";
   return "{ const void* const fx_sub_in[] = " + ins + "0}; void* const fx_sub_out[] = " + outs + "0}; fx_fn_" +
-         str(static_cast<int64_t>(id)) + "(fx_sub_in, fx_sub_out, fx_consts_base, fx_scratch + " + str(scratch_bytes_) +
+         str(static_cast<int64_t>(id)) + "(fx_sub_in, fx_sub_out, fx_consts_base, fx_scratch + " + str(scratch_bytes_ + offset) +
          ", fx_rt_base); }";
 }
 
@@ -546,7 +551,15 @@ std::string EqnEmitter::in_buffer(size_t k) const {
 std::string EqnEmitter::out_buffer(size_t k) const { return g_.buffer(g_.eqn(eqn_).outputs[k]); }
 std::string EqnEmitter::call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
                                         const std::vector<std::string>& outputs) {
-  return g_.call_subprogram(program, inputs, outputs);
+  called_ = true;
+  return g_.call_subprogram(program, inputs, outputs, temporaries_);
+}
+
+std::string EqnEmitter::temporary(int64_t bytes) {
+  if (called_) throw Error("jit: internal error: a temporary asked for after a sub-program call");
+  const int64_t offset = temporaries_;
+  temporaries_ += (std::max<int64_t>(bytes, 1) + 63) / 64 * 64;
+  return g_.temporary(offset, temporaries_ - offset);
 }
 void EqnEmitter::line(const std::string& code) { g_.write(code, g_.indent()); }
 std::string EqnEmitter::fresh(const char* prefix) { return g_.fresh(prefix); }

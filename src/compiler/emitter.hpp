@@ -91,6 +91,10 @@ class Emitter {
   // translation unit, with scratch beyond this function's.
   virtual std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
                                       const std::vector<std::string>& outputs) = 0;
+  // A `char*` expression for `bytes` of scratch private to this equation's
+  // statements (a loop's next carry), 64-byte aligned. Ask before the first
+  // call_subprogram: the sub-programs' scratch comes after.
+  virtual std::string temporary(int64_t bytes) = 0;
 };
 
 // The C++ element type of the generated code for `dtype`: fx_f64, fx_i32, bool...

@@ -82,11 +82,14 @@ class EqnEmitter final : public Emitter {
   void call_eager() override;
   std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
                               const std::vector<std::string>& outputs) override;
+  std::string temporary(int64_t bytes) override;
 
  private:
   Generator& g_;
   size_t eqn_;
   const Step* group_;
+  int64_t temporaries_ = 0;  // bytes of temporary() so far, after the function's own scratch
+  bool called_ = false;      // call_subprogram was used
 };
 
 // The translation unit being generated: the program's function and those of
@@ -113,9 +116,12 @@ class Generator {
   // The function's definition; its total scratch goes to the unit.
   std::string run();
   bool openmp() const { return openmp_; }
-  // A statement calling sub-program `program` (compiled once per unit).
+  // A statement calling sub-program `program` (compiled once per unit),
+  // whose scratch starts `offset` bytes after this function's own.
   std::string call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
-                              const std::vector<std::string>& outputs);
+                              const std::vector<std::string>& outputs, int64_t offset);
+  // `bytes` of scratch at `offset` after this function's own, for one equation.
+  std::string temporary(int64_t offset, int64_t bytes);
 
   // ---- what EqnEmitter reads
   const JaxprEqn& eqn(size_t e) const { return j_.eqns[e]; }

@@ -42,5 +42,9 @@ extern const Primitive pjit_p;
 extern const Primitive cond_p;
 const JaxprParams& cond_branches(const Params& params);
 Params cond_params(JaxprParams branches);
+// while_loop.cpp: JAX's while (operands: cond constants, body constants, the
+// initial carry; params body_jaxpr, body_nconsts, cond_jaxpr, cond_nconsts).
+extern const Primitive while_p;
+Params while_params(JaxprParam cond_jaxpr, int64_t cond_nconsts, JaxprParam body_jaxpr, int64_t body_nconsts);
 
 }  // namespace fluxion::prim

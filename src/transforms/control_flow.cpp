@@ -108,6 +108,83 @@ std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& bra
   return fluxion::bind(prim::cond_p, args, prim::cond_params(std::move(programs)));
 }
 
+namespace {
+
+// A traced function's captured values as leading inputs instead of
+// constants: the loop primitives take them as operands, as JAX's do.
+std::pair<JaxprParam, std::vector<Array>> consts_as_inputs(ClosedJaxpr traced) {
+  Jaxpr j = std::move(traced.jaxpr);
+  std::vector<int> invars = j.constvars;
+  invars.insert(invars.end(), j.invars.begin(), j.invars.end());
+  j.invars = std::move(invars);
+  j.constvars.clear();
+  return {make_jaxpr_param(ClosedJaxpr{std::move(j), {}, nullptr}), std::move(traced.consts)};
+}
+
+}  // namespace
+
+std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::vector<Array>& init_in) {
+  std::vector<Array> init = init_in;
+  // The carry is strongly typed where the initial value or the body's result
+  // is (JAX promotes a weak initial value to the body's type).
+  ClosedJaxpr body;
+  for (int attempt = 0;; ++attempt) {
+    body = trace_branch(body_fn, init, {});
+    const std::vector<AbstractValue> outs = outputs_of(body.jaxpr);
+    bool same = outs.size() == init.size();
+    for (size_t i = 0; same && i < outs.size(); ++i)
+      same = outs[i].shape == init[i].shape() && outs[i].dtype == init[i].dtype();
+    if (!same) {
+      std::vector<AbstractValue> in;
+      for (const Array& x : init) in.push_back(x.aval());
+      throw TypeError("fx::while_loop: body_fn must return the carry's types: it takes " + types_string(in) +
+                      " and returns " + types_string(outs));
+    }
+    bool retrace = false;
+    for (size_t i = 0; i < outs.size(); ++i)
+      if (init[i].weak_type() && !outs[i].weak_type) {
+        init[i] = lax::convert(init[i], init[i].dtype());
+        retrace = true;
+      }
+    if (!retrace || attempt > 0) break;
+  }
+  std::vector<bool> strong;
+  for (const Array& x : init) strong.push_back(!x.weak_type());
+  body = trace_branch(body_fn, init, strong);
+  ClosedJaxpr cond = trace_branch(cond_fn, init, {});
+  const std::vector<AbstractValue> pred = outputs_of(cond.jaxpr);
+  if (pred.size() != 1 || pred[0].dtype != DType::bool_ || pred[0].ndim() != 0)
+    throw TypeError("fx::while_loop: cond_fn must return a boolean scalar, got " + types_string(pred));
+  auto [cond_program, cond_consts] = consts_as_inputs(std::move(cond));
+  auto [body_program, body_consts] = consts_as_inputs(std::move(body));
+  std::vector<Array> args = cond_consts;
+  args.insert(args.end(), body_consts.begin(), body_consts.end());
+  args.insert(args.end(), init.begin(), init.end());
+  return fluxion::bind(prim::while_p, args,
+                       prim::while_params(std::move(cond_program), static_cast<int64_t>(cond_consts.size()),
+                                          std::move(body_program), static_cast<int64_t>(body_consts.size())));
+}
+
+// JAX's fori_loop as a while loop: the carry (i, upper, val), i < upper.
+std::vector<Array> fori_core(const Array& lower, const Array& upper,
+                             const std::function<std::vector<Array>(const Array&, const std::vector<Array>&)>& body_fn,
+                             const std::vector<Array>& init) {
+  for (const Array* b : {&lower, &upper})
+    if (b->ndim() != 0 || !is_integer(b->dtype()))
+      throw TypeError("fx::fori_loop: lower and upper must be integer scalars, got " + to_string(b->aval()));
+  std::vector<Array> carry{lax::convert(lower, DType::int32), lax::convert(upper, DType::int32)};
+  carry.insert(carry.end(), init.begin(), init.end());
+  const Fn cond = [](const std::vector<Array>& c) { return std::vector<Array>{bind1(prim::lt_p, {c[0], c[1]})}; };
+  const Fn body = [&body_fn](const std::vector<Array>& c) {
+    std::vector<Array> out{bind1(prim::add_p, {c[0], lax::constant_like(c[0], 1.0)}), c[1]};
+    const std::vector<Array> val = body_fn(c[0], std::vector<Array>(c.begin() + 2, c.end()));
+    out.insert(out.end(), val.begin(), val.end());
+    return out;
+  };
+  std::vector<Array> result = while_core(cond, body, carry);
+  return std::vector<Array>(result.begin() + 2, result.end());
+}
+
 std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& false_fn,
                              const std::vector<Array>& operands) {
   if (pred.ndim() != 0)

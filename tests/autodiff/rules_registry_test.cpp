@@ -27,6 +27,7 @@ using Arrays = std::vector<fx::Array>;
 struct Case {
   Fn f;
   Arrays args;
+  fx::GradMode modes = fx::fwd | fx::rev;  // while differentiates in forward mode only, as JAX's
 };
 
 fx::Array f64(const fx::Array& x) { return x.astype(fx::float64); }
@@ -167,6 +168,21 @@ std::map<std::string, Case> cases() {
                  return taken + other + chosen;
                },
                {x, y}};
+  // while: a data-dependent number of steps (the same near the check point)
+  // of a non-linear body, with a constant of each program and a carried
+  // counter; forward mode only.
+  c["while"] = {[](const Arrays& a) {
+                  const fx::Array limit = fx::sum(a[1]) * 0.0 + 3.0;
+                  const std::vector<fx::Array> r = fx::while_loop(
+                      [limit](const std::vector<fx::Array>& v) { return v[1] < limit; },
+                      [y = a[1]](const std::vector<fx::Array>& v) {
+                        return std::vector<fx::Array>{fx::sin(v[0]) * y + v[0], v[1] + 1.0};
+                      },
+                      std::vector<fx::Array>{a[0], fx::Array(0.0)});
+                  return r[0];
+                },
+                {x, y},
+                fx::fwd};
   return c;
 }
 
@@ -200,7 +216,7 @@ TEST(RulesRegistry, EveryPrimitiveHasADerivativeCheck) {
     }
     const Case& c = it->second;
     EXPECT_TRUE(primitives_in(c.f, c.args).count(name)) << "the case for '" << name << "' does not apply it";
-    EXPECT_TRUE(grads_ok(c.f, c.args, 2));
+    EXPECT_TRUE(grads_ok(c.f, c.args, 2, c.modes));
   }
 }
 

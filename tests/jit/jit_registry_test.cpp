@@ -342,6 +342,49 @@ void cond_cases(Batch& b) {
   }
 }
 
+// while: compiled as a loop calling the cond's and the body's functions, the
+// carry in the output buffers. Every dtype carried along, a loop that never
+// runs, and a fori_loop whose body holds a cond.
+void while_cases(Batch& b) {
+  for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{0}}) {
+    const uint64_t seed = b.seed();
+    Arrays ops;
+    for (fx::DType t : kDTypes) {
+      ops.push_back(operand(t, s, seed, 0));
+      ops.push_back(operand(t, s, seed, 1));
+    }
+    for (int64_t steps : {0, 3}) {
+      Arrays args{fx::array_of<int32_t>({static_cast<int32_t>(steps)}, {})};
+      args.insert(args.end(), ops.begin(), ops.end());
+      b.add("while " + std::to_string(steps) + " steps " + shape_str(s), args, [](const Arrays& a) {
+        Arrays carry(a.begin() + 1, a.end());
+        carry.push_back(fx::array_of<int32_t>({0}, {}));
+        const Arrays r = fx::while_loop([n = a[0]](const Arrays& c) { return c.back() < n; },
+                                        [](const Arrays& c) {
+                                          Arrays next;
+                                          for (size_t k = 0; k + 2 < c.size(); k += 2) {
+                                            next.push_back(bin(prim::max_p, c[k], c[k + 1]));
+                                            next.push_back(c[k]);
+                                          }
+                                          next.push_back(c.back() + 1);
+                                          return next;
+                                        },
+                                        carry);
+        return r;
+      });
+    }
+  }
+  const uint64_t seed = b.seed();
+  b.add("while fori_loop with a cond", {operand(fx::float64, {6}, seed, 0)}, [](const Arrays& a) {
+    return Arrays{fx::fori_loop(0, 5,
+                                [](fx::Array i, fx::Array v) {
+                                  return fx::cond(i < 3, [](fx::Array u) { return fx::sin(u); },
+                                                  [](fx::Array u) { return u * 2.0; }, v);
+                                },
+                                a[0])};
+  });
+}
+
 // pjit: a call of a traced program, inlined when jit compiles the caller and
 // compiled on its own when called eagerly. One program per shape covers every
 // dtype (each program an eager call compiles costs a compile), plus a call
@@ -531,6 +574,7 @@ std::map<std::string, CaseFn> case_table() {
   c["sort"] = sort_cases;
   c["pjit"] = pjit_cases;
   c["cond"] = cond_cases;
+  c["while"] = while_cases;
   return c;
 }
 

@@ -230,6 +230,19 @@ std::map<std::string, Case> cases() {
                                            a[0]);
                       },
                       [](uint64_t s) { return Arrays{uniform(s, {3}), uniform(s + 7, {})}; }, select_n_if_mapped};
+  // while: a predicate that differs between members (each member stops on
+  // its own; the batch runs until all have), and one on an unmapped count.
+  c["while"] = {[](const Arrays& a) {
+                  return fx::while_loop([](fx::Array v) { return fx::sum(v * v) < 50.0; },
+                                        [m = a[1]](fx::Array v) { return v * 1.5 + m; }, a[0]);
+                },
+                [](uint64_t s) { return Arrays{uniform(s, {3}, 0.5, 2.0), uniform(s + 7, {3}, 0.0, 1.0)}; }};
+  c["while/unbatched_predicate"] = {
+      [](const Arrays& a) {
+        return fx::fori_loop(0, 4, [m = a[1]](fx::Array i, fx::Array v) { return v * m + i.astype(fx::float64); },
+                             a[0]);
+      },
+      [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {3})}; }};
   c["pjit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
                       [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
   return c;
