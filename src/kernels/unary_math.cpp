@@ -260,33 +260,9 @@ void UnaryF32(UnaryMath op, const float* in, float* out, size_t n) {
       return Map1(d, in, out, n, [](V v) HWY_ATTR { return hn::Sqrt(v); });
   }
 }
-// The bare vector calls of UnaryF64/UnaryF32 above (FLUXION_CASE_D/F): keep
-// the two lists equal.
-#define FLUXION_FN(NAME, fn) \
-  case UnaryMath::fn: return {reinterpret_cast<const void*>(&NAME(fn)), lanes};
-VectorFunction UnaryVectorF64(UnaryMath op) {
-  const int lanes = static_cast<int>(hn::Lanes(hn::ScalableTag<double>()));
-  switch (op) {
-    FLUXION_FN(FLUXION_VD, sin) FLUXION_FN(FLUXION_VD, cos) FLUXION_FN(FLUXION_VD, tan)
-    FLUXION_FN(FLUXION_VD, tanh) FLUXION_FN(FLUXION_VD, asin) FLUXION_FN(FLUXION_VD, acos)
-    FLUXION_FN(FLUXION_VD, atan) FLUXION_FN(FLUXION_VD, expm1) FLUXION_FN(FLUXION_VD, log)
-    default: return {};
-  }
-}
-VectorFunction UnaryVectorF32(UnaryMath op) {
-  const int lanes = static_cast<int>(hn::Lanes(hn::ScalableTag<float>()));
-  switch (op) {
-    FLUXION_FN(FLUXION_VF, sin) FLUXION_FN(FLUXION_VF, cos) FLUXION_FN(FLUXION_VF, tan)
-    FLUXION_FN(FLUXION_VF, tanh) FLUXION_FN(FLUXION_VF, asin) FLUXION_FN(FLUXION_VF, acos)
-    FLUXION_FN(FLUXION_VF, atan) FLUXION_FN(FLUXION_VF, exp) FLUXION_FN(FLUXION_VF, expm1)
-    FLUXION_FN(FLUXION_VF, log)
-    default: return {};
-  }
-}
 #undef FLUXION_CASE_D
 #undef FLUXION_CASE_F
 #undef FLUXION_CASE_FIXED
-#undef FLUXION_FN
 
 template <class T, Broadcast kB>
 void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
@@ -355,33 +331,9 @@ void UnaryF32(UnaryMath op, const float* in, float* out, size_t n) {
     case UnaryMath::sqrt: return Map1(in, out, n, [](float x) { return std::sqrt(x); });
   }
 }
-// The bare scalar calls of UnaryF64/UnaryF32 above (FLUXION_CASE_D/F): keep
-// the two lists equal.
-#define FLUXION_FN(NAME, fn) \
-  case UnaryMath::fn: return {reinterpret_cast<const void*>(&NAME(fn)), lanes};
-VectorFunction UnaryVectorF64(UnaryMath op) {
-  const int lanes = 1;
-  switch (op) {
-    FLUXION_FN(FLUXION_VD, sin) FLUXION_FN(FLUXION_VD, cos) FLUXION_FN(FLUXION_VD, tan)
-    FLUXION_FN(FLUXION_VD, tanh) FLUXION_FN(FLUXION_VD, asin) FLUXION_FN(FLUXION_VD, acos)
-    FLUXION_FN(FLUXION_VD, atan) FLUXION_FN(FLUXION_VD, expm1) FLUXION_FN(FLUXION_VD, log)
-    default: return {};
-  }
-}
-VectorFunction UnaryVectorF32(UnaryMath op) {
-  const int lanes = 1;
-  switch (op) {
-    FLUXION_FN(FLUXION_VF, sin) FLUXION_FN(FLUXION_VF, cos) FLUXION_FN(FLUXION_VF, tan)
-    FLUXION_FN(FLUXION_VF, tanh) FLUXION_FN(FLUXION_VF, asin) FLUXION_FN(FLUXION_VF, acos)
-    FLUXION_FN(FLUXION_VF, atan) FLUXION_FN(FLUXION_VF, exp) FLUXION_FN(FLUXION_VF, expm1)
-    FLUXION_FN(FLUXION_VF, log)
-    default: return {};
-  }
-}
 #undef FLUXION_CASE_D
 #undef FLUXION_CASE_F
 #undef FLUXION_CASE_FIXED
-#undef FLUXION_FN
 
 template <class T, Broadcast kB>
 void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
@@ -403,6 +355,39 @@ void BinaryImpl(BinaryMath op, const T* a, const T* b, T* out, size_t n) {
 }
 
 #endif  // FLUXION_SLEEF_SIMD
+
+// The bare calls of UnaryF64/UnaryF32 above (their FLUXION_CASE_D/F lists):
+// the SLEEF entry point each applies per vector (per element in the scalar
+// fallback), for compiled code to call on its registers.
+#undef FLUXION_LANES
+#if FLUXION_SLEEF_SIMD
+#define FLUXION_LANES(T) static_cast<int>(hn::Lanes(hn::ScalableTag<T>()))
+#else
+#define FLUXION_LANES(T) 1
+#endif
+#undef FLUXION_BARE
+#undef FLUXION_BARE_BOTH
+#define FLUXION_BARE(NAME, fn) \
+  case UnaryMath::fn: return {reinterpret_cast<const void*>(&NAME(fn)), lanes};
+#define FLUXION_BARE_BOTH(NAME)                                                                    \
+  FLUXION_BARE(NAME, sin) FLUXION_BARE(NAME, cos) FLUXION_BARE(NAME, tan) FLUXION_BARE(NAME, tanh) \
+  FLUXION_BARE(NAME, asin) FLUXION_BARE(NAME, acos) FLUXION_BARE(NAME, atan)                       \
+  FLUXION_BARE(NAME, expm1) FLUXION_BARE(NAME, log)
+VectorFunction UnaryVectorF64(UnaryMath op) {
+  const int lanes = FLUXION_LANES(double);
+  switch (op) {
+    FLUXION_BARE_BOTH(FLUXION_VD)
+    default: return {};
+  }
+}
+VectorFunction UnaryVectorF32(UnaryMath op) {
+  const int lanes = FLUXION_LANES(float);
+  switch (op) {
+    FLUXION_BARE_BOTH(FLUXION_VF)
+    FLUXION_BARE(FLUXION_VF, exp)
+    default: return {};
+  }
+}
 
 template <class T>
 void Binary(BinaryMath op, const T* a, const T* b, T* out, size_t n, Broadcast bc) {

@@ -299,6 +299,16 @@ void sort_cases(Batch& b) {
         }
 }
 
+// Two operands of each dtype, in dtype order.
+Arrays two_of_every_dtype(const fx::Shape& s, uint64_t seed) {
+  Arrays ops;
+  for (fx::DType t : kDTypes) {
+    ops.push_back(operand(t, s, seed, 0));
+    ops.push_back(operand(t, s, seed, 1));
+  }
+  return ops;
+}
+
 // cond: compiled as a switch calling one function per branch. Both values of
 // the predicate with every dtype through the branches; a switch_ whose index
 // is below, inside and above its range (clamped); a cond inside a branch.
@@ -314,12 +324,7 @@ void cond_cases(Batch& b) {
     return out;
   };
   for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{0}}) {
-    const uint64_t seed = b.seed();
-    Arrays ops;
-    for (fx::DType t : kDTypes) {
-      ops.push_back(operand(t, s, seed, 0));
-      ops.push_back(operand(t, s, seed, 1));
-    }
+    const Arrays ops = two_of_every_dtype(s, b.seed());
     for (bool pred : {false, true}) {
       Arrays args{fx::Array(pred)};
       args.insert(args.end(), ops.begin(), ops.end());
@@ -347,12 +352,7 @@ void cond_cases(Batch& b) {
 // runs, and a fori_loop whose body holds a cond.
 void while_cases(Batch& b) {
   for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{0}}) {
-    const uint64_t seed = b.seed();
-    Arrays ops;
-    for (fx::DType t : kDTypes) {
-      ops.push_back(operand(t, s, seed, 0));
-      ops.push_back(operand(t, s, seed, 1));
-    }
+    const Arrays ops = two_of_every_dtype(s, b.seed());
     for (int64_t steps : {0, 3}) {
       Arrays args{fx::array_of<int32_t>({static_cast<int32_t>(steps)}, {})};
       args.insert(args.end(), ops.begin(), ops.end());
@@ -401,12 +401,7 @@ void pjit_cases(Batch& b) {
   };
   for (const fx::Shape& s : unary_shapes()) {
     if (s == fx::Shape{2, 0, 3}) continue;
-    const uint64_t seed = b.seed();
-    Arrays ops;
-    for (fx::DType t : kDTypes) {
-      ops.push_back(operand(t, s, seed, 0));
-      ops.push_back(operand(t, s, seed, 1));
-    }
+    const Arrays ops = two_of_every_dtype(s, b.seed());
     const fx::Params inner{{"jaxpr", fx::make_jaxpr_param(fx::detail::make_jaxpr_core(body, ops))},
                            {"name", std::string("inner")}};
     b.add("pjit every dtype " + shape_str(s), ops, bind_fn(prim::pjit_p, inner));
