@@ -10,6 +10,8 @@
 //   lax.while_loop(c, b, x)                  fx::while_loop(c, b, x)
 //   lax.while_loop(c, b, (x, y))             fx::while_loop(c, b, std::vector<fx::Array>{x, y})
 //   lax.fori_loop(0, n, lambda i, x: ..., x) fx::fori_loop(0, n, [](fx::Array i, fx::Array x) {...}, x)
+//   lax.scan(f, c, xs)                       fx::scan(f, c, xs)   (f returns std::pair(carry, y))
+//   lax.map(f, xs)                           fx::map(f, xs)
 //
 // Branches take the operands as Arrays and return an Array or a
 // std::vector<Array>; every branch must return the same number of arrays of
@@ -20,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -39,6 +42,9 @@ std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& fal
 
 // Traces cond_fn and body_fn on the carry's types and binds one while.
 std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::vector<Array>& init);
+// Traces f (carry ++ x slices -> carry ++ y slices) and binds one scan.
+std::vector<Array> scan_core(const Fn& f, size_t num_carry, const std::vector<Array>& init,
+                             const std::vector<Array>& xs, std::optional<int64_t> length, bool reverse);
 std::vector<Array> fori_core(const Array& lower, const Array& upper,
                              const std::function<std::vector<Array>(const Array&, const std::vector<Array>&)>& body_fn,
                              const std::vector<Array>& init);
@@ -77,9 +83,8 @@ std::vector<Array> while_loop(const C& cond_fn, const B& body_fn, const std::vec
 }
 
 // val = init; for i in [lower, upper): val = body_fn(i, val); return val,
-// with i an int32 Array. The carry as in while_loop. (JAX runs a loop with
-// constant bounds as a scan, which reverse mode differentiates; here it is a
-// while loop until fx::scan exists.)
+// with i an int32 Array. The carry as in while_loop. Constant bounds make it
+// a scan (differentiable in both modes), traced ones a while loop, as JAX's.
 template <class B>
 Array fori_loop(const Array& lower, const Array& upper, const B& body_fn, const Array& init) {
   return detail::fori_core(
@@ -92,6 +97,49 @@ std::vector<Array> fori_loop(const Array& lower, const Array& upper, const B& bo
   return detail::fori_core(
       lower, upper,
       [&body_fn](const Array& i, const std::vector<Array>& v) { return std::vector<Array>(body_fn(i, v)); }, init);
+}
+
+// jax.lax.scan: carry = init; for each slice x of xs along axis 0 (from the
+// last when reverse): (carry, y) = f(carry, x); returns (carry, the ys
+// stacked along a new axis 0). Differentiable in both modes: reverse mode
+// keeps each iteration's residuals, as JAX's does.
+//   f(Array carry, Array x) -> std::pair<Array, Array>
+template <class F>
+std::pair<Array, Array> scan(const F& f, const Array& init, const Array& xs, bool reverse = false) {
+  std::vector<Array> r = detail::scan_core(
+      [&f](const std::vector<Array>& a) {
+        auto [c, y] = f(a[0], a[1]);
+        return std::vector<Array>{Array(c), Array(y)};
+      },
+      1, {init}, {xs}, std::nullopt, reverse);
+  return {r[0], r[1]};
+}
+// Several carries and xs (and ys): f(carry, x) with both std::vector<Array>,
+// returning std::pair of them. With no xs, `length` says how many steps.
+template <class F>
+std::pair<std::vector<Array>, std::vector<Array>> scan(const F& f, const std::vector<Array>& init,
+                                                       const std::vector<Array>& xs,
+                                                       std::optional<int64_t> length = std::nullopt,
+                                                       bool reverse = false) {
+  const size_t nc = init.size();
+  std::vector<Array> r = detail::scan_core(
+      [&f, nc](const std::vector<Array>& a) {
+        auto [c, y] = f(std::vector<Array>(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(nc)),
+                        std::vector<Array>(a.begin() + static_cast<std::ptrdiff_t>(nc), a.end()));
+        std::vector<Array> out(c.begin(), c.end());
+        out.insert(out.end(), y.begin(), y.end());
+        return out;
+      },
+      nc, init, xs, length, reverse);
+  return {std::vector<Array>(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(nc)),
+          std::vector<Array>(r.begin() + static_cast<std::ptrdiff_t>(nc), r.end())};
+}
+
+// jax.lax.map: f applied to each slice of xs along axis 0, as a scan.
+template <class F>
+Array map(const F& f, const Array& xs) {
+  return detail::scan_core([&f](const std::vector<Array>& a) { return std::vector<Array>{Array(f(a[0]))}; }, 0, {},
+                           {xs}, std::nullopt, false)[0];
 }
 
 // branches[clamp(index, 0, n - 1)](operands...), the branches in a vector.

@@ -43,7 +43,7 @@ using JaxprParams = std::vector<JaxprParam>;
 
 using ParamValue =
     std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
-                 DotDimensionNumbers, JaxprParam, JaxprParams>;
+                 DotDimensionNumbers, JaxprParam, JaxprParams, std::vector<bool>>;
 
 // A primitive's parameters, sorted by name (JAX prints them sorted).
 // Keys are string literals with static storage.

@@ -120,6 +120,12 @@ std::string param_to_string(const ParamValue& value) {
     std::string operator()(double d) const { return double_string(d); }
     std::string operator()(DType t) const { return std::string(dtype_name(t)); }
     std::string operator()(const std::vector<int64_t>& v) const { return tuple_string(v); }
+    // A tuple of Python bools (scan's `linear`).
+    std::string operator()(const std::vector<bool>& v) const {
+      std::string s = "(";
+      for (size_t i = 0; i < v.size(); ++i) s += std::string(i ? ", " : "") + (v[i] ? "True" : "False");
+      return s + (v.size() == 1 ? ",)" : ")");
+    }
     std::string operator()(const std::string& s) const { return s; }
     std::string operator()(const DotDimensionNumbers& d) const {
       // JAX prints the four axis groups as lists.

@@ -46,5 +46,10 @@ Params cond_params(JaxprParams branches);
 // initial carry; params body_jaxpr, body_nconsts, cond_jaxpr, cond_nconsts).
 extern const Primitive while_p;
 Params while_params(JaxprParam cond_jaxpr, int64_t cond_nconsts, JaxprParam body_jaxpr, int64_t body_nconsts);
+// scan.cpp: JAX's scan (operands: constants, initial carry, xs; params
+// _split_transpose, jaxpr, length, linear, num_carry, num_consts, reverse, unroll).
+extern const Primitive scan_p;
+Params scan_params(JaxprParam jaxpr, int64_t length, bool reverse, int64_t num_consts, int64_t num_carry,
+                   std::vector<bool> linear);
 
 }  // namespace fluxion::prim

@@ -17,7 +17,7 @@ std::span<const Primitive* const> all_primitives() {
       &broadcast_in_dim_p, &reshape_p, &transpose_p, &squeeze_p, &concatenate_p, &slice_p,
       &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p, &stop_gradient_p,
       &shift_left_p, &shift_right_logical_p, &shift_right_arithmetic_p, &bitcast_convert_type_p,
-      &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p, &pjit_p, &cond_p, &while_p,
+      &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p, &pjit_p, &cond_p, &while_p, &scan_p,
   };
   return table;
 }

@@ -2,6 +2,7 @@
 // traced into programs of one signature, bound as one cond equation.
 #include "fluxion/control_flow.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "fluxion/errors.hpp"
@@ -165,13 +166,89 @@ std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::v
                                           std::move(body_program), static_cast<int64_t>(body_consts.size())));
 }
 
-// JAX's fori_loop as a while loop: the carry (i, upper, val), i < upper.
+std::vector<Array> scan_core(const Fn& f, size_t num_carry, const std::vector<Array>& init_in,
+                             const std::vector<Array>& xs, std::optional<int64_t> length, bool reverse) {
+  for (const Array& x : xs) {
+    if (x.ndim() == 0) throw ShapeError("fx::scan: xs must have a leading axis to scan, got a scalar");
+    if (length && *length != x.shape()[0])
+      throw ShapeError("fx::scan: xs have leading axes of lengths " + std::to_string(*length) + " and " +
+                       std::to_string(x.shape()[0]));
+    length = x.shape()[0];
+  }
+  if (!length) throw Error("fx::scan: with no xs, `length` must say how many steps to run");
+  std::vector<Array> init = init_in;
+  // Traced on the carry and one slice of each x (zeros of a slice's type).
+  auto trace = [&](const std::vector<bool>& strong) {
+    StagingInterpreter staging;
+    DynamicScope dynamic(&staging);
+    std::vector<Array> in;
+    for (const Array& c : init) in.push_back(staging.new_input(c.aval()));
+    for (const Array& x : xs) {
+      AbstractValue a = x.aval();
+      a.shape.erase(a.shape.begin());
+      in.push_back(staging.new_input(a));
+    }
+    std::vector<Array> outs = f(in);
+    for (size_t o = 0; o < num_carry && o < outs.size() && o < strong.size(); ++o)
+      if (strong[o] && outs[o].weak_type()) outs[o] = lax::convert(outs[o], outs[o].dtype());
+    ClosedJaxpr closed = staging.finish(outs);
+    dead_code_elimination(closed.jaxpr);
+    canonicalize_order(closed.jaxpr);
+    return closed;
+  };
+  ClosedJaxpr body = trace({});
+  std::vector<AbstractValue> outs = outputs_of(body.jaxpr);
+  bool same = outs.size() >= num_carry;
+  for (size_t c = 0; same && c < num_carry; ++c)
+    same = outs[c].shape == init[c].shape() && outs[c].dtype == init[c].dtype();
+  if (!same) {
+    std::vector<AbstractValue> in;
+    for (const Array& c : init) in.push_back(c.aval());
+    outs.resize(std::min(outs.size(), num_carry));
+    throw TypeError("fx::scan: f must return the carry's types: the carry is " + types_string(in) + " and f returns " +
+                    types_string(outs));
+  }
+  bool retrace = false;
+  std::vector<bool> strong(num_carry);
+  for (size_t c = 0; c < num_carry; ++c) {
+    if (init[c].weak_type() && !outs[c].weak_type) {
+      init[c] = lax::convert(init[c], init[c].dtype());
+      retrace = true;
+    }
+    strong[c] = !init[c].weak_type();
+    retrace = retrace || (strong[c] && outs[c].weak_type);
+  }
+  if (retrace) body = trace(strong);
+  auto [program, consts] = consts_as_inputs(std::move(body));
+  std::vector<Array> args = consts;
+  args.insert(args.end(), init.begin(), init.end());
+  args.insert(args.end(), xs.begin(), xs.end());
+  return fluxion::bind(prim::scan_p, args,
+                       prim::scan_params(std::move(program), *length, reverse, static_cast<int64_t>(consts.size()),
+                                         static_cast<int64_t>(num_carry), std::vector<bool>(args.size(), false)));
+}
+
+// JAX's fori_loop: with constant bounds a scan over no xs, the carry (i, val);
+// with traced ones a while loop, the carry (i, upper, val), while i < upper.
 std::vector<Array> fori_core(const Array& lower, const Array& upper,
                              const std::function<std::vector<Array>(const Array&, const std::vector<Array>&)>& body_fn,
                              const std::vector<Array>& init) {
   for (const Array* b : {&lower, &upper})
     if (b->ndim() != 0 || !is_integer(b->dtype()))
       throw TypeError("fx::fori_loop: lower and upper must be integer scalars, got " + to_string(b->aval()));
+  if (lower.is_concrete() && upper.is_concrete()) {
+    const int64_t lo = lower.item<int64_t>(), hi = upper.item<int64_t>();
+    std::vector<Array> carry{lax::convert(lower, DType::int32)};
+    carry.insert(carry.end(), init.begin(), init.end());
+    const Fn step = [&body_fn](const std::vector<Array>& c) {
+      std::vector<Array> out{bind1(prim::add_p, {c[0], lax::constant_like(c[0], 1.0)})};
+      const std::vector<Array> val = body_fn(c[0], std::vector<Array>(c.begin() + 1, c.end()));
+      out.insert(out.end(), val.begin(), val.end());
+      return out;
+    };
+    std::vector<Array> result = scan_core(step, carry.size(), carry, {}, std::max<int64_t>(hi - lo, 0), false);
+    return std::vector<Array>(result.begin() + 1, result.end());
+  }
   std::vector<Array> carry{lax::convert(lower, DType::int32), lax::convert(upper, DType::int32)};
   carry.insert(carry.end(), init.begin(), init.end());
   const Fn cond = [](const std::vector<Array>& c) { return std::vector<Array>{bind1(prim::lt_p, {c[0], c[1]})}; };

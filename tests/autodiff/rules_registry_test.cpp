@@ -183,6 +183,19 @@ std::map<std::string, Case> cases() {
                 },
                 {x, y},
                 fx::fwd};
+  // scan: a non-linear carry and ys over the rows of x, a constant (y's
+  // first row), forwards and reversed; reverse mode stores each step's residuals.
+  c["scan"] = {[](const Arrays& a) {
+                 const fx::Array w = a[1][0];
+                 const auto step = [w](fx::Array carry, fx::Array row) {
+                   const fx::Array next = fx::sin(carry * w + row);
+                   return std::pair{next, next * carry};
+                 };
+                 const auto [c1, ys1] = fx::scan(step, a[1][1], a[0]);
+                 const auto [c2, ys2] = fx::scan(step, c1, a[0], true);
+                 return fx::sum(ys1 + ys2) + fx::sum(c2);
+               },
+               {x, y}};
   return c;
 }
 

@@ -385,6 +385,42 @@ void while_cases(Batch& b) {
   });
 }
 
+// scan: compiled as a loop over the slices calling the body's function, the
+// ys written in place. Every dtype carried and scanned, both directions, an
+// empty scan, and a scan whose body holds a while loop.
+void scan_cases(Batch& b) {
+  for (const fx::Shape& s : {fx::Shape{3}, fx::Shape{4, 2}, fx::Shape{0, 2}}) {
+    const Arrays xs = two_of_every_dtype(s, b.seed());
+    for (bool reverse : {false, true})
+      b.add(std::string("scan ") + (reverse ? "reversed " : "") + shape_str(s), xs, [reverse](const Arrays& a) {
+        Arrays init;
+        for (size_t k = 0; k < a.size(); k += 2)
+          init.push_back(fx::zeros(fx::Shape(a[k].shape().begin() + 1, a[k].shape().end()), a[k].dtype()));
+        const auto [carry, ys] = fx::scan(
+            [](const Arrays& c, const Arrays& x) {
+              Arrays next, out;
+              for (size_t k = 0; k < c.size(); ++k) {
+                next.push_back(bin(prim::max_p, c[k], x[2 * k]));
+                out.push_back(bin(prim::min_p, c[k], x[2 * k + 1]));
+              }
+              return std::pair{next, out};
+            },
+            init, a, std::nullopt, reverse);
+        Arrays r = carry;
+        r.insert(r.end(), ys.begin(), ys.end());
+        return r;
+      });
+  }
+  b.add("scan with a while loop inside", {operand(fx::float64, {5, 3}, b.seed(), 0)}, [](const Arrays& a) {
+    return Arrays{fx::map(
+        [](fx::Array row) {
+          return fx::while_loop([](fx::Array v) { return fx::sum(v * v) < 30.0; }, [](fx::Array v) { return v * 1.7 + 0.3; },
+                                row);
+        },
+        a[0])};
+  });
+}
+
 // pjit: a call of a traced program, inlined when jit compiles the caller and
 // compiled on its own when called eagerly. One program per shape covers every
 // dtype (each program an eager call compiles costs a compile), plus a call
@@ -570,6 +606,7 @@ std::map<std::string, CaseFn> case_table() {
   c["pjit"] = pjit_cases;
   c["cond"] = cond_cases;
   c["while"] = while_cases;
+  c["scan"] = scan_cases;
   return c;
 }
 

@@ -239,10 +239,23 @@ std::map<std::string, Case> cases() {
                 [](uint64_t s) { return Arrays{uniform(s, {3}, 0.5, 2.0), uniform(s + 7, {3}, 0.0, 1.0)}; }};
   c["while/unbatched_predicate"] = {
       [](const Arrays& a) {
-        return fx::fori_loop(0, 4, [m = a[1]](fx::Array i, fx::Array v) { return v * m + i.astype(fx::float64); },
-                             a[0]);
+        const Arrays r = fx::while_loop([](const Arrays& v) { return v[1] < 4.0; },
+                                        [m = a[1]](const Arrays& v) { return Arrays{v[0] * m + v[1], v[1] + 1.0}; },
+                                        Arrays{a[0], fx::Array(0.0)});
+        return r[0];
       },
       [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {3})}; }};
+  // scan: xs mapped (the batch axis behind the scanned one) or a mapped
+  // constant making the carry batched.
+  c["scan"] = {[](const Arrays& a) {
+                 const auto [carry, ys] = fx::scan(
+                     [w = a[1]](fx::Array c, fx::Array row) { return std::pair{fx::sin(c * w + row), c * row}; },
+                     fx::zeros({3}), a[0]);
+                 return ys * 2.0 + carry;
+               },
+               [](uint64_t s) { return Arrays{uniform(s, {4, 3}), uniform(s + 7, {3})}; }};
+  c["scan/map"] = {[](const Arrays& a) { return fx::map([](fx::Array r) { return fx::sum(r * r); }, a[0]); },
+                   [](uint64_t s) { return Arrays{uniform(s, {5, 2})}; }};
   c["pjit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
                       [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
   return c;
