@@ -8,7 +8,10 @@
 //                            const fx_runtime* rt);
 //   extern "C" const long long fx_scratch_bytes;
 // `scratch` is a 64-byte aligned arena of fx_scratch_bytes bytes, private to
-// the calling thread.
+// the calling thread. `consts` holds the constants of every function of the
+// unit (fx_entry's first, then each sub-program's), and `rt` points at one
+// runtime per function (fx_entry's first), whose ctx names that function's
+// program for call_eqn (codegen.hpp: Generated::subprograms).
 #pragma once
 
 #include <string>
