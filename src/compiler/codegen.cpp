@@ -67,14 +67,6 @@ bool broadcasts_to(const Shape& from, const Shape& to) {
 
 }  // namespace
 
-void Unit::generate(size_t id, std::string_view name) {
-  Generator g(*this, id, name);
-  std::string text = g.run();
-  functions[id].text = std::move(text);
-  openmp = openmp || g.openmp();
-  order.push_back(id);
-}
-
 Generator::Generator(Unit& unit, size_t id, std::string_view name)
     : unit_(unit), id_(id), p_(unit.functions[id].program), j_(p_.jaxpr), name_(name) {}
 
@@ -106,32 +98,6 @@ std::string Generator::run() {
   os << "}\n";
   unit_.functions[id_].scratch_bytes = scratch_bytes_ + callee_scratch_;
   return os.str();
-}
-
-std::string Generator::temporary(int64_t offset, int64_t bytes) {
-  callee_scratch_ = std::max(callee_scratch_, offset + bytes);
-  return "(fx_scratch + " + str(scratch_bytes_ + offset) + ")";
-}
-
-std::string Generator::call_subprogram(const ClosedJaxpr& program, const std::vector<std::string>& inputs,
-                                       const std::vector<std::string>& outputs, int64_t offset) {
-  size_t id = 0;
-  if (auto it = unit_.ids.find(&program); it != unit_.ids.end()) {
-    id = it->second;
-  } else {
-    id = unit_.functions.size();
-    unit_.ids.emplace(&program, id);
-    unit_.functions.push_back(Unit::Function{optimized(program), {}, 0, unit_.num_consts});
-    unit_.num_consts += unit_.functions.back().program.consts.size();
-    unit_.generate(id, name_ + ", sub-program " + str(static_cast<int64_t>(id)));
-  }
-  callee_scratch_ = std::max(callee_scratch_, offset + unit_.functions[id].scratch_bytes);
-  std::string ins = "{", outs = "{";
-  for (const std::string& in : inputs) ins += "(const void*)" + in + ", ";
-  for (const std::string& out : outputs) outs += "(void*)" + out + ", ";
-  return "{ const void* const fx_sub_in[] = " + ins + "0}; void* const fx_sub_out[] = " + outs + "0}; fx_fn_" +
-         str(static_cast<int64_t>(id)) + "(fx_sub_in, fx_sub_out, fx_consts_base, fx_scratch + " + str(scratch_bytes_ + offset) +
-         ", fx_rt_base); }";
 }
 
 std::string Generator::buffer(int var) const {
@@ -595,22 +561,6 @@ void name_dropped_outputs(ClosedJaxpr& program) {
     for (size_t k = 0; k < q.outputs.size(); ++k)
       if (q.outputs[k] < 0) q.outputs[k] = j.new_var(types[k]);
   }
-}
-
-Generated generate(const ClosedJaxpr& program, std::string_view name) {
-  codegen_detail::Unit unit;
-  unit.functions.push_back(codegen_detail::Unit::Function{program, {}, 0, 0});
-  unit.num_consts = program.consts.size();
-  unit.generate(0, name);
-  std::ostringstream os;
-  os << preamble() << "extern \"C\" {\n" << kRuntimeAbiText << "\n" << unary_vector_helpers();
-  os << "__attribute__((visibility(\"default\"))) extern const long long fx_scratch_bytes;\n";
-  os << "const long long fx_scratch_bytes = " << unit.functions[0].scratch_bytes << ";\n";
-  for (size_t id : unit.order) os << unit.functions[id].text;
-  os << "}\n";
-  Generated g{os.str(), unit.openmp, {}};
-  for (size_t id = 1; id < unit.functions.size(); ++id) g.subprograms.push_back(std::move(unit.functions[id].program));
-  return g;
 }
 
 }  // namespace fluxion::compiler
