@@ -97,6 +97,18 @@ class Emitter {
   virtual std::string temporary(int64_t bytes) = 0;
 };
 
+// The carry of a loop lowered to statements (while, scan): it lives in the
+// equation's first `n` output buffers, initialised on construction from its
+// inputs [first_init, first_init + n). The loop's body writes the next carry
+// into per-equation temporaries (`next`, asked for here, so before any
+// call_subprogram), which copy_back() copies over `carry`.
+struct LoopCarry {
+  std::vector<std::string> carry, next;
+  std::vector<int64_t> bytes;
+  LoopCarry(Emitter& e, size_t n, size_t first_init);
+  void copy_back(Emitter& e) const;  // lines inside the loop's braces
+};
+
 // The C++ element type of the generated code for `dtype`: fx_f64, fx_i32, bool...
 std::string ctype(DType dtype);
 // A C++ expression of type ctype(dtype) with the value of the 0-d `literal`.

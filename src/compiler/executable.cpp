@@ -3,6 +3,7 @@
 #include "compiler/executable.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -218,6 +219,18 @@ void runtime_unary(int op, int is_f32, const void* in, void* out, long long n) {
   const auto k = static_cast<kernels::UnaryMath>(op);
   if (is_f32) kernels::unary_math(k, static_cast<const float*>(in), static_cast<float*>(out), n);
   else kernels::unary_math(k, static_cast<const double*>(in), static_cast<double*>(out), n);
+}
+
+const void* const* runtime_unary_vector() {
+  static const auto table = [] {
+    constexpr int kOps = static_cast<int>(kernels::UnaryMath::sqrt) + 1;
+    std::array<const void*, 2 * kOps> t{};
+    for (int op = 0; op < kOps; ++op)
+      for (int f32 = 0; f32 < 2; ++f32)
+        t[static_cast<size_t>(op * 2 + f32)] = kernels::unary_vector_function(static_cast<kernels::UnaryMath>(op), f32 != 0).fn;
+    return t;
+  }();
+  return table.data();
 }
 
 void runtime_binary(int op, int is_f32, const void* a, const void* b, void* out, long long n, int a_scalar,

@@ -2,7 +2,6 @@
 // lowering rules write C++ with (emitter.hpp). The preamble's helpers are the
 // per-element operations of eager's kernels (src/primitives/*.cpp), written
 // again without the standard library so a cold compile needs no header.
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -189,17 +188,6 @@ std::string unary_vector_helpers() {
   return text;
 }
 
-const void* const* runtime_unary_vector() {
-  static const auto table = [] {
-    constexpr int kOps = static_cast<int>(kernels::UnaryMath::sqrt) + 1;
-    std::array<const void*, 2 * kOps> t{};
-    for (int op = 0; op < kOps; ++op)
-      for (int f32 = 0; f32 < 2; ++f32)
-        t[static_cast<size_t>(op * 2 + f32)] = kernels::unary_vector_function(static_cast<kernels::UnaryMath>(op), f32 != 0).fn;
-    return t;
-  }();
-  return table.data();
-}
 
 const char* preamble() {
   static const std::string text = std::string(kPreamble) + exp_f64_source();
@@ -251,6 +239,22 @@ std::string literal_expr(const Array& literal, DType dtype) {
     }
   }
   return "((" + ctype(dtype) + ")" + s + ")";
+}
+
+LoopCarry::LoopCarry(Emitter& e, size_t n, size_t first_init) {
+  for (size_t c = 0; c < n; ++c) {
+    const AbstractValue& t = e.out_type(c);
+    bytes.push_back(t.size() * static_cast<int64_t>(itemsize(t.dtype)));
+    carry.push_back(e.out_buffer(c));
+    next.push_back("((" + ctype(t.dtype) + "*)" + e.temporary(bytes.back()) + ")");
+  }
+  for (size_t c = 0; c < n; ++c)
+    e.line("__builtin_memcpy(" + carry[c] + ", " + e.in_buffer(first_init + c) + ", " + std::to_string(bytes[c]) + ");");
+}
+
+void LoopCarry::copy_back(Emitter& e) const {
+  for (size_t c = 0; c < carry.size(); ++c)
+    e.line("  __builtin_memcpy(" + carry[c] + ", " + next[c] + ", " + std::to_string(bytes[c]) + ");");
 }
 
 void lower_via_eager(const Primitive&, Emitter& e) { e.call_eager(); }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cblas.h>
-
 #include <cmath>
 
 namespace fluxion::kernels {

@@ -31,14 +31,6 @@ Params cond_params(JaxprParams branches) { return Params{{"branches", std::move(
 
 namespace {
 
-std::string types_string(const std::vector<AbstractValue>& ts) {
-  std::string s = "(";
-  for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + to_string(ts[i]);
-  return s + ")";
-}
-
-bool same_type(const AbstractValue& a, const AbstractValue& b) { return a.shape == b.shape && a.dtype == b.dtype; }
-
 std::vector<AbstractValue> cond_aval(const Primitive&, AvalRefs in, const Params& params) {
   const JaxprParams& branches = cond_branches(params);
   if (branches.empty()) throw TypeError("cond: there must be at least one branch");
@@ -52,12 +44,12 @@ std::vector<AbstractValue> cond_aval(const Primitive&, AvalRefs in, const Params
       throw TypeError("cond: branch " + std::to_string(k) + " takes " + std::to_string(b.invars.size()) +
                       " operand(s), got " + std::to_string(in.size() - 1));
     for (size_t i = 0; i + 1 < in.size(); ++i)
-      if (!same_type(b.var_types[static_cast<size_t>(b.invars[i])], *in[i + 1]))
+      if (!same_shape_and_dtype(b.var_types[static_cast<size_t>(b.invars[i])], *in[i + 1]))
         throw TypeError("cond: operand " + std::to_string(i) + " has type " + to_string(*in[i + 1]) + " but branch " +
                         std::to_string(k) + " takes " + to_string(b.var_types[static_cast<size_t>(b.invars[i])]));
     const std::vector<AbstractValue> bo = output_types(b);
     bool same = bo.size() == out.size();
-    for (size_t o = 0; same && o < bo.size(); ++o) same = same_type(bo[o], out[o]);
+    for (size_t o = 0; same && o < bo.size(); ++o) same = same_shape_and_dtype(bo[o], out[o]);
     if (!same)
       throw TypeError("cond: branch 0 returns " + types_string(out) + " but branch " + std::to_string(k) +
                       " returns " + types_string(bo));
@@ -79,12 +71,6 @@ std::vector<Array> cond_impl(const Primitive&, std::span<const Array> in, std::s
   for (size_t o = 0; o < results.size(); ++o)
     if (results[o].weak_type() && !out[o].weak_type) results[o] = lax::convert(results[o], out[o].dtype);
   return results;
-}
-
-std::vector<AbstractValue> avals_of(std::span<const Array> xs) {
-  std::vector<AbstractValue> t;
-  for (const Array& x : xs) t.push_back(x.aval());
-  return t;
 }
 
 JvpResult cond_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -110,7 +96,7 @@ JvpResult cond_jvp(const Primitive& p, std::span<const Array> primals, std::span
     residuals.emplace_back(outs.begin() + static_cast<std::ptrdiff_t>(num_outs), outs.end());
     all_residuals.insert(all_residuals.end(), residuals.back().begin(), residuals.back().end());
   }
-  const std::vector<AbstractValue> op_types = avals_of(ops), tangent_types = avals_of(op_tangents);
+  const std::vector<AbstractValue> op_types = types_of(ops), tangent_types = types_of(op_tangents);
   JaxprParams primal_branches, tangent_branches;
   for (size_t k = 0; k < branches.size(); ++k) {
     const ClosedJaxpr& primal = *splits[k]->primal;

@@ -53,16 +53,12 @@ ScanParams read(const Params& p) {
           static_cast<size_t>(p.get<int64_t>("num_consts")), static_cast<size_t>(p.get<int64_t>("num_carry"))};
 }
 
-bool same_type(const AbstractValue& a, const AbstractValue& b) { return a.shape == b.shape && a.dtype == b.dtype; }
-
 AbstractValue slice_type(const AbstractValue& x) { return AbstractValue{Shape(x.shape.begin() + 1, x.shape.end()), x.dtype, x.weak_type}; }
 AbstractValue stacked_type(const AbstractValue& y, int64_t length) {
   Shape s = y.shape;
   s.insert(s.begin(), length);
   return AbstractValue{std::move(s), y.dtype, y.weak_type};
 }
-AbstractValue tangent_aval(const AbstractValue& a) { return AbstractValue{a.shape, a.dtype, false}; }
-
 std::vector<AbstractValue> scan_aval(const Primitive&, AvalRefs in, const Params& params) {
   const ScanParams s = read(params);
   const std::vector<AbstractValue> jin = input_types(s.jaxpr->jaxpr), jout = output_types(s.jaxpr->jaxpr);
@@ -73,13 +69,13 @@ std::vector<AbstractValue> scan_aval(const Primitive&, AvalRefs in, const Params
     if (is_x && (in[i]->ndim() == 0 || in[i]->shape[0] != s.length))
       throw ShapeError("scan: xs " + std::to_string(i - s.num_consts - s.num_carry) + " has shape " +
                        shape_to_string(in[i]->shape) + ", not a leading axis of length " + std::to_string(s.length));
-    if (!same_type(is_x ? slice_type(*in[i]) : *in[i], jin[i]))
+    if (!same_shape_and_dtype(is_x ? slice_type(*in[i]) : *in[i], jin[i]))
       throw TypeError("scan: operand " + std::to_string(i) + " has type " + to_string(*in[i]) +
                       " but the body takes " + to_string(jin[i]));
   }
   std::vector<AbstractValue> out;
   for (size_t c = 0; c < s.num_carry; ++c) {
-    if (!same_type(jout[c], jin[s.num_consts + c]))
+    if (!same_shape_and_dtype(jout[c], jin[s.num_consts + c]))
       throw TypeError("scan: carry " + std::to_string(c) + " enters as " + to_string(jin[s.num_consts + c]) +
                       " and leaves as " + to_string(jout[c]));
     out.push_back(jout[c]);
@@ -304,32 +300,23 @@ void scan_lower(const Primitive&, compiler::Emitter& e) {
   const ScanParams s = read(e.params());
   const size_t first_x = s.num_consts + s.num_carry;
   const std::string t = e.fresh("t"), k = e.fresh("k");
-  std::vector<std::string> carry, next, in, out;
-  std::vector<int64_t> bytes;
-  for (size_t c = 0; c < s.num_carry; ++c) {
-    const AbstractValue& type = e.out_type(c);
-    bytes.push_back(type.size() * static_cast<int64_t>(itemsize(type.dtype)));
-    carry.push_back(e.out_buffer(c));
-    next.push_back("((" + compiler::ctype(type.dtype) + "*)" + e.temporary(bytes.back()) + ")");
-  }
+  const compiler::LoopCarry carry(e, s.num_carry, s.num_consts);
+  std::vector<std::string> in;
   for (size_t i = 0; i < s.num_consts; ++i) in.push_back(e.in_buffer(i));
-  in.insert(in.end(), carry.begin(), carry.end());
+  in.insert(in.end(), carry.carry.begin(), carry.carry.end());
   auto slice = [&](const std::string& buffer, const AbstractValue& stacked) {
     const int64_t elems = s.length == 0 ? 0 : stacked.size() / s.length;
     return "(" + buffer + " + " + t + " * " + std::to_string(elems) + "LL)";
   };
   for (size_t i = first_x; i < e.num_inputs(); ++i) in.push_back(slice(e.in_buffer(i), e.in_type(i)));
-  out = next;
+  std::vector<std::string> out = carry.next;
   for (size_t y = s.num_carry; y < e.num_outputs(); ++y) out.push_back(slice(e.out_buffer(y), e.out_type(y)));
-  for (size_t c = 0; c < s.num_carry; ++c)
-    e.line("__builtin_memcpy(" + carry[c] + ", " + e.in_buffer(s.num_consts + c) + ", " + std::to_string(bytes[c]) + ");");
   const std::string length = std::to_string(s.length);
   e.line("for (long long " + k + " = 0; " + k + " < " + length + "; ++" + k + ") {");
   e.line("  const long long " + t + " = " + (s.reverse ? length + " - 1 - " + k : k) + ";");
   e.line("  (void)" + t + ";");
   e.line("  " + e.call_subprogram(*s.jaxpr, in, out));
-  for (size_t c = 0; c < s.num_carry; ++c)
-    e.line("  __builtin_memcpy(" + carry[c] + ", " + next[c] + ", " + std::to_string(bytes[c]) + ");");
+  carry.copy_back(e);
   e.line("}");
 }
 

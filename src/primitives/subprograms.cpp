@@ -13,8 +13,6 @@ namespace fluxion::prim {
 
 namespace {
 
-AbstractValue tangent_aval(const AbstractValue& primal) { return AbstractValue{primal.shape, primal.dtype, false}; }
-
 // Splits `combined` (invars: primals then tangents; outvars: primal outputs
 // then tangent outputs) into the equations that depend only on primals and
 // those that read a tangent. JVP rules keep tangent equations linear in the
@@ -111,6 +109,18 @@ std::vector<AbstractValue> output_types(const Jaxpr& j) {
   std::vector<AbstractValue> t;
   for (const Atom& a : j.outvars) t.push_back(j.type_of(a));
   return t;
+}
+
+std::vector<AbstractValue> types_of(std::span<const Array> xs) {
+  std::vector<AbstractValue> t;
+  for (const Array& x : xs) t.push_back(x.aval());
+  return t;
+}
+
+std::string types_string(const std::vector<AbstractValue>& types) {
+  std::string s = "(";
+  for (size_t i = 0; i < types.size(); ++i) s += (i ? ", " : "") + to_string(types[i]);
+  return s + ")";
 }
 
 JvpSplit jvp_split_program(const JaxprParam& j, const std::vector<bool>& nonzero) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -63,9 +64,19 @@ const JaxprParam& transposed_program(const JaxprParam& j, const std::vector<bool
 const BatchedProgram& batched_program(const JaxprParam& j, const std::vector<bool>& mapped, int64_t size,
                                       const std::vector<bool>& force_mapped = {});
 
-// The types of a program's inputs and outputs.
+// The types of a program's inputs and outputs, and of some values.
 std::vector<AbstractValue> input_types(const Jaxpr& j);
 std::vector<AbstractValue> output_types(const Jaxpr& j);
+std::vector<AbstractValue> types_of(std::span<const Array> xs);
+// `(f64[], i32[3])`, for messages.
+std::string types_string(const std::vector<AbstractValue>& types);
+// Equal shapes and dtypes (weak types may differ): what a sub-program's
+// signature must match.
+inline bool same_shape_and_dtype(const AbstractValue& a, const AbstractValue& b) {
+  return a.shape == b.shape && a.dtype == b.dtype;
+}
+// The type of a tangent or cotangent of a value of type `a` (never weak).
+inline AbstractValue tangent_aval(const AbstractValue& a) { return AbstractValue{a.shape, a.dtype, false}; }
 
 }  // namespace fluxion::prim
 

@@ -44,8 +44,6 @@ WhileParams read(const Params& p) {
           static_cast<size_t>(p.get<int64_t>("cond_nconsts")), static_cast<size_t>(p.get<int64_t>("body_nconsts"))};
 }
 
-bool same_type(const AbstractValue& a, const AbstractValue& b) { return a.shape == b.shape && a.dtype == b.dtype; }
-
 std::vector<AbstractValue> while_aval(const Primitive&, AvalRefs in, const Params& params) {
   const WhileParams w = read(params);
   if (in.size() < w.cond_nconsts + w.body_nconsts)
@@ -61,17 +59,17 @@ std::vector<AbstractValue> while_aval(const Primitive&, AvalRefs in, const Param
   std::vector<AbstractValue> out;
   for (size_t i = 0; i < ncarry; ++i) {
     const AbstractValue& init = *in[w.cond_nconsts + w.body_nconsts + i];
-    if (!same_type(init, cin[w.cond_nconsts + i]) || !same_type(init, bin[w.body_nconsts + i]) ||
-        !same_type(init, bout[i]))
+    if (!same_shape_and_dtype(init, cin[w.cond_nconsts + i]) || !same_shape_and_dtype(init, bin[w.body_nconsts + i]) ||
+        !same_shape_and_dtype(init, bout[i]))
       throw TypeError("while: carry " + std::to_string(i) + " has type " + to_string(init) +
                       " but the body returns " + to_string(bout[i]));
     out.push_back(bout[i]);
     out.back().weak_type = init.weak_type && bout[i].weak_type;
   }
   for (size_t i = 0; i < w.cond_nconsts; ++i)
-    if (!same_type(*in[i], cin[i])) throw TypeError("while: cond constant " + std::to_string(i) + " has another type");
+    if (!same_shape_and_dtype(*in[i], cin[i])) throw TypeError("while: cond constant " + std::to_string(i) + " has another type");
   for (size_t i = 0; i < w.body_nconsts; ++i)
-    if (!same_type(*in[w.cond_nconsts + i], bin[i]))
+    if (!same_shape_and_dtype(*in[w.cond_nconsts + i], bin[i]))
       throw TypeError("while: body constant " + std::to_string(i) + " has another type");
   return out;
 }
@@ -93,8 +91,6 @@ std::vector<Array> while_impl(const Primitive&, std::span<const Array> in, std::
     if (carry[i].weak_type() && !out[i].weak_type) carry[i] = lax::convert(carry[i], out[i].dtype);
   return carry;
 }
-
-AbstractValue tangent_aval(const AbstractValue& a) { return AbstractValue{a.shape, a.dtype, false}; }
 
 // The body's JVP as a program: (body consts, their nonzero tangents, carry,
 // the nonzero carry tangents) -> (carry, the nonzero carry tangents), zeros
@@ -286,29 +282,19 @@ BatchResult while_batch(const Primitive& p, std::span<const Array> values, std::
 // temporaries, which are then copied back.
 void while_lower(const Primitive&, compiler::Emitter& e) {
   const WhileParams w = read(e.params());
-  const size_t first_carry = w.cond_nconsts + w.body_nconsts, ncarry = e.num_outputs();
-  std::vector<std::string> carry, next, cconsts, bconsts;
-  std::vector<int64_t> bytes;
-  for (size_t i = 0; i < ncarry; ++i) {
-    const AbstractValue& t = e.out_type(i);
-    bytes.push_back(t.size() * static_cast<int64_t>(itemsize(t.dtype)));
-    carry.push_back(e.out_buffer(i));
-    next.push_back("((" + compiler::ctype(t.dtype) + "*)" + e.temporary(bytes.back()) + ")");
-  }
+  const size_t first_carry = w.cond_nconsts + w.body_nconsts;
+  const compiler::LoopCarry carry(e, e.num_outputs(), first_carry);
   const std::string pred = "((bool*)" + e.temporary(1) + ")";
-  for (size_t i = 0; i < w.cond_nconsts; ++i) cconsts.push_back(e.in_buffer(i));
-  for (size_t i = 0; i < w.body_nconsts; ++i) bconsts.push_back(e.in_buffer(w.cond_nconsts + i));
-  for (size_t i = 0; i < ncarry; ++i)
-    e.line("__builtin_memcpy(" + carry[i] + ", " + e.in_buffer(first_carry + i) + ", " + std::to_string(bytes[i]) + ");");
-  std::vector<std::string> cond_in = cconsts, body_in = bconsts;
-  cond_in.insert(cond_in.end(), carry.begin(), carry.end());
-  body_in.insert(body_in.end(), carry.begin(), carry.end());
+  std::vector<std::string> cond_in, body_in;
+  for (size_t i = 0; i < w.cond_nconsts; ++i) cond_in.push_back(e.in_buffer(i));
+  for (size_t i = 0; i < w.body_nconsts; ++i) body_in.push_back(e.in_buffer(w.cond_nconsts + i));
+  cond_in.insert(cond_in.end(), carry.carry.begin(), carry.carry.end());
+  body_in.insert(body_in.end(), carry.carry.begin(), carry.carry.end());
   e.line("for (;;) {");
   e.line("  " + e.call_subprogram(*w.cond, cond_in, {pred}));
   e.line("  if (!" + pred + "[0]) break;");
-  e.line("  " + e.call_subprogram(*w.body, body_in, next));
-  for (size_t i = 0; i < ncarry; ++i)
-    e.line("  __builtin_memcpy(" + carry[i] + ", " + next[i] + ", " + std::to_string(bytes[i]) + ");");
+  e.line("  " + e.call_subprogram(*w.body, body_in, carry.next));
+  carry.copy_back(e);
   e.line("}");
 }
 

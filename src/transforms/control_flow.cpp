@@ -1,5 +1,6 @@
-// fx::cond and fx::switch_ (include/fluxion/control_flow.hpp): the branches
-// traced into programs of one signature, bound as one cond equation.
+// fx::cond, switch_, while_loop, fori_loop and scan
+// (include/fluxion/control_flow.hpp): the functions traced into programs,
+// bound as one cond, while or scan equation.
 #include "fluxion/control_flow.hpp"
 
 #include <algorithm>
@@ -10,24 +11,23 @@
 #include "interpreters/staging.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
+#include "primitives/subprograms.hpp"
 
 namespace fluxion::detail {
 
 namespace {
 
-std::string types_string(const std::vector<AbstractValue>& ts) {
-  std::string s = "(";
-  for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + to_string(ts[i]);
-  return s + ")";
-}
+using prim::output_types;
+using prim::types_of;
+using prim::types_string;
 
-// A branch traced on the operands' types; `strong` outputs are converted to
-// strongly typed values (a sibling branch returns a strong one there).
-ClosedJaxpr trace_branch(const Fn& f, const std::vector<Array>& operands, const std::vector<bool>& strong) {
+// A function traced on inputs of these types; `strong` outputs are converted
+// to strongly typed values (a sibling branch, or the loop's carry, is strong there).
+ClosedJaxpr trace_branch(const Fn& f, const std::vector<AbstractValue>& in_types, const std::vector<bool>& strong) {
   StagingInterpreter staging;
   DynamicScope dynamic(&staging);
   std::vector<Array> in;
-  for (const Array& x : operands) in.push_back(staging.new_input(x.aval()));
+  for (const AbstractValue& t : in_types) in.push_back(staging.new_input(t));
   std::vector<Array> outs = f(in);
   for (size_t o = 0; o < outs.size() && o < strong.size(); ++o)
     if (strong[o] && outs[o].weak_type()) outs[o] = lax::convert(outs[o], outs[o].dtype());
@@ -37,10 +37,40 @@ ClosedJaxpr trace_branch(const Fn& f, const std::vector<Array>& operands, const 
   return closed;
 }
 
-std::vector<AbstractValue> outputs_of(const Jaxpr& j) {
-  std::vector<AbstractValue> t;
-  for (const Atom& a : j.outvars) t.push_back(j.type_of(a));
-  return t;
+// A loop's step (while's body, scan's f) traced on the carry and then `extra`
+// inputs (scan's slices of the xs); its first outputs are the next carry,
+// followed by ys where `ys_allowed`. The carry is strongly typed where the
+// initial value or the step's result is (JAX promotes a weak initial value
+// to the step's type), so `init` may come back converted. `who` names the
+// step in the error raised when it changes the carry's shapes or dtypes.
+ClosedJaxpr trace_step(const Fn& f, std::vector<Array>& init, const std::vector<AbstractValue>& extra, bool ys_allowed,
+                       const std::string& who) {
+  const size_t n = init.size();
+  auto in_types = [&] {
+    std::vector<AbstractValue> t = types_of(init);
+    t.insert(t.end(), extra.begin(), extra.end());
+    return t;
+  };
+  ClosedJaxpr step = trace_branch(f, in_types(), {});
+  std::vector<AbstractValue> outs = output_types(step.jaxpr);
+  bool same = ys_allowed ? outs.size() >= n : outs.size() == n;
+  for (size_t c = 0; same && c < n; ++c) same = prim::same_shape_and_dtype(outs[c], init[c].aval());
+  if (!same) {
+    if (ys_allowed && outs.size() > n) outs.resize(n);
+    throw TypeError(who + " must return the carry's types: it takes " + types_string(types_of(init)) +
+                    " and returns " + types_string(outs));
+  }
+  bool retrace = false;
+  std::vector<bool> strong(n);
+  for (size_t c = 0; c < n; ++c) {
+    if (init[c].weak_type() && !outs[c].weak_type) {
+      init[c] = lax::convert(init[c], init[c].dtype());
+      retrace = true;
+    }
+    strong[c] = !init[c].weak_type();
+    retrace = retrace || (strong[c] && outs[c].weak_type);
+  }
+  return retrace ? trace_branch(f, in_types(), strong) : step;
 }
 
 }  // namespace
@@ -63,15 +93,15 @@ std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& bra
                                 lax::constant_like(index, 0.0)});
 
   std::vector<ClosedJaxpr> traced;
-  for (const Fn& b : branches) traced.push_back(trace_branch(b, operands, {}));
+  for (const Fn& b : branches) traced.push_back(trace_branch(b, types_of(operands), {}));
   // Every branch returns the same types; a weak result is made strong where
   // another branch's is strong.
-  const std::vector<AbstractValue> first = outputs_of(traced[0].jaxpr);
+  const std::vector<AbstractValue> first = output_types(traced[0].jaxpr);
   std::vector<bool> strong(first.size(), false);
   for (size_t k = 0; k < n; ++k) {
-    const std::vector<AbstractValue> outs = outputs_of(traced[k].jaxpr);
+    const std::vector<AbstractValue> outs = output_types(traced[k].jaxpr);
     bool same = outs.size() == first.size();
-    for (size_t o = 0; same && o < outs.size(); ++o) same = outs[o].shape == first[o].shape && outs[o].dtype == first[o].dtype;
+    for (size_t o = 0; same && o < outs.size(); ++o) same = prim::same_shape_and_dtype(outs[o], first[o]);
     if (!same) {
       const std::string which = std::string(api) == "cond" ? (k == 1 ? "true_fn" : "false_fn") : "branch " + std::to_string(k);
       const std::string other = std::string(api) == "cond" ? "false_fn" : "branch 0";
@@ -81,10 +111,10 @@ std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& bra
     for (size_t o = 0; o < outs.size(); ++o) strong[o] = strong[o] || !outs[o].weak_type;
   }
   for (size_t k = 0; k < n; ++k) {
-    const std::vector<AbstractValue> outs = outputs_of(traced[k].jaxpr);
+    const std::vector<AbstractValue> outs = output_types(traced[k].jaxpr);
     bool retrace = false;
     for (size_t o = 0; o < outs.size(); ++o) retrace = retrace || (strong[o] && outs[o].weak_type);
-    if (retrace) traced[k] = trace_branch(branches[k], operands, strong);
+    if (retrace) traced[k] = trace_branch(branches[k], types_of(operands), strong);
   }
 
   // What the branches captured becomes operands, shared by all branches (each
@@ -126,34 +156,9 @@ std::pair<JaxprParam, std::vector<Array>> consts_as_inputs(ClosedJaxpr traced) {
 
 std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::vector<Array>& init_in) {
   std::vector<Array> init = init_in;
-  // The carry is strongly typed where the initial value or the body's result
-  // is (JAX promotes a weak initial value to the body's type).
-  ClosedJaxpr body;
-  for (int attempt = 0;; ++attempt) {
-    body = trace_branch(body_fn, init, {});
-    const std::vector<AbstractValue> outs = outputs_of(body.jaxpr);
-    bool same = outs.size() == init.size();
-    for (size_t i = 0; same && i < outs.size(); ++i)
-      same = outs[i].shape == init[i].shape() && outs[i].dtype == init[i].dtype();
-    if (!same) {
-      std::vector<AbstractValue> in;
-      for (const Array& x : init) in.push_back(x.aval());
-      throw TypeError("fx::while_loop: body_fn must return the carry's types: it takes " + types_string(in) +
-                      " and returns " + types_string(outs));
-    }
-    bool retrace = false;
-    for (size_t i = 0; i < outs.size(); ++i)
-      if (init[i].weak_type() && !outs[i].weak_type) {
-        init[i] = lax::convert(init[i], init[i].dtype());
-        retrace = true;
-      }
-    if (!retrace || attempt > 0) break;
-  }
-  std::vector<bool> strong;
-  for (const Array& x : init) strong.push_back(!x.weak_type());
-  body = trace_branch(body_fn, init, strong);
-  ClosedJaxpr cond = trace_branch(cond_fn, init, {});
-  const std::vector<AbstractValue> pred = outputs_of(cond.jaxpr);
+  ClosedJaxpr body = trace_step(body_fn, init, {}, false, "fx::while_loop: body_fn");
+  ClosedJaxpr cond = trace_branch(cond_fn, types_of(init), {});
+  const std::vector<AbstractValue> pred = output_types(cond.jaxpr);
   if (pred.size() != 1 || pred[0].dtype != DType::bool_ || pred[0].ndim() != 0)
     throw TypeError("fx::while_loop: cond_fn must return a boolean scalar, got " + types_string(pred));
   auto [cond_program, cond_consts] = consts_as_inputs(std::move(cond));
@@ -177,48 +182,13 @@ std::vector<Array> scan_core(const Fn& f, size_t num_carry, const std::vector<Ar
   }
   if (!length) throw Error("fx::scan: with no xs, `length` must say how many steps to run");
   std::vector<Array> init = init_in;
-  // Traced on the carry and one slice of each x (zeros of a slice's type).
-  auto trace = [&](const std::vector<bool>& strong) {
-    StagingInterpreter staging;
-    DynamicScope dynamic(&staging);
-    std::vector<Array> in;
-    for (const Array& c : init) in.push_back(staging.new_input(c.aval()));
-    for (const Array& x : xs) {
-      AbstractValue a = x.aval();
-      a.shape.erase(a.shape.begin());
-      in.push_back(staging.new_input(a));
-    }
-    std::vector<Array> outs = f(in);
-    for (size_t o = 0; o < num_carry && o < outs.size() && o < strong.size(); ++o)
-      if (strong[o] && outs[o].weak_type()) outs[o] = lax::convert(outs[o], outs[o].dtype());
-    ClosedJaxpr closed = staging.finish(outs);
-    dead_code_elimination(closed.jaxpr);
-    canonicalize_order(closed.jaxpr);
-    return closed;
-  };
-  ClosedJaxpr body = trace({});
-  std::vector<AbstractValue> outs = outputs_of(body.jaxpr);
-  bool same = outs.size() >= num_carry;
-  for (size_t c = 0; same && c < num_carry; ++c)
-    same = outs[c].shape == init[c].shape() && outs[c].dtype == init[c].dtype();
-  if (!same) {
-    std::vector<AbstractValue> in;
-    for (const Array& c : init) in.push_back(c.aval());
-    outs.resize(std::min(outs.size(), num_carry));
-    throw TypeError("fx::scan: f must return the carry's types: the carry is " + types_string(in) + " and f returns " +
-                    types_string(outs));
+  std::vector<AbstractValue> slices;
+  for (const Array& x : xs) {
+    AbstractValue a = x.aval();
+    a.shape.erase(a.shape.begin());
+    slices.push_back(std::move(a));
   }
-  bool retrace = false;
-  std::vector<bool> strong(num_carry);
-  for (size_t c = 0; c < num_carry; ++c) {
-    if (init[c].weak_type() && !outs[c].weak_type) {
-      init[c] = lax::convert(init[c], init[c].dtype());
-      retrace = true;
-    }
-    strong[c] = !init[c].weak_type();
-    retrace = retrace || (strong[c] && outs[c].weak_type);
-  }
-  if (retrace) body = trace(strong);
+  ClosedJaxpr body = trace_step(f, init, slices, true, "fx::scan: f");
   auto [program, consts] = consts_as_inputs(std::move(body));
   std::vector<Array> args = consts;
   args.insert(args.end(), init.begin(), init.end());
