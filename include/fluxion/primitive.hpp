@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -41,9 +42,21 @@ using JaxprParam = std::shared_ptr<const ClosedJaxpr>;
 // A tuple of sub-programs (cond's `branches`), printed as JAX prints one.
 using JaxprParams = std::vector<JaxprParam>;
 
+// A function parameter: a user's rule that a primitive's rules call
+// (custom_jvp_call's `jvp`, custom_vjp_call's `fwd` and `bwd`), on flat lists
+// of arrays. Printed by its name, as JAX prints a Python function's
+// __name__; compared by identity. `result_types` is set where the
+// primitive's abstract evaluation needs them (custom_lin's outputs).
+struct RuleFunction {
+  std::string name;
+  std::function<std::vector<Array>(std::span<const Array>)> fn;
+  std::vector<AbstractValue> result_types = {};
+};
+using FunctionParam = std::shared_ptr<const RuleFunction>;
+
 using ParamValue =
     std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
-                 DotDimensionNumbers, JaxprParam, JaxprParams, std::vector<bool>>;
+                 DotDimensionNumbers, JaxprParam, JaxprParams, std::vector<bool>, FunctionParam>;
 
 // A primitive's parameters, sorted by name (JAX prints them sorted).
 // Keys are string literals with static storage.

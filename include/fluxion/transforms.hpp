@@ -5,15 +5,19 @@
 // to Array, so `fx::grad(f)(2.0)` works. Transformations compose to any depth.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "fluxion/array.hpp"
 #include "fluxion/jaxpr.hpp"
+#include "fluxion/pytree.hpp"
 
 namespace fluxion {
 
@@ -131,6 +135,50 @@ using result_of_n = std::decay_t<decltype(call_with(std::declval<F&>(), std::dec
                                                     std::make_index_sequence<N>{}))>;
 
 template <class... A> std::vector<Array> to_arrays(const A&... a) { return std::vector<Array>{Array(a)...}; }
+
+// ---- pytree arguments: transformations work on the leaves
+
+// The leaves of every argument, in order, and each argument's structure.
+struct FlatArgs {
+  std::vector<Array> leaves;
+  std::vector<TreeDef> defs;
+};
+template <class... A> FlatArgs flatten_args(const A&... a) {
+  FlatArgs out;
+  (out.defs.push_back(TreeTraits<std::remove_cvref_t<A>>::flatten(a, out.leaves)), ...);
+  return out;
+}
+
+// The arguments, of types tree_value_t<A>..., rebuilt from their leaves.
+template <class... A>
+std::tuple<tree_value_t<A>...> unflatten_args(const std::vector<TreeDef>& defs, std::span<const Array> leaves) {
+  return [&]<size_t... I>(std::index_sequence<I...>) {
+    std::array<size_t, sizeof...(A) + 1> offset{};
+    for (size_t i = 0; i < sizeof...(A); ++i) offset[i + 1] = offset[i] + defs[i].num_leaves();
+    if (leaves.size() != offset.back())
+      throw Error("internal error: " + std::to_string(leaves.size()) + " leaves for arguments that have " +
+                  std::to_string(offset.back()));
+    return std::tuple<tree_value_t<A>...>{
+        tree_unflatten<tree_value_t<A>>(defs[I], leaves.subspan(offset[I], defs[I].num_leaves()))...};
+  }(std::index_sequence_for<A...>{});
+}
+
+// What f returns when called with the arguments rebuilt, and that as a tree.
+template <class F, class... A> using tree_result_t = std::invoke_result_t<const F&, tree_value_t<A>...>;
+template <class F, class... A> using tree_result_value_t = tree_value_t<tree_result_t<F, A...>>;
+template <class F, class... A>
+inline constexpr bool tree_invocable = (is_tree_v<A> && ...) && std::is_invocable_v<const F&, tree_value_t<A>...>;
+
+// f as a Fn of its arguments' leaves: rebuilds the arguments, calls f and
+// flattens its result, whose structure it records in *out_def.
+template <class... A, class F>
+Fn erase_tree(const F& f, std::vector<TreeDef> defs, std::shared_ptr<TreeDef> out_def) {
+  return [f, defs = std::move(defs), out_def](const std::vector<Array>& leaves) {
+    auto [outs, def] = tree_flatten(std::apply(f, unflatten_args<A...>(defs, leaves)));
+    *out_def = std::move(def);
+    return outs;
+  };
+}
 
 }  // namespace detail
 

@@ -136,6 +136,7 @@ std::string param_to_string(const ParamValue& value) {
     // On its own, with its own variable names; inside a jaxpr the printer
     // names a sub-program's variables after the enclosing program's, as JAX.
     std::string operator()(const JaxprParam& j) const { return j ? j->str() : "None"; }
+    std::string operator()(const FunctionParam& f) const { return f ? f->name : "None"; }
     std::string operator()(const JaxprParams& js) const {
       std::string s = "(";
       for (size_t i = 0; i < js.size(); ++i) s += (i ? " " : "") + (*this)(js[i]);

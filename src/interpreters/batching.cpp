@@ -59,7 +59,7 @@ std::vector<Array> BatchInterpreter::process_primitive(const Primitive& prim, st
     dims[i] = dim;
     any_mapped = any_mapped || dim != not_mapped;
   }
-  if (!any_mapped) return bind(prim, values.span(), params);
+  if (!any_mapped) return fluxion::bind(prim, values.span(), params);
   if (!prim.batch) throw Error("vmap: batching rule for '" + std::string(prim.name) + "' not implemented");
   BatchResult r = prim.batch(prim, values.span(), dims.span(), params);
   std::vector<Array> outs;

@@ -45,7 +45,7 @@ std::vector<Array> bind(const Primitive& prim, std::span<const Array> inputs, co
 }
 
 Array bind1(const Primitive& prim, std::span<const Array> inputs, const Params& params) {
-  std::vector<Array> out = bind(prim, inputs, params);
+  std::vector<Array> out = fluxion::bind(prim, inputs, params);
   return std::move(out[0]);
 }
 

@@ -192,7 +192,11 @@ class Printer {
     if (e.params.items().empty()) return pp::nil();
     std::vector<const Params::Item*> items;
     for (const Params::Item& item : e.params.items()) items.push_back(&item);
-    if (e.primitive == &prim::pjit_p)
+    // The custom-derivative calls print the same way and hide num_consts
+    // (their _custom_jvp_call_pp / _custom_vjp_call_pp rules).
+    const bool custom = e.primitive == &prim::custom_jvp_call_p || e.primitive == &prim::custom_vjp_call_p;
+    if (custom) std::erase_if(items, [](const Params::Item* i) { return i->first == "num_consts"; });
+    if (e.primitive == &prim::pjit_p || custom)
       std::stable_partition(items.begin(), items.end(), [](const Params::Item* i) { return i->first == "name"; });
     std::vector<pp::Doc> kvs;
     for (const Params::Item* item : items) kvs.push_back(kv_pair(item->first, item->second));
@@ -207,8 +211,15 @@ class Printer {
     const JaxprParams* tuple = std::get_if<JaxprParams>(&value);
     if (sub && *sub) v = jaxpr((*sub)->jaxpr);
     else if (tuple) v = jaxprs(*tuple);
+    else if (key == "in_zeros") v = pp::text(bool_list(std::get<std::vector<bool>>(value)));  // custom_lin's is a list
     else v = pp::text(param_to_string(value));
     return pp::text(std::string(key) + "=") + std::move(v);
+  }
+
+  static std::string bool_list(const std::vector<bool>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += std::string(i ? ", " : "") + (v[i] ? "True" : "False");
+    return s + "]";
   }
 
   // pp_jaxprs: a tuple of programs, one per line unless all fit on one.
@@ -266,7 +277,7 @@ std::vector<Array> eval_jaxpr(const Jaxpr& jaxpr, std::span<const Array> consts,
   for (const JaxprEqn& e : jaxpr.eqns) {
     inputs.clear();
     for (const Atom& a : e.inputs) inputs.push_back(read(a));
-    std::vector<Array> outs = bind(*e.primitive, inputs, e.params);
+    std::vector<Array> outs = fluxion::bind(*e.primitive, inputs, e.params);
     for (size_t i = 0; i < e.outputs.size(); ++i)
       if (e.outputs[i] >= 0) env[e.outputs[i]] = std::move(outs[i]);
   }

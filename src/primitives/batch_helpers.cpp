@@ -61,7 +61,7 @@ BatchResult elementwise_batch(const Primitive& p, std::span<const Array> values,
   bool as_is = shared != not_mapped;
   for (size_t i = 0; i < values.size() && as_is; ++i)
     as_is = dims[i] == not_mapped ? values[i].ndim() == 0 : values[i].ndim() == rank + 1;
-  if (as_is) return all_at(bind(p, values, params), shared);
+  if (as_is) return all_at(fluxion::bind(p, values, params), shared);
 
   const int64_t size = batch_size(values, dims);
   std::vector<Array> operands;
@@ -86,7 +86,7 @@ BatchResult elementwise_batch(const Primitive& p, std::span<const Array> values,
     }
     operands.push_back(std::move(moved));
   }
-  return all_at(bind(p, operands, params), 0);
+  return all_at(fluxion::bind(p, operands, params), 0);
 }
 
 AlignedOperands align_batch_axes(std::span<const Array> values, std::span<const int> dims) {
@@ -101,7 +101,7 @@ AlignedOperands align_batch_axes(std::span<const Array> values, std::span<const 
 BatchResult same_shape_batch(const Primitive& p, std::span<const Array> values, std::span<const int> dims,
                              const Params& params) {
   AlignedOperands a = align_batch_axes(values, dims);
-  return all_at(bind(p, a.operands, params), a.axis);
+  return all_at(fluxion::bind(p, a.operands, params), a.axis);
 }
 
 }  // namespace fluxion::prim

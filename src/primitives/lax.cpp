@@ -49,13 +49,13 @@ Array bitcast_convert_type(const Array& x, DType new_dtype) {
 Array erf_inv(const Array& x) { return bind1(prim::erf_inv_p, {x}); }
 std::vector<Array> threefry2x32(const Array& k0, const Array& k1, const Array& x0, const Array& x1) {
   const Array in[] = {k0, k1, x0, x1};
-  return bind(prim::threefry2x32_p, in);
+  return fluxion::bind(prim::threefry2x32_p, in);
 }
 std::vector<Array> iota_2x32_shape(const Shape& shape) {
-  return bind(prim::iota_2x32_shape_p, {}, {{"shape", shape}});
+  return fluxion::bind(prim::iota_2x32_shape_p, {}, {{"shape", shape}});
 }
 std::vector<Array> sort(const std::vector<Array>& operands, int64_t dimension, int64_t num_keys) {
-  return bind(prim::sort_p, operands, {{"dimension", dimension}, {"is_stable", true}, {"num_keys", num_keys}});
+  return fluxion::bind(prim::sort_p, operands, {{"dimension", dimension}, {"is_stable", true}, {"num_keys", num_keys}});
 }
 
 namespace {

@@ -2,6 +2,8 @@
 // Each is defined, with all its rules, in the family file named beside it.
 #pragma once
 
+#include <string>
+
 #include "fluxion/primitive.hpp"
 
 namespace fluxion::prim {
@@ -51,5 +53,14 @@ Params while_params(JaxprParam cond_jaxpr, int64_t cond_nconsts, JaxprParam body
 extern const Primitive scan_p;
 Params scan_params(JaxprParam jaxpr, int64_t length, bool reverse, int64_t num_consts, int64_t num_carry,
                    std::vector<bool> linear);
+
+// custom_derivatives.cpp: functions with the user's derivative rule, as JAX's
+// custom_jvp_call, custom_vjp_call and custom_lin (operands: the captured
+// constants, then the arguments; custom_lin's: residuals, then tangents).
+extern const Primitive custom_jvp_call_p, custom_vjp_call_p, custom_lin_p;
+Params custom_jvp_call_params(std::string name, JaxprParam call_jaxpr, FunctionParam jvp, size_t num_consts);
+Params custom_vjp_call_params(std::string name, JaxprParam call_jaxpr, FunctionParam fwd, FunctionParam bwd,
+                              size_t num_consts);
+Params custom_lin_params(FunctionParam bwd, int64_t num_res, std::vector<bool> in_zeros);
 
 }  // namespace fluxion::prim

@@ -80,14 +80,14 @@ std::vector<Array> expand_operands(std::span<const Array> in, const Shape& shape
 
 JvpResult zero_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array>,
                    const Params& params) {
-  return {bind(p, primals, params), {}};
+  return {fluxion::bind(p, primals, params), {}};
 }
 
 JvpResult linear_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                      const Params& params) {
-  std::vector<Array> ans = bind(p, primals, params);
+  std::vector<Array> ans = fluxion::bind(p, primals, params);
   if (!tangents[0].valid()) return {std::move(ans), {}};
-  return {std::move(ans), bind(p, tangents.first(1), params)};
+  return {std::move(ans), fluxion::bind(p, tangents.first(1), params)};
 }
 
 }  // namespace fluxion::prim

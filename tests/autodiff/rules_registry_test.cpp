@@ -196,6 +196,23 @@ std::map<std::string, Case> cases() {
                  return fx::sum(ys1 + ys2) + fx::sum(c2);
                },
                {x, y}};
+  // custom_jvp_call: the rule is the true derivative (so finite differences
+  // agree), written in operations that are themselves differentiable.
+  const auto cj = fx::custom_jvp([](fx::Array u, fx::Array v) { return fx::sin(u) * v; }, "cj")
+                      .defjvp([](auto p, auto t) {
+                        auto [u, v] = p;
+                        auto [du, dv] = t;
+                        return std::pair{fx::sin(u) * v, fx::cos(u) * du * v + fx::sin(u) * dv};
+                      });
+  c["custom_jvp_call"] = {[cj](const Arrays& a) { return cj(a[0], a[1]) * a[0]; }, {x, y}};
+  // custom_vjp_call: reverse mode only, as JAX's; bwd's operations are
+  // differentiated at second order.
+  const auto cv = fx::custom_vjp([](fx::Array u, fx::Array v) { return fx::exp(u) * v; }, "cv")
+                      .defvjp([](fx::Array u, fx::Array v) { return std::pair{fx::exp(u) * v, std::pair{fx::exp(u), v}}; },
+                              [](std::pair<fx::Array, fx::Array> r, fx::Array g) {
+                                return std::tuple{r.first * r.second * g, r.first * g};
+                              });
+  c["custom_vjp_call"] = {[cv](const Arrays& a) { return cv(a[0], a[1]) + a[0]; }, {x, y}, fx::rev};
   return c;
 }
 
@@ -220,6 +237,17 @@ TEST(RulesRegistry, EveryPrimitiveHasADerivativeCheck) {
       EXPECT_TRUE(primitives_in([&](const Arrays& a) { return f(a[0]); }, {fx::Array(1.0)}).count(name));
       EXPECT_EQ(fx::grad(f)(3.0).item<double>(), 9.0);
       EXPECT_EQ(fx::grad(fx::grad(f))(3.0).item<double>(), 0.0);
+      continue;
+    }
+    if (name == "custom_lin") {
+      // The tangent of a custom_vjp function: linear, never evaluated;
+      // reverse mode transposes it into bwd (custom_vjp_call's case).
+      const auto s = fx::custom_vjp([](fx::Array v) { return fx::sin(v); }, "s")
+                         .defvjp([](fx::Array v) { return std::pair{fx::sin(v), fx::cos(v)}; },
+                                 [](fx::Array c, fx::Array g) { return std::tuple{c * g}; });
+      EXPECT_TRUE(primitives_in([&](const Arrays& a) { return fx::jvp(s, {a[0]}, {a[0]}).second; }, {fx::Array(1.0)})
+                      .count(name));
+      EXPECT_THROW(fx::jvp(s, {fx::Array(1.0)}, {fx::Array(1.0)}), fx::TypeError);
       continue;
     }
     const auto it = all.find(name);

@@ -347,6 +347,39 @@ void cond_cases(Batch& b) {
   }
 }
 
+// custom_jvp_call and custom_vjp_call: compiled as a call of the function's
+// program (the rules matter only to differentiation). Every dtype passed
+// through, and a custom function inside another's program.
+void custom_call_cases(Batch& b, bool vjp) {
+  const Fn body = [](const Arrays& a) {
+    Arrays out;
+    for (size_t k = 0; k + 1 < a.size(); k += 2) out.push_back(bin(prim::max_p, a[k], a[k + 1]));
+    return out;
+  };
+  const auto wrap = [](const Fn& f) {
+    return fx::custom_vjp(f, "f").defvjp([f](const Arrays& a) { return std::pair{f(a), a}; },
+                                         [](const Arrays& r, const Arrays&) { return std::tuple{r}; });
+  };
+  const auto jvp_wrap = [](const Fn& f) {
+    return fx::custom_jvp(f, "f").defjvp([f](auto p, auto t) { return std::pair{f(std::get<0>(p)), f(std::get<0>(t))}; });
+  };
+  for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{0}}) {
+    const Arrays ops = two_of_every_dtype(s, b.seed());
+    if (vjp) b.add("custom_vjp_call " + shape_str(s), ops, [f = wrap(body)](const Arrays& a) { return f(a); });
+    else b.add("custom_jvp_call " + shape_str(s), ops, [f = jvp_wrap(body)](const Arrays& a) { return f(a); });
+  }
+  const uint64_t seed = b.seed();
+  b.add(std::string(vjp ? "custom_vjp_call" : "custom_jvp_call") + " nested",
+        {operand(fx::float64, {5}, seed, 0), operand(fx::float64, {5}, seed, 1)}, [vjp, wrap, jvp_wrap](const Arrays& a) {
+          const Fn inner = [](const Arrays& u) { return Arrays{fx::sin(u[0]) * u[1]}; };
+          const Fn outer = [vjp, wrap, jvp_wrap, inner](const Arrays& u) {
+            const Arrays v = vjp ? wrap(inner)(u) : jvp_wrap(inner)(u);
+            return Arrays{v[0] + u[0]};
+          };
+          return vjp ? wrap(outer)(a) : jvp_wrap(outer)(a);
+        });
+}
+
 // while: compiled as a loop calling the cond's and the body's functions, the
 // carry in the output buffers. Every dtype carried along, a loop that never
 // runs, and a fori_loop whose body holds a cond.
@@ -607,19 +640,30 @@ std::map<std::string, CaseFn> case_table() {
   c["cond"] = cond_cases;
   c["while"] = while_cases;
   c["scan"] = scan_cases;
+  c["custom_jvp_call"] = [](Batch& b) { custom_call_cases(b, false); };
+  c["custom_vjp_call"] = [](Batch& b) { custom_call_cases(b, true); };
   return c;
 }
 
+bool never_evaluated(const std::string& name);
+
 std::vector<std::string> registered_names() {
   std::vector<std::string> names;
-  for (const fx::Primitive* p : fx::all_primitives()) names.emplace_back(p->name);
+  for (const fx::Primitive* p : fx::all_primitives())
+    if (!never_evaluated(std::string(p->name))) names.emplace_back(p->name);
   return names;
 }
+
+// custom_lin is never evaluated, compiled or not: it is the tangent of a
+// custom_vjp function, which only reverse mode (transposing it) may use.
+// Its lowering raises JAX's forward-mode error (CustomVjp tests).
+bool never_evaluated(const std::string& name) { return name == "custom_lin"; }
 
 TEST(JitRegistry, EveryRegisteredPrimitiveHasACase) {
   const std::map<std::string, CaseFn> table = case_table();
   for (const fx::Primitive* p : fx::all_primitives())
-    EXPECT_TRUE(table.count(std::string(p->name))) << "primitive '" << p->name << "' has no jit case in " << __FILE__;
+    if (!never_evaluated(std::string(p->name)))
+      EXPECT_TRUE(table.count(std::string(p->name))) << "primitive '" << p->name << "' has no jit case in " << __FILE__;
 }
 
 class JitRegistryPrimitive : public ::testing::TestWithParam<std::string> {};
