@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "fluxion/errors.hpp"
+#include "fluxion/pytree.hpp"
 #include "fluxion/transforms.hpp"
 
 namespace fluxion {
@@ -110,7 +111,10 @@ class JitCore {
   ~JitCore();
   // f's outputs on `args` (the traced arguments); `statics` is the key of the
   // static ones, which `f` has bound.
-  std::vector<Array> call(const Fn& f, const std::string& statics, const std::vector<Array>& args);
+  // With `out_tree`, the result's structure for this signature is stored
+  // with its program and written there on every call.
+  std::vector<Array> call(const Fn& f, const std::string& statics, const std::vector<Array>& args,
+                          const std::shared_ptr<TreeDef>& out_tree = nullptr);
   Lowered lower(const Fn& f, const std::string& statics, const std::vector<Array>& args);
   const std::string& name() const { return name_; }
   struct Cache;  // signature -> traced program (src/transforms/jit.cpp)
@@ -123,28 +127,33 @@ class JitCore {
 [[noreturn]] void throw_static_array_error(size_t position);
 void check_static_argnums(const std::vector<int>& argnums, size_t arity);
 
-template <class T> inline constexpr bool array_like = std::is_convertible_v<const T&, Array>;
+// An argument is traced when it is a pytree (an Array, a number, a container
+// of them, a registered struct) that f accepts rebuilt as its tree type;
+// anything else (a string, an enum) is static.
+template <bool Traced, class T> struct jit_arg {
+  using type = const T&;
+};
+template <class T> struct jit_arg<true, T> {
+  using type = tree_value_t<T>;
+};
 
-// Whether argument I (of types A...) is traced: it converts to an Array and
-// f accepts an Array in its place. Otherwise it is static, passed as it is.
 template <class F, size_t I, class... A> consteval bool traceable() {
   using T = std::decay_t<std::tuple_element_t<I, std::tuple<A...>>>;
-  if constexpr (!array_like<T>) {
+  if constexpr (!is_tree_v<T>) {
     return false;
   } else {
     return []<size_t... J>(std::index_sequence<J...>) {
-      return std::is_invocable_v<const F&, std::conditional_t<J == I, Array, const A&>...>;
+      return std::is_invocable_v<const F&, std::conditional_t<J == I, tree_value_t<T>, const A&>...>;
     }(std::index_sequence_for<A...>{});
   }
 }
 
-// Whether f can be called with A... (traced arguments as Arrays), and what it returns.
 template <class F, class... A, size_t... I> constexpr bool jit_callable(std::index_sequence<I...>) {
-  return std::is_invocable_v<const F&, std::conditional_t<traceable<F, I, A...>(), Array, const A&>...>;
+  return std::is_invocable_v<const F&, typename jit_arg<traceable<F, I, A...>(), A>::type...>;
 }
 template <class F, class... A, size_t... I> auto jit_result(std::index_sequence<I...>) {
   return std::type_identity<
-      std::decay_t<std::invoke_result_t<const F&, std::conditional_t<traceable<F, I, A...>(), Array, const A&>...>>>{};
+      std::decay_t<std::invoke_result_t<const F&, typename jit_arg<traceable<F, I, A...>(), A>::type...>>>{};
 }
 
 }  // namespace detail
@@ -158,61 +167,83 @@ template <class F> class JitFunction {
   template <class... A>
     requires(detail::jit_callable<F, A...>(std::index_sequence_for<A...>{}))  // SFINAE-friendly: jvp probes arities
   auto operator()(const A&... a) const {
-    auto [fn, statics, traced] = bind_arguments(a...);
-    std::vector<Array> outs = core_->call(fn, statics, traced);
     using Result = typename decltype(detail::jit_result<F, A...>(std::index_sequence_for<A...>{}))::type;
-    if constexpr (detail::is_array_vector<Result>::value) return outs;
-    else return std::move(outs[0]);
+    // An Array or std::vector<Array> result comes back as the outputs
+    // themselves (the dispatch fast path); other trees through their structure.
+    constexpr bool flat_result = std::is_same_v<Result, Array> || detail::is_array_vector<Result>::value;
+    std::shared_ptr<TreeDef> out_def = flat_result ? nullptr : std::make_shared<TreeDef>();
+    auto [fn, statics, traced] = bind_arguments(out_def, a...);
+    std::vector<Array> outs = core_->call(fn, statics, traced, out_def);
+    if constexpr (std::is_same_v<Result, Array>) return std::move(outs[0]);
+    else if constexpr (flat_result) return outs;
+    else return tree_unflatten<tree_value_t<Result>>(*out_def, outs);
   }
 
   template <class... A>
     requires(detail::jit_callable<F, A...>(std::index_sequence_for<A...>{}))
   Lowered lower(const A&... a) const {
-    auto [fn, statics, traced] = bind_arguments(a...);
+    auto out_def = std::make_shared<TreeDef>();
+    auto [fn, statics, traced] = bind_arguments(out_def, a...);
     return core_->lower(fn, statics, traced);
   }
 
  private:
-
-  // Which arguments are traced, the key of the static ones, and f as a
-  // function of the traced ones with the static ones bound.
-  template <class... A> auto bind_arguments(const A&... a) const {
+  // Which arguments are traced (their leaves), the key of the static ones
+  // and of the traced ones' structures, and f as a function of the traced
+  // leaves with the static arguments bound; it records its result's
+  // structure in *out_def when there is one.
+  template <class... A> auto bind_arguments(const std::shared_ptr<TreeDef>& out_def, const A&... a) const {
     constexpr size_t N = sizeof...(A);
     detail::check_static_argnums(static_argnums_, N);
     std::array<bool, N> is_static{};
     for (int s : static_argnums_) is_static[static_cast<size_t>(s < 0 ? s + int(N) : s)] = true;
     std::string statics;
     std::vector<Array> traced;
-    std::array<int, N> slot{};
+    std::array<size_t, N> slot{};
+    std::array<TreeDef, N> defs{};
     [&]<size_t... I>(std::index_sequence<I...>) {
-      (classify<detail::traceable<F, I, A...>()>(a, I, is_static, statics, traced, slot), ...);
+      (classify<detail::traceable<F, I, A...>()>(a, I, is_static, statics, traced, slot, defs), ...);
     }(std::index_sequence_for<A...>{});
     // The static arguments by value: Lowered keeps the function.
-    detail::Fn fn = [f = f_, args = std::make_tuple(a...), is_static, slot](const std::vector<Array>& xs) {
-      return [&]<size_t... I>(std::index_sequence<I...>) {
+    detail::Fn fn = [f = f_, args = std::make_tuple(a...), is_static, slot, defs, out_def](const std::vector<Array>& xs) {
+      auto result = [&]<size_t... I>(std::index_sequence<I...>) {
         auto pick = [&]<size_t J>(std::integral_constant<size_t, J>) -> decltype(auto) {
           const auto& original = std::get<J>(args);
-          if constexpr (detail::traceable<F, J, A...>())
-            return is_static[J] ? Array(original) : xs[static_cast<size_t>(slot[J])];
-          else
+          using T = std::decay_t<decltype(original)>;
+          if constexpr (!detail::traceable<F, J, A...>()) {
             return (original);
+          } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, Array>) {
+            return is_static[J] ? Array(original) : xs[slot[J]];
+          } else {
+            return tree_unflatten<tree_value_t<T>>(
+                defs[J], std::span<const Array>(xs).subspan(slot[J], defs[J].num_leaves()));
+          }
         };
-        return detail::as_outputs(f(pick(std::integral_constant<size_t, I>{})...));
+        return f(pick(std::integral_constant<size_t, I>{})...);
       }(std::index_sequence_for<A...>{});
+      auto [outs, def] = tree_flatten(result);
+      if (out_def) *out_def = std::move(def);
+      return outs;
     };
     return std::make_tuple(std::move(fn), std::move(statics), std::move(traced));
   }
 
   template <bool Traceable, class T, size_t N>
   static void classify(const T& v, size_t i, std::array<bool, N>& is_static, std::string& statics,
-                       std::vector<Array>& traced, std::array<int, N>& slot) {
+                       std::vector<Array>& traced, std::array<size_t, N>& slot, std::array<TreeDef, N>& defs) {
     if constexpr (Traceable) {
       if (is_static[i]) {
-        if constexpr (std::is_same_v<T, Array>) detail::throw_static_array_error(i);
-        else statics += std::to_string(i) + "=" + detail::static_key(v) + ";";
+        if constexpr (std::is_arithmetic_v<T>) statics += std::to_string(i) + "=" + detail::static_key(v) + ";";
+        else detail::throw_static_array_error(i);
       } else {
-        slot[i] = static_cast<int>(traced.size());
-        traced.emplace_back(v);
+        slot[i] = traced.size();
+        if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, Array>) {
+          traced.emplace_back(v);
+        } else {
+          // A tree's structure is part of the signature (its leaves' types are too).
+          defs[i] = TreeTraits<T>::flatten(v, traced);
+          statics += std::to_string(i) + ":" + defs[i].str() + ";";
+        }
       }
     } else {
       is_static[i] = true;

@@ -34,16 +34,30 @@ inline constexpr NoneAxis none{};
 
 // vmap's in_axes / out_axes: one entry per argument (output), each an axis
 // (negative counts from the end) or fx::none; or a single entry for all.
+// For pytree arguments an entry may itself be a tree prefix, as JAX's: an
+// axis or fx::none applies to every leaf below it, a braced list gives one
+// entry per child of a tuple, vector or struct, Entry::dict one per key of a
+// std::map. E.g. fx::vmap(f, {0, {fx::none, 1}}) for f(x, std::pair{a, b}).
 class MapAxes {
  public:
   class Entry {
    public:
     Entry(int axis) : axis_(axis) {}
     Entry(NoneAxis) {}
+    Entry(std::initializer_list<Entry> children) : children_(children), node_(true) {}
+    explicit Entry(std::vector<Entry> children) : children_(std::move(children)), node_(true) {}
+    static Entry dict(std::vector<std::pair<std::string, Entry>> items);
     const std::optional<int>& axis() const { return axis_; }
+    bool is_node() const { return node_; }
+    const std::vector<Entry>& children() const { return children_; }
+    const std::vector<std::string>& keys() const { return keys_; }  // a dict's
+    std::string str() const;  // as Python prints the specification: 0, None, (0, None), {'a': 0}
 
    private:
     std::optional<int> axis_;
+    std::vector<Entry> children_;
+    std::vector<std::string> keys_;
+    bool node_ = false;
   };
   MapAxes() : MapAxes(0) {}  // axis 0 of everything
   MapAxes(int axis) : all_(Entry(axis)) {}
@@ -51,12 +65,19 @@ class MapAxes {
   MapAxes(std::initializer_list<Entry> entries) : entries_(entries) {}
   MapAxes(std::vector<Entry> entries) : entries_(std::move(entries)) {}
   // The entry for position i of n; fx::Error naming `what` when a list has
-  // another length.
+  // another length. Bound to an output tree (for_output_tree), position i is
+  // the tree's leaf i.
   std::optional<int> at(size_t i, size_t n, const char* what) const;
+  // One entry per leaf of the arguments whose structures are `defs`.
+  MapAxes per_leaf(const std::vector<TreeDef>& defs) const;
+  // Entries for the leaves of the output tree `*def`, read when first used
+  // (the function being mapped fills it in when it is traced).
+  MapAxes for_output_tree(std::shared_ptr<const TreeDef> def) const;
 
  private:
   std::optional<Entry> all_;
   std::vector<Entry> entries_;
+  std::shared_ptr<const TreeDef> out_tree_;
 };
 
 namespace detail {
@@ -166,8 +187,9 @@ std::tuple<tree_value_t<A>...> unflatten_args(const std::vector<TreeDef>& defs, 
 // What f returns when called with the arguments rebuilt, and that as a tree.
 template <class F, class... A> using tree_result_t = std::invoke_result_t<const F&, tree_value_t<A>...>;
 template <class F, class... A> using tree_result_value_t = tree_value_t<tree_result_t<F, A...>>;
+template <class... A> concept all_trees = (is_tree_v<A> && ...);
 template <class F, class... A>
-inline constexpr bool tree_invocable = (is_tree_v<A> && ...) && std::is_invocable_v<const F&, tree_value_t<A>...>;
+concept tree_invocable = all_trees<A...> && std::is_invocable_v<const F&, tree_value_t<A>...>;
 
 // f as a Fn of its arguments' leaves: rebuilds the arguments, calls f and
 // flattens its result, whose structure it records in *out_def.
@@ -184,55 +206,136 @@ Fn erase_tree(const F& f, std::vector<TreeDef> defs, std::shared_ptr<TreeDef> ou
 
 // ---------------------------------------------------------------- grad
 
-template <class F, bool Multi, bool Aux, bool WithValue>
+namespace detail {
+
+inline constexpr int kRuntimeArgnum = -1000000;
+
+// argnums checked against the number of arguments, negative ones counted from the end.
+std::vector<size_t> normalize_argnums(const std::vector<int>& argnums, size_t n, const char* name);
+// The leaves of the arguments at `positions`, as indices into the flat list.
+std::vector<int> leaf_argnums(const std::vector<TreeDef>& defs, const std::vector<size_t>& positions);
+[[noreturn]] void throw_argnum_type(size_t position, const char* name);
+// f's output (its first element with has_aux) must be one array.
+void check_scalar_output(const TreeDef& def, const char* name);
+[[noreturn]] void throw_cotangent_structure(const TreeDef& got, const TreeDef& want);
+[[noreturn]] void throw_jvp_structure(const TreeDef& primals, const TreeDef& tangents);
+
+template <class T0, class... T> inline constexpr bool all_same_v = (std::is_same_v<T0, T> && ...);
+template <class... A> inline constexpr bool all_arrays_v = (std::is_same_v<tree_value_t<A>, Array> && ...);
+
+// The type of the derivative with respect to one argument: that argument's
+// tree type. With a runtime argnum it is argument 0's type, or the type all
+// arguments share.
+template <int Static, class... A> struct argument_type {
+  static constexpr int index = Static == kRuntimeArgnum ? 0 : (Static < 0 ? Static + int(sizeof...(A)) : Static);
+  static_assert(index >= 0 && index < int(sizeof...(A)), "fx::grad<argnum>: argnum is out of range");
+  using type = tree_value_t<std::tuple_element_t<size_t(index), std::tuple<A...>>>;
+  // Whether argument i has that type (checked at run time for runtime argnums).
+  static constexpr std::array<bool, sizeof...(A)> matches{std::is_same_v<tree_value_t<A>, type>...};
+};
+
+// The selected argument's gradient, rebuilt as its tree from the gradient leaves.
+template <class G> std::vector<G> gradient_trees(const std::vector<TreeDef>& defs, const std::vector<size_t>& positions,
+                                                 const std::vector<Array>& g,
+                                                 std::span<const bool> matches, const char* name) {
+  std::vector<G> out;
+  size_t next = 0;
+  for (size_t p : positions) {
+    if (!matches[p]) throw_argnum_type(p, name);
+    const size_t n = defs[p].num_leaves();
+    out.push_back(tree_unflatten<G>(defs[p], std::span<const Array>(g).subspan(next, n)));
+    next += n;
+  }
+  return out;
+}
+
+}  // namespace detail
+
+template <class F, bool Multi, bool Aux, bool WithValue, int Static = detail::kRuntimeArgnum>
 class GradFunction {
  public:
   GradFunction(F f, std::vector<int> argnums) : f_(std::move(f)), argnums_(std::move(argnums)) {}
 
   template <class... A>
-    requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
+    requires detail::tree_invocable<const F, A...>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
   auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
-    using Result = detail::result_of_n<const F, N>;
+    using Selected = detail::argument_type<Static, A...>;
+    using G = typename Selected::type;
+    const std::vector<size_t> positions = detail::normalize_argnums(argnums_, N, name());
+    detail::FlatArgs flat = detail::flatten_args(a...);
+    auto aux_def = std::make_shared<TreeDef>();
+    // A pytree aux leaves the trace as extra outputs (its values, not the
+    // tracers); any other aux (a string, a count) is kept as computed.
+    using AuxRaw = typename aux_of<Aux, detail::tree_result_t<const F, A...>>::type;
+    std::optional<AuxRaw> raw_aux;
+    const detail::Fn fn = [this, &flat, aux_def, &raw_aux](const std::vector<Array>& leaves) {
+      auto r = std::apply(f_, detail::unflatten_args<A...>(flat.defs, leaves));
+      if constexpr (Aux) {
+        auto [outs, def] = tree_flatten(r.first);
+        detail::check_scalar_output(def, name());
+        if constexpr (is_tree_v<AuxRaw>) {
+          auto [aux, adef] = tree_flatten(r.second);
+          *aux_def = std::move(adef);
+          outs.insert(outs.end(), aux.begin(), aux.end());
+        } else {
+          raw_aux.emplace(std::move(r.second));
+        }
+        return outs;
+      } else {
+        auto [outs, def] = tree_flatten(r);
+        detail::check_scalar_output(def, name());
+        return outs;
+      }
+    };
+    std::vector<Array> outputs;
+    const std::vector<Array> g =
+        detail::grad_core(fn, flat.leaves, detail::leaf_argnums(flat.defs, positions), &outputs, name());
+    std::vector<G> trees = detail::gradient_trees<G>(flat.defs, positions, g, Selected::matches, name());
+    auto grads = [&] {
+      if constexpr (Multi) return std::move(trees);
+      else return std::move(trees[0]);
+    }();
     if constexpr (Aux) {
-      using AuxT = std::decay_t<typename Result::second_type>;
-      std::optional<AuxT> aux;
-      const detail::Fn fn = [&](const std::vector<Array>& xs) {
-        auto r = detail::call_with(f_, xs, std::make_index_sequence<N>{});
-        aux.emplace(std::move(r.second));
-        return std::vector<Array>{Array(std::move(r.first))};
-      };
-      std::vector<Array> outputs;
-      std::vector<Array> g = detail::grad_core(fn, detail::to_arrays(a...), argnums_, &outputs, name());
-      auto grads = pick(std::move(g));
-      if constexpr (WithValue) return std::make_pair(std::make_pair(outputs[0], std::move(*aux)), std::move(grads));
-      else return std::make_pair(std::move(grads), std::move(*aux));
+      auto aux = [&] {
+        if constexpr (is_tree_v<AuxRaw>)
+          return tree_unflatten<tree_value_t<AuxRaw>>(*aux_def, std::span<const Array>(outputs).subspan(1));
+        else
+          return std::move(*raw_aux);
+      }();
+      if constexpr (WithValue) return std::make_pair(std::make_pair(outputs[0], std::move(aux)), std::move(grads));
+      else return std::make_pair(std::move(grads), std::move(aux));
     } else {
-      std::vector<Array> outputs;
-      std::vector<Array> g = detail::grad_core(detail::erase<N>(f_), detail::to_arrays(a...), argnums_, &outputs, name());
-      auto grads = pick(std::move(g));
       if constexpr (WithValue) return std::make_pair(outputs[0], std::move(grads));
       else return grads;
     }
   }
 
  private:
+  template <bool HasAuxOutput, class R> struct aux_of {
+    using type = int;  // unused
+  };
+  template <class R> struct aux_of<true, R> {
+    using type = std::decay_t<typename R::second_type>;
+  };
   static const char* name() { return WithValue ? "value_and_grad" : "grad"; }
-  static auto pick(std::vector<Array> g) {
-    if constexpr (Multi) return g;
-    else return std::move(g[0]);
-  }
   F f_;
   std::vector<int> argnums_;
 };
 
-// d f / d args[argnum] of a function with a real 0-d output.
+// d f / d args[argnum] of a function with a real 0-d output; the gradient
+// has the argument's type (a struct for a struct argument). With pytree
+// arguments of different types, a runtime argnum other than 0 needs the
+// compile-time form fx::grad<argnum>(f), which fixes the result's type.
 template <class F> auto grad(F f, int argnum = 0) { return GradFunction<F, false, false, false>(std::move(f), {argnum}); }
-// One gradient per listed argument.
+template <int Argnum, class F> auto grad(F f) {
+  return GradFunction<F, false, false, false, Argnum>(std::move(f), {Argnum});
+}
+// One gradient per listed argument (std::vector; the arguments share a type).
 template <class F> auto grad(F f, std::vector<int> argnums) {
   return GradFunction<F, true, false, false>(std::move(f), std::move(argnums));
 }
-// f returns std::pair<Array, Aux>; the result is std::pair<gradient, Aux>.
+// f returns std::pair<Array, Aux> (Aux a pytree); the result is std::pair<gradient, Aux>.
 template <class F> auto grad(F f, int argnum, HasAux) {
   return GradFunction<F, false, true, false>(std::move(f), {argnum});
 }
@@ -242,6 +345,9 @@ template <class F> auto grad(F f, std::vector<int> argnums, HasAux) {
 // std::pair<value, gradient> (with has_aux: std::pair<std::pair<value, aux>, gradient>).
 template <class F> auto value_and_grad(F f, int argnum = 0) {
   return GradFunction<F, false, false, true>(std::move(f), {argnum});
+}
+template <int Argnum, class F> auto value_and_grad(F f) {
+  return GradFunction<F, false, false, true, Argnum>(std::move(f), {Argnum});
 }
 template <class F> auto value_and_grad(F f, std::vector<int> argnums) {
   return GradFunction<F, true, false, true>(std::move(f), std::move(argnums));
@@ -259,42 +365,150 @@ std::pair<Array, Array> jvp(F f, const std::vector<Array>& primals, const std::v
   return {outs[0], touts[0]};
 }
 
+// The same for pytree arguments, as jax.jvp(f, primals, tangents): a tuple
+// of primal arguments and a tuple of tangents of the same structure; returns
+// (f(primals), its tangent), both of f's result type.
+template <class F, class... P, class... T>
+  requires(sizeof...(P) == sizeof...(T) && detail::tree_invocable<const F, P...>)
+auto jvp(F f, const std::tuple<P...>& primals, const std::tuple<T...>& tangents) {
+  detail::FlatArgs p = std::apply([](const auto&... x) { return detail::flatten_args(x...); }, primals);
+  detail::FlatArgs t = std::apply([](const auto&... x) { return detail::flatten_args(x...); }, tangents);
+  if (!(p.defs == t.defs)) detail::throw_jvp_structure(TreeDef::tuple(p.defs), TreeDef::tuple(t.defs));
+  auto out_def = std::make_shared<TreeDef>();
+  auto [outs, touts] = detail::jvp_core(detail::erase_tree<P...>(f, p.defs, out_def), p.leaves, t.leaves);
+  using Out = detail::tree_result_value_t<const F, P...>;
+  return std::pair<Out, Out>{tree_unflatten<Out>(*out_def, outs), tree_unflatten<Out>(*out_def, touts)};
+}
+
 using VjpFunction = std::function<std::vector<Array>(const Array&)>;
 
 // (f(x...), pullback): pullback(cotangent) gives one cotangent per argument.
-template <class F, class... A> std::pair<Array, VjpFunction> vjp(F f, const A&... x) {
-  detail::VjpResult r = detail::vjp_core(detail::erase<sizeof...(A)>(f), detail::to_arrays(x...));
-  Array out = r.outputs[0];
-  VjpFunction pull = [r](const Array& ct) { return detail::pullback(r, {ct}); };
-  return {std::move(out), std::move(pull)};
+// For Array arguments and an Array result the pullback returns a
+// std::vector<Array>; otherwise (pytrees) it takes a cotangent of f's result
+// type and returns a std::tuple of the arguments' types, as JAX's.
+template <class F, class... A>
+  requires detail::tree_invocable<const F, A...>
+auto vjp(F f, const A&... x) {
+  detail::FlatArgs flat = detail::flatten_args(x...);
+  auto out_def = std::make_shared<TreeDef>();
+  detail::VjpResult r = detail::vjp_core(detail::erase_tree<A...>(f, flat.defs, out_def), flat.leaves);
+  using Out = detail::tree_result_value_t<const F, A...>;
+  Out out = tree_unflatten<Out>(*out_def, r.outputs);
+  if constexpr (detail::all_arrays_v<A...> && std::is_same_v<Out, Array>) {
+    VjpFunction pull = [r](const Array& ct) { return detail::pullback(r, {ct}); };
+    return std::make_pair(std::move(out), std::move(pull));
+  } else {
+    std::function<std::tuple<tree_value_t<A>...>(const Out&)> pull = [r, defs = flat.defs, out_def](const Out& ct) {
+      auto [cts, def] = tree_flatten(ct);
+      if (!(def == *out_def)) detail::throw_cotangent_structure(def, *out_def);
+      return detail::unflatten_args<A...>(defs, detail::pullback(r, cts));
+    };
+    return std::make_pair(std::move(out), std::move(pull));
+  }
 }
 
 // ---------------------------------------------------------------- Jacobians
 
-template <class F, bool Reverse, bool MultiArg>
+namespace detail {
+
+// A tree of type T with each leaf replaced by a tree of type G (a Jacobian:
+// an output tree of input trees). Standard containers nest; a struct's
+// fields are Arrays, so a struct-valued function's Jacobian needs Array
+// arguments.
+template <class T, class G, class Enable = void> struct TreeRebind {
+  static_assert(std::is_same_v<G, Array>,
+                "fx::jacfwd/jacrev/hessian: the Jacobian of a function returning a registered struct can be taken "
+                "with respect to Array arguments only (a struct's fields cannot hold trees)");
+  using type = T;
+  static T build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    const size_t n = def.num_leaves();
+    T out = tree_unflatten<T>(def, items.subspan(next, n));
+    next += n;
+    return out;
+  }
+};
+template <class G> struct TreeRebind<Array, G> {
+  using type = G;
+  static G build(const TreeDef&, std::span<const G> items, size_t& next) { return items[next++]; }
+};
+template <class T, class G> struct TreeRebind<std::vector<T>, G, std::enable_if_t<!std::is_same_v<G, Array>>> {
+  using type = std::vector<typename TreeRebind<T, G>::type>;
+  static type build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    type out;
+    for (const TreeDef& c : def.children()) out.push_back(TreeRebind<T, G>::build(c, items, next));
+    return out;
+  }
+};
+template <class T, size_t N, class G>
+struct TreeRebind<std::array<T, N>, G, std::enable_if_t<!std::is_same_v<G, Array>>> {
+  using type = std::array<typename TreeRebind<T, G>::type, N>;
+  static type build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    type out;
+    for (size_t i = 0; i < N; ++i) out[i] = TreeRebind<T, G>::build(def.children()[i], items, next);
+    return out;
+  }
+};
+template <class T, class G>
+struct TreeRebind<std::map<std::string, T>, G, std::enable_if_t<!std::is_same_v<G, Array>>> {
+  using type = std::map<std::string, typename TreeRebind<T, G>::type>;
+  static type build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    type out;
+    for (size_t i = 0; i < def.keys().size(); ++i)
+      out.emplace(def.keys()[i], TreeRebind<T, G>::build(def.children()[i], items, next));
+    return out;
+  }
+};
+template <class... T, class G> struct TreeRebind<std::tuple<T...>, G, std::enable_if_t<!std::is_same_v<G, Array>>> {
+  using type = std::tuple<typename TreeRebind<T, G>::type...>;
+  static type build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    return [&]<size_t... I>(std::index_sequence<I...>) {
+      return type{TreeRebind<T, G>::build(def.children()[I], items, next)...};
+    }(std::index_sequence_for<T...>{});
+  }
+};
+template <class A, class B, class G> struct TreeRebind<std::pair<A, B>, G, std::enable_if_t<!std::is_same_v<G, Array>>> {
+  using type = std::pair<typename TreeRebind<A, G>::type, typename TreeRebind<B, G>::type>;
+  static type build(const TreeDef& def, std::span<const G> items, size_t& next) {
+    auto first = TreeRebind<A, G>::build(def.children()[0], items, next);
+    return type{std::move(first), TreeRebind<B, G>::build(def.children()[1], items, next)};
+  }
+};
+
+}  // namespace detail
+
+template <class F, bool Reverse, bool MultiArg, int Static = detail::kRuntimeArgnum>
 class JacobianFunction {
  public:
   JacobianFunction(F f, std::vector<int> argnums) : f_(std::move(f)), argnums_(std::move(argnums)) {}
 
   template <class... A>
-    requires detail::invocable_n<const F, sizeof...(A)>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
+    requires detail::tree_invocable<const F, A...>  // SFINAE-friendly: fx::jvp(fx::grad(f), ...) probes arities
   auto operator()(const A&... a) const {
     constexpr size_t N = sizeof...(A);
-    using Result = detail::result_of_n<const F, N>;
-    const auto fn = detail::erase<N>(f_);
-    auto jac = Reverse ? detail::jacrev_core(fn, detail::to_arrays(a...), argnums_)
-                       : detail::jacfwd_core(fn, detail::to_arrays(a...), argnums_);
-    if constexpr (detail::is_array_vector<Result>::value) {
-      if constexpr (MultiArg) {
-        return jac;  // [output][argument]
-      } else {
-        std::vector<Array> per_output;
-        for (auto& row : jac) per_output.push_back(std::move(row[0]));
-        return per_output;
-      }
+    const char* name = Reverse ? "jacrev" : "jacfwd";
+    const std::vector<size_t> positions = detail::normalize_argnums(argnums_, N, name);
+    detail::FlatArgs flat = detail::flatten_args(a...);
+    auto out_def = std::make_shared<TreeDef>();
+    const detail::Fn fn = detail::erase_tree<A...>(f_, flat.defs, out_def);
+    const std::vector<int> leaves = detail::leaf_argnums(flat.defs, positions);
+    auto jac = Reverse ? detail::jacrev_core(fn, flat.leaves, leaves) : detail::jacfwd_core(fn, flat.leaves, leaves);
+    using Out = detail::tree_result_value_t<const F, A...>;
+    if constexpr (MultiArg) {
+      // [output][argument], for Array arguments and an Array or std::vector<Array> result.
+      static_assert(detail::all_arrays_v<A...> && (std::is_same_v<Out, Array> || detail::is_array_vector<Out>::value),
+                    "fx::jacfwd/jacrev with several argnums take Array arguments and return an Array or a "
+                    "std::vector<Array>; group pytree arguments into one std::tuple argument instead");
+      if constexpr (std::is_same_v<Out, Array>) return std::move(jac[0]);
+      else return jac;
     } else {
-      if constexpr (MultiArg) return std::move(jac[0]);
-      else return std::move(jac[0][0]);
+      using Selected = detail::argument_type<Static, A...>;
+      using G = typename Selected::type;
+      // One tree of the argument's type per output leaf, then the output's tree of those.
+      std::vector<G> per_output;
+      for (const std::vector<Array>& row : jac)
+        per_output.push_back(detail::gradient_trees<G>(flat.defs, positions, row, Selected::matches, name)[0]);
+      size_t next = 0;
+      return detail::TreeRebind<Out, G>::build(*out_def, std::span<const G>(per_output), next);
     }
   }
 
@@ -303,9 +517,13 @@ class JacobianFunction {
   std::vector<int> argnums_;
 };
 
-// Forward-mode Jacobian: shape f(x).shape + x.shape (JAX's convention).
+// Forward-mode Jacobian: shape f(x).shape + x.shape (JAX's convention); for
+// pytrees, f's result tree with a tree of x's type at each leaf.
 template <class F> auto jacfwd(F f, int argnum = 0) {
   return JacobianFunction<F, false, false>(std::move(f), {argnum});
+}
+template <int Argnum, class F> auto jacfwd(F f) {
+  return JacobianFunction<F, false, false, Argnum>(std::move(f), {Argnum});
 }
 template <class F> auto jacfwd(F f, std::vector<int> argnums) {
   return JacobianFunction<F, false, true>(std::move(f), std::move(argnums));
@@ -313,6 +531,9 @@ template <class F> auto jacfwd(F f, std::vector<int> argnums) {
 // Reverse-mode Jacobian (one linearization, one pullback per output element).
 template <class F> auto jacrev(F f, int argnum = 0) {
   return JacobianFunction<F, true, false>(std::move(f), {argnum});
+}
+template <int Argnum, class F> auto jacrev(F f) {
+  return JacobianFunction<F, true, false, Argnum>(std::move(f), {Argnum});
 }
 template <class F> auto jacrev(F f, std::vector<int> argnums) {
   return JacobianFunction<F, true, true>(std::move(f), std::move(argnums));
@@ -334,14 +555,15 @@ template <class F> class VmapFunction {
       : f_(std::move(f)), in_axes_(std::move(in_axes)), out_axes_(std::move(out_axes)), axis_size_(axis_size) {}
 
   template <class... A>
-    requires detail::invocable_n<const F, sizeof...(A)>
+    requires detail::tree_invocable<const F, A...>
   auto operator()(const A&... a) const {
-    constexpr size_t N = sizeof...(A);
-    using Result = detail::result_of_n<const F, N>;
+    detail::FlatArgs flat = detail::flatten_args(a...);
+    auto out_def = std::make_shared<TreeDef>();
     std::vector<Array> outs =
-        detail::vmap_core(detail::erase<N>(f_), detail::to_arrays(a...), in_axes_, out_axes_, axis_size_);
-    if constexpr (detail::is_array_vector<Result>::value) return outs;
-    else return std::move(outs[0]);
+        detail::vmap_core(detail::erase_tree<A...>(f_, flat.defs, out_def), flat.leaves, in_axes_.per_leaf(flat.defs),
+                          out_axes_.for_output_tree(out_def), axis_size_);
+    using Out = detail::tree_result_value_t<const F, A...>;
+    return tree_unflatten<Out>(*out_def, outs);
   }
 
  private:
@@ -363,8 +585,11 @@ VmapFunction<F> vmap(F f, MapAxes in_axes = {}, MapAxes out_axes = 0, std::optio
 template <class F> class JaxprFunction {
  public:
   explicit JaxprFunction(F f) : f_(std::move(f)) {}
-  template <class... A> ClosedJaxpr operator()(const A&... a) const {
-    return detail::make_jaxpr_core(detail::erase<sizeof...(A)>(f_), detail::to_arrays(a...));
+  template <class... A>
+    requires detail::tree_invocable<const F, A...>
+  ClosedJaxpr operator()(const A&... a) const {
+    detail::FlatArgs flat = detail::flatten_args(a...);
+    return detail::make_jaxpr_core(detail::erase_tree<A...>(f_, flat.defs, std::make_shared<TreeDef>()), flat.leaves);
   }
 
  private:

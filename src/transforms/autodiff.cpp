@@ -162,6 +162,50 @@ std::vector<Array> grad_core(const Fn& f, const std::vector<Array>& args, const 
   return grads;
 }
 
+std::vector<size_t> normalize_argnums(const std::vector<int>& argnums, size_t n_args, const char* name) {
+  std::vector<size_t> positions;
+  const int n = static_cast<int>(n_args);
+  for (int a : argnums) {
+    if (a < -n || a >= n)
+      throw Error(std::string(name) + ": argnums " + std::to_string(a) + " is out of bounds for a function of " +
+                  std::to_string(n) + " positional argument(s)");
+    positions.push_back(static_cast<size_t>(a < 0 ? a + n : a));
+  }
+  return positions;
+}
+
+std::vector<int> leaf_argnums(const std::vector<TreeDef>& defs, const std::vector<size_t>& positions) {
+  std::vector<size_t> offset(defs.size() + 1, 0);
+  for (size_t i = 0; i < defs.size(); ++i) offset[i + 1] = offset[i] + defs[i].num_leaves();
+  std::vector<int> leaves;
+  for (size_t p : positions)
+    for (size_t k = offset[p]; k < offset[p + 1]; ++k) leaves.push_back(static_cast<int>(k));
+  return leaves;
+}
+
+void throw_argnum_type(size_t position, const char* name) {
+  throw TypeError(std::string(name) + ": argument " + std::to_string(position) +
+                  " has another C++ type than argument 0, so its gradient cannot be returned as argument 0's type; "
+                  "name the argument at compile time (fx::" + name + "<" + std::to_string(position) +
+                  ">(f)) or group the arguments into one std::tuple");
+}
+
+void check_scalar_output(const TreeDef& def, const char* name) {
+  if (def.kind() != TreeDef::Kind::leaf)
+    throw TypeError(std::string(name) + ": gradient only defined for scalar-output functions. Output was a tree " +
+                    def.str() + " (use has_aux for auxiliary outputs, or jacrev or vjp for several outputs)");
+}
+
+void throw_cotangent_structure(const TreeDef& got, const TreeDef& want) {
+  throw TypeError("Tree structure of cotangent input " + got.str() + ", does not match structure of primal output " +
+                  want.str() + ".");
+}
+
+void throw_jvp_structure(const TreeDef& primals, const TreeDef& tangents) {
+  throw TypeError("primal and tangent arguments to jvp must have the same tree structure; primals have tree "
+                  "structure " + primals.str() + " whereas tangents have tree structure " + tangents.str() + ".");
+}
+
 ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args) {
   StagingInterpreter staging;
   DynamicScope dynamic(&staging);

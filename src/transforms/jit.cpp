@@ -79,8 +79,10 @@ struct JitCore::Cache {
     std::mutex mutex;
     std::atomic<bool> ready{false};
     JaxprParam program;
-    void publish(JaxprParam p) {
+    TreeDef out_tree;  // the result's structure, when the caller keeps one
+    void publish(JaxprParam p, const std::shared_ptr<TreeDef>& tree) {
       program = std::move(p);
+      if (tree) out_tree = *tree;
       ready.store(true, std::memory_order_release);
     }
   };
@@ -116,39 +118,47 @@ SignatureKey key_of(const std::string& statics, const std::vector<Array>& args) 
 
 }  // namespace
 
-// The program for this signature and the operands to run it on.
+// The program for this signature and the operands to run it on; the
+// result's structure goes to `out_tree` when given.
 static std::pair<JaxprParam, std::vector<Array>> program_for(JitCore::Cache& cache, const Fn& f,
                                                             const std::string& statics,
-                                                            const std::vector<Array>& args) {
+                                                            const std::vector<Array>& args,
+                                                            const std::shared_ptr<TreeDef>& out_tree) {
   auto entry = cache.entry(key_of(statics, args));
-  if (entry->ready.load(std::memory_order_acquire)) return {entry->program, args};
+  auto ready = [&] {
+    if (out_tree) *out_tree = entry->out_tree;
+    return std::pair{entry->program, args};
+  };
+  if (entry->ready.load(std::memory_order_acquire)) return ready();
   if (!any_interpreter_active()) {
     // Nothing to capture but concrete values: the trace is reusable. One
     // trace per signature even when many threads make the first call.
     std::lock_guard lock(entry->mutex);
-    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(trace(f, args).program);
-    return {entry->program, args};
+    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(trace(f, args).program, out_tree);
+    return ready();
   }
   Traced t = trace(f, args);
   if (t.lifted.empty()) {
     std::lock_guard lock(entry->mutex);
-    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(std::move(t.program));
-    return {entry->program, args};
+    if (!entry->ready.load(std::memory_order_relaxed)) entry->publish(std::move(t.program), out_tree);
+    return ready();
   }
-  // Closes over an enclosing transformation's tracers: valid for this call only.
+  // Closes over an enclosing transformation's tracers: valid for this call
+  // only (f has just written out_tree).
   std::vector<Array> operands = std::move(t.lifted);
   operands.insert(operands.end(), args.begin(), args.end());
   return {t.program, std::move(operands)};
 }
 
-std::vector<Array> JitCore::call(const Fn& f, const std::string& statics, const std::vector<Array>& args) {
-  auto [program, operands] = program_for(*cache_, f, statics, args);
+std::vector<Array> JitCore::call(const Fn& f, const std::string& statics, const std::vector<Array>& args,
+                                 const std::shared_ptr<TreeDef>& out_tree) {
+  auto [program, operands] = program_for(*cache_, f, statics, args, out_tree);
   if (!dynamic_interpreter() && all_concrete(operands)) return prim::run_program(program, name_, operands);
   return fluxion::bind(prim::pjit_p, operands, prim::pjit_params(program, name_));
 }
 
 Lowered JitCore::lower(const Fn& f, const std::string& statics, const std::vector<Array>& args) {
-  auto [program, operands] = program_for(*cache_, f, statics, args);
+  auto [program, operands] = program_for(*cache_, f, statics, args, nullptr);
   if (operands.size() != args.size())
     throw Error("jit(" + name_ + ").lower: the function closes over values of an enclosing transformation "
                 "(tracers); lower it outside grad/vmap/make_jaxpr, or pass those values as arguments");

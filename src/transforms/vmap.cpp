@@ -20,13 +20,85 @@
 
 namespace fluxion {
 
+MapAxes::Entry MapAxes::Entry::dict(std::vector<std::pair<std::string, Entry>> items) {
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Entry> children;
+  std::vector<std::string> keys;
+  for (auto& [k, e] : items) {
+    keys.push_back(k);
+    children.push_back(std::move(e));
+  }
+  Entry out(std::move(children));
+  out.keys_ = std::move(keys);
+  return out;
+}
+
+std::string MapAxes::Entry::str() const {
+  if (!node_) return axis_ ? std::to_string(*axis_) : "None";
+  const bool dict = !keys_.empty();
+  std::string s = dict ? "{" : "(";
+  for (size_t i = 0; i < children_.size(); ++i)
+    s += (i ? ", " : "") + (dict ? "'" + keys_[i] + "': " : "") + children_[i].str();
+  return s + (dict ? "}" : children_.size() == 1 ? ",)" : ")");
+}
+
+namespace {
+
+// The entry of every leaf of `def`, from the prefix tree `e` (JAX's
+// flatten_axes).
+void expand(const MapAxes::Entry& e, const TreeDef& def, const char* what, std::vector<MapAxes::Entry>& out) {
+  if (!e.is_node()) {
+    for (size_t i = 0; i < def.num_leaves(); ++i) out.push_back(e.axis() ? MapAxes::Entry(*e.axis()) : MapAxes::Entry(none));
+    return;
+  }
+  const bool dict = !e.keys().empty();
+  const bool fits = dict ? def.kind() == TreeDef::Kind::dict && def.keys() == e.keys()
+                         : (def.kind() == TreeDef::Kind::tuple || def.kind() == TreeDef::Kind::list ||
+                            def.kind() == TreeDef::Kind::node) &&
+                               def.children().size() == e.children().size();
+  if (!fits)
+    throw Error(std::string("vmap ") + what + " specification must be a tree prefix of the corresponding value, got "
+                "specification " + e.str() + " for value tree " + def.str() + ".");
+  for (size_t i = 0; i < e.children().size(); ++i) expand(e.children()[i], def.children()[i], what, out);
+}
+
+}  // namespace
+
 std::optional<int> MapAxes::at(size_t i, size_t n, const char* what) const {
   if (all_) return all_->axis();
+  const bool single_output = out_tree_ && out_tree_->kind() == TreeDef::Kind::leaf;
+  if (out_tree_ && out_tree_->num_leaves() == n && !(single_output && entries_.size() != 1)) {
+    // A list of one entry per output matches an output list or tuple; a
+    // single output takes a list of one entry.
+    std::vector<Entry> leaves;
+    if (single_output) expand(entries_[0], *out_tree_, what, leaves);
+    else expand(Entry(entries_), *out_tree_, what, leaves);
+    return leaves[i].axis();
+  }
   if (entries_.size() != n)
     throw Error(std::string("vmap ") + what + " must be an int, fx::none, or a list with one entry per " +
                 (what == std::string_view("in_axes") ? "positional argument" : "output") +
                 " of the function, but got " + std::to_string(entries_.size()) + " entries for " + std::to_string(n));
   return entries_[i].axis();
+}
+
+MapAxes MapAxes::per_leaf(const std::vector<TreeDef>& defs) const {
+  if (all_) return *this;
+  if (entries_.size() != defs.size())
+    throw Error("vmap in_axes must be an int, fx::none, or a list with one entry per positional argument of the "
+                "function, but got " + std::to_string(entries_.size()) + " entries for " + std::to_string(defs.size()));
+  bool flat = true;
+  for (size_t k = 0; flat && k < defs.size(); ++k) flat = defs[k].kind() == TreeDef::Kind::leaf && !entries_[k].is_node();
+  if (flat) return *this;
+  std::vector<Entry> leaves;
+  for (size_t k = 0; k < defs.size(); ++k) expand(entries_[k], defs[k], "in_axes", leaves);
+  return MapAxes(std::move(leaves));
+}
+
+MapAxes MapAxes::for_output_tree(std::shared_ptr<const TreeDef> def) const {
+  MapAxes out = *this;
+  out.out_tree_ = std::move(def);
+  return out;
 }
 
 namespace detail {
