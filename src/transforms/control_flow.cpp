@@ -242,4 +242,8 @@ std::vector<Array> cond_core(const Array& pred, const Fn& true_fn, const Fn& fal
   return switch_core(lax::convert(p, DType::int32), {false_fn, true_fn}, operands, "cond");
 }
 
+void throw_structure_mismatch(const std::string& what, const TreeDef& a, const TreeDef& b) {
+  throw TypeError(what + " must have same type structure, got " + a.str() + " and " + b.str() + ".");
+}
+
 }  // namespace fluxion::detail
