@@ -10,6 +10,7 @@
 #include "fluxion/errors.hpp"
 #include "fluxion/jaxpr.hpp"
 #include "fluxion/jit.hpp"
+#include "fluxion/nn.hpp"
 #include "fluxion/ops.hpp"
 #include "fluxion/primitive.hpp"
 #include "fluxion/pytree.hpp"
