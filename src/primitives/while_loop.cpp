@@ -12,8 +12,10 @@
 //     predicate holds, and a finished member keeps its carry (select_n).
 #include "compiler/emitter.hpp"
 
+#include <algorithm>
 #include <string>
 
+#include "interpreters/interpreter.hpp"
 #include "interpreters/jvp.hpp"
 #include "interpreters/staging.hpp"
 #include "primitives/batch_helpers.hpp"
@@ -142,6 +144,12 @@ JaxprParam cond_ignoring(const JaxprParam& cond, const std::vector<AbstractValue
       [&](std::span<const Array> args) { return eval_jaxpr(cond->jaxpr, cond->consts, args.subspan(0, n)); }, in);
 }
 
+// The level of the interpreter that owns x (-1: a concrete value).
+int level_of(const Array& x) {
+  const detail::Interpreter* owner = x.value()->owner();
+  return owner ? owner->level() : -1;
+}
+
 JvpResult while_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                     const Params& params) {
   const WhileParams w = read(params);
@@ -184,6 +192,16 @@ JvpResult while_jvp(const Primitive& p, std::span<const Array> primals, std::spa
                    static_cast<int64_t>(body_nconsts)));
   JvpResult r;
   r.primals_out.assign(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(ncarry));
+  // Linearizing (reverse mode, or make_jaxpr of a jvp), the tangents belong
+  // to an interpreter above every primal: the joint loop is recorded there,
+  // and so would its primal outputs be, as if they depended on the tangents.
+  // The primal loop runs on its own then, as JAX's partial evaluation of
+  // while does, so that the primal outputs stay known (and reverse mode
+  // reaches the joint loop's transpose, which says what to use instead).
+  int primal_level = -1, tangent_level = -1;
+  for (const Array& x : primals) primal_level = std::max(primal_level, level_of(x));
+  for (const Array& t : args) tangent_level = std::max(tangent_level, level_of(t));
+  if (tangent_level > primal_level) r.primals_out = fluxion::bind(p, primals, params);
   size_t next = ncarry;
   for (size_t i = 0; i < ncarry; ++i) r.tangents_out.push_back(carry_nz[i] ? outs[next++] : Array());
   return r;

@@ -79,6 +79,29 @@ TEST(WhileLoop, ForwardModeDerivativesAndTheReverseModeError) {
   }
 }
 
+// Linearizing a loop (its tangents recorded above its primals) keeps the
+// loop's primal outputs known: a derivative that reaches the loop in reverse
+// mode through them raises the loop's own error, not a confused one about a
+// program that is not linear. Here the primal root feeds a custom_vjp's
+// residuals and grad of grad reaches it.
+TEST(WhileLoop, LinearizingKeepsThePrimalOutputsKnown) {
+  const auto g = fx::custom_vjp([](fx::Array a) { return newton_sqrt(a); }, "g")
+                     .defvjp([](fx::Array a) {
+                               const fx::Array r = newton_sqrt(a);
+                               return std::pair{r, r};
+                             },
+                             [](fx::Array r, fx::Array ct) { return ct * 0.5 / r; });
+  EXPECT_NEAR(value(fx::grad(g)(4.0)), 0.25, 1e-15);
+  try {
+    fx::grad(fx::grad(g))(4.0);
+    FAIL() << "no error";
+  } catch (const fx::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Reverse-mode differentiation does not work for fx::while_loop"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // Each member of a batch stops on its own; the batch runs until all have.
 TEST(WhileLoop, VmapAgreesWithALoopOverExamples) {
   const std::vector<double> as = {2.0, 9.0, 0.25, 1e6};
