@@ -196,6 +196,12 @@ class Printer {
     // (their _custom_jvp_call_pp / _custom_vjp_call_pp rules).
     const bool custom = e.primitive == &prim::custom_jvp_call_p || e.primitive == &prim::custom_vjp_call_p;
     if (custom) std::erase_if(items, [](const Params::Item* i) { return i->first == "num_consts"; });
+    // scan's rule (_scan_pp_rule) hides `linear`, and `_split_transpose` when False.
+    if (e.primitive == &prim::scan_p)
+      std::erase_if(items, [](const Params::Item* i) {
+        return i->first == "linear" || (i->first == "_split_transpose" && std::get_if<bool>(&i->second) &&
+                                        !std::get<bool>(i->second));
+      });
     if (e.primitive == &prim::pjit_p || custom)
       std::stable_partition(items.begin(), items.end(), [](const Params::Item* i) { return i->first == "name"; });
     std::vector<pp::Doc> kvs;

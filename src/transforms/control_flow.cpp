@@ -9,6 +9,7 @@
 #include "fluxion/errors.hpp"
 #include "interpreters/interpreter.hpp"
 #include "interpreters/staging.hpp"
+#include "ops/internal.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/subprograms.hpp"
@@ -198,6 +199,10 @@ std::vector<Array> scan_core(const Fn& f, size_t num_carry, const std::vector<Ar
                                          static_cast<int64_t>(num_carry), std::vector<bool>(args.size(), false)));
 }
 
+// 1 of the counter's dtype and weak type, so that i + 1 keeps the counter's
+// type and a weakly typed lower bound stays as it is (JAX's `i + 1`).
+Array one_like(const Array& i) { return convert(Array(1), i.dtype(), i.weak_type()); }
+
 // JAX's fori_loop: with constant bounds a scan over no xs, the carry (i, val);
 // with traced ones a while loop, the carry (i, upper, val), while i < upper.
 std::vector<Array> fori_core(const Array& lower, const Array& upper,
@@ -206,12 +211,20 @@ std::vector<Array> fori_core(const Array& lower, const Array& upper,
   for (const Array* b : {&lower, &upper})
     if (b->ndim() != 0 || !is_integer(b->dtype()))
       throw TypeError("fx::fori_loop: lower and upper must be integer scalars, got " + to_string(b->aval()));
+  // The counter has the bounds' dtype (their common one when they differ),
+  // as JAX's; bounds of one dtype are used as they are, weak or not.
+  Array lo_bound = lower, hi_bound = upper;
+  if (lower.dtype() != upper.dtype()) {
+    const std::vector<Array> both = promote_dtypes({lower, upper});
+    lo_bound = lax::convert(both[0], both[0].dtype());
+    hi_bound = lax::convert(both[1], both[1].dtype());
+  }
   if (lower.is_concrete() && upper.is_concrete()) {
     const int64_t lo = lower.item<int64_t>(), hi = upper.item<int64_t>();
-    std::vector<Array> carry{lax::convert(lower, DType::int32)};
+    std::vector<Array> carry{lo_bound};
     carry.insert(carry.end(), init.begin(), init.end());
     const Fn step = [&body_fn](const std::vector<Array>& c) {
-      std::vector<Array> out{bind1(prim::add_p, {c[0], lax::constant_like(c[0], 1.0)})};
+      std::vector<Array> out{bind1(prim::add_p, {c[0], one_like(c[0])})};
       const std::vector<Array> val = body_fn(c[0], std::vector<Array>(c.begin() + 1, c.end()));
       out.insert(out.end(), val.begin(), val.end());
       return out;
@@ -219,11 +232,11 @@ std::vector<Array> fori_core(const Array& lower, const Array& upper,
     std::vector<Array> result = scan_core(step, carry.size(), carry, {}, std::max<int64_t>(hi - lo, 0), false);
     return std::vector<Array>(result.begin() + 1, result.end());
   }
-  std::vector<Array> carry{lax::convert(lower, DType::int32), lax::convert(upper, DType::int32)};
+  std::vector<Array> carry{lo_bound, hi_bound};
   carry.insert(carry.end(), init.begin(), init.end());
   const Fn cond = [](const std::vector<Array>& c) { return std::vector<Array>{bind1(prim::lt_p, {c[0], c[1]})}; };
   const Fn body = [&body_fn](const std::vector<Array>& c) {
-    std::vector<Array> out{bind1(prim::add_p, {c[0], lax::constant_like(c[0], 1.0)}), c[1]};
+    std::vector<Array> out{bind1(prim::add_p, {c[0], one_like(c[0])}), c[1]};
     const std::vector<Array> val = body_fn(c[0], std::vector<Array>(c.begin() + 2, c.end()));
     out.insert(out.end(), val.begin(), val.end());
     return out;

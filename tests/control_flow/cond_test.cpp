@@ -84,6 +84,29 @@ TEST(Cond, JaxprText) {
   EXPECT_NE(text.find("] c a d\n"), std::string::npos) << text;
 }
 
+// JAX's own documentation (docs/jaxpr.md, "cond primitive") prints, for
+//   def func7(arg):
+//     return lax.cond(arg >= 0., lambda xtrue: xtrue + 3., lambda xfalse: xfalse - 3., arg)
+//   make_jaxpr(func7)(5.)   # float32
+// exactly this text.
+TEST(Cond, JaxprTextOfJaxsDocumentation) {
+  const auto func7 = [](fx::Array arg) {
+    return fx::cond(arg >= 0.0, [](fx::Array xtrue) { return xtrue + 3.0; },
+                    [](fx::Array xfalse) { return xfalse - 3.0; }, arg);
+  };
+  EXPECT_EQ(fx::make_jaxpr(func7)(fx::array({5.0}, fx::float32).reshape({})).str(),
+            "{ lambda ; a:f32[]. let\n"
+            "    b:bool[] = ge a 0.0:f32[]\n"
+            "    c:i32[] = convert_element_type[new_dtype=int32 weak_type=False] b\n"
+            "    d:f32[] = cond[\n"
+            "      branches=(\n"
+            "        { lambda ; e:f32[]. let f:f32[] = sub e 3.0:f32[] in (f,) }\n"
+            "        { lambda ; g:f32[]. let h:f32[] = add g 3.0:f32[] in (h,) }\n"
+            "      )\n"
+            "    ] c a\n"
+            "  in (d,) }");
+}
+
 TEST(Cond, DerivativesInBothModes) {
   for (double x : {1.3, -0.7}) {
     SCOPED_TRACE(x);

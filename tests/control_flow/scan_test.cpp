@@ -36,7 +36,9 @@ TEST(Scan, CarriesAndStacks) {
 
 // The text JAX's printer lays out for
 //   jax.make_jaxpr(lambda xs: lax.scan(lambda c, x: (c + x, c * x), 0., xs)[1])(xs)
-// with xs float64[4].
+// with xs float64[4]; scan's printing rule hides `linear` and a False
+// `_split_transpose` (JAX's own documentation, docs/jaxpr.md, prints its
+// scan example so).
 TEST(Scan, JaxprText) {
   const auto f = [](fx::Array xs) {
     return fx::scan([](fx::Array c, fx::Array x) { return std::pair{c + x, c * x}; }, fx::Array(0.0), xs).second;
@@ -45,13 +47,11 @@ TEST(Scan, JaxprText) {
             "{ lambda ; a:f64[4]. let\n"
             "    b:f64[] = convert_element_type[new_dtype=float64 weak_type=False] 0.0:f64[]\n"
             "    _:f64[] c:f64[4] = scan[\n"
-            "      _split_transpose=False\n"
             "      jaxpr={ lambda ; d:f64[] e:f64[]. let\n"
             "          f:f64[] = add d e\n"
             "          g:f64[] = mul d e\n"
             "        in (f, g) }\n"
             "      length=4\n"
-            "      linear=(False, False)\n"
             "      num_carry=1\n"
             "      num_consts=0\n"
             "      reverse=False\n"

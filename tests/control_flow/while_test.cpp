@@ -62,6 +62,38 @@ TEST(WhileLoop, JaxprText) {
             "  in (b,) }");
 }
 
+// JAX's own documentation (docs/jaxpr.md, "while primitive") prints, for
+//   def func10(arg, n):
+//     ones = jnp.ones(arg.shape)
+//     return lax.fori_loop(0, n, lambda i, carry: carry + ones * 3. + arg, arg + ones)
+//   make_jaxpr(func10)(np.ones(16), 5)   # float32, int32
+// a while equation of exactly this text (the lines before it differ only in
+// how broadcast_in_dim's parameters print, which this version shows).
+TEST(WhileLoop, JaxprTextOfJaxsDocumentation) {
+  const auto func10 = [](fx::Array arg, fx::Array n) {
+    const fx::Array ones = fx::ones(arg.shape(), fx::float32);
+    return fx::fori_loop(0, n, [&](fx::Array, fx::Array carry) { return carry + ones * 3.0 + arg; }, arg + ones);
+  };
+  const std::string text = fx::make_jaxpr(func10)(fx::ones({16}, fx::float32), fx::Array(5)).str();
+  const size_t at = text.find("    _:i32[]");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_EQ(text.substr(at),
+            "    _:i32[] _:i32[] e:f32[16] = while[\n"
+            "      body_jaxpr={ lambda ; f:f32[16] g:f32[16] h:i32[] i:i32[] j:f32[16]. let\n"
+            "          k:i32[] = add h 1:i32[]\n"
+            "          l:f32[16] = mul f 3.0:f32[]\n"
+            "          m:f32[16] = add j l\n"
+            "          n:f32[16] = add m g\n"
+            "        in (k, i, n) }\n"
+            "      body_nconsts=2\n"
+            "      cond_jaxpr={ lambda ; o:i32[] p:i32[] q:f32[16]. let\n"
+            "          r:bool[] = lt o p\n"
+            "        in (r,) }\n"
+            "      cond_nconsts=0\n"
+            "    ] c a 0:i32[] b d\n"
+            "  in (e,) }");
+}
+
 TEST(WhileLoop, ForwardModeDerivativesAndTheReverseModeError) {
   // d sqrt(a) / da through the iteration itself.
   const auto [y, t] = fx::jvp(newton_sqrt, {fx::Array(2.0)}, {fx::Array(1.0)});
