@@ -34,6 +34,8 @@ extern const Primitive shift_left_p, shift_right_logical_p, shift_right_arithmet
 extern const Primitive threefry2x32_p, iota_2x32_shape_p;
 // special.cpp
 extern const Primitive erf_inv_p;
+// clamp.cpp: clamp(min, operand, max), min and max 0-d or of the operand's shape
+extern const Primitive clamp_p;
 // sort.cpp (jax.lax.sort; sort_key_val is sort with num_keys=1)
 extern const Primitive sort_p;
 // pjit.cpp: a call of a jitted function (params `jaxpr`: the program, a

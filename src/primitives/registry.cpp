@@ -18,7 +18,7 @@ std::span<const Primitive* const> all_primitives() {
       &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p, &stop_gradient_p,
       &shift_left_p, &shift_right_logical_p, &shift_right_arithmetic_p, &bitcast_convert_type_p,
       &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p, &pjit_p, &cond_p, &while_p, &scan_p,
-      &custom_jvp_call_p, &custom_vjp_call_p, &custom_lin_p,
+      &custom_jvp_call_p, &custom_vjp_call_p, &custom_lin_p, &clamp_p,
   };
   return table;
 }

@@ -87,11 +87,10 @@ std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& bra
   if (branches.size() == 1) return branches[0](operands);
   const size_t n = branches.size();
   Array index = lax::convert(index_in, DType::int32);
-  // A predicate converted to int32 is in range already (JAX clamps only
-  // switch's index; its lax.clamp is min and max here).
+  // A predicate converted to int32 is in range already (JAX clamps only switch's index).
   if (std::string(api) != "cond")
-    index = bind1(prim::max_p, {bind1(prim::min_p, {index, lax::constant_like(index, static_cast<double>(n - 1))}),
-                                lax::constant_like(index, 0.0)});
+    index = bind1(prim::clamp_p, {lax::constant_like(index, 0.0), index,
+                                  lax::constant_like(index, static_cast<double>(n - 1))});
 
   std::vector<ClosedJaxpr> traced;
   for (const Fn& b : branches) traced.push_back(trace_branch(b, types_of(operands), {}));

@@ -98,6 +98,14 @@ std::map<std::string, Case> cases() {
                 },
                 {x}};
   c["dot_general"] = {[](const Arrays& a) { return fx::matmul(a[0] * a[0], a[1].T()); }, {x, y}};
+  // clamp: the operand inside and outside the bounds (away from the kinks),
+  // and the bounds' own tangents where they bind.
+  c["clamp"] = {[](const Arrays& a) {
+                  const fx::Array lo = fx::sum(a[1]) * 0.1 - 5.0, hi = fx::sum(a[1]) * 0.1 + 5.0;
+                  return fx::bind1(prim::clamp_p, {lo, a[0] * 3.0, hi}) +
+                         fx::bind1(prim::clamp_p, {a[1] * 0.1 - 10.0, a[0] * 0.5, a[1] * 0.1 + 10.0});
+                },
+                {x, y}};
   c["select_n"] = {[](const Arrays& a) { return fx::where(a[0] > 0.0, a[0] * a[1], fx::exp(a[1])); }, {nonzero, y}};
   c["convert_element_type"] = {[](const Arrays& a) { return f64((a[0] * a[0]).astype(fx::float32)); },
                                {uniform(807, {3}, 0.5, 1.0, fx::float32)}};

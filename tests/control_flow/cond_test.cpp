@@ -107,6 +107,32 @@ TEST(Cond, JaxprTextOfJaxsDocumentation) {
             "  in (d,) }");
 }
 
+// JAX's documentation (docs/jaxpr.md, "cond primitive") prints for
+//   def one_of_three(index, arg):
+//     return lax.switch(index, [lambda x: x + 1., lambda x: x - 2., lambda x: x + 3.], arg)
+//   make_jaxpr(one_of_three)(1, 5.)   # int32, float32
+// exactly this text: the index clamped by clamp.
+TEST(Cond, SwitchJaxprTextOfJaxsDocumentation) {
+  const auto one_of_three = [](fx::Array index, fx::Array arg) {
+    return fx::switch_(index,
+                       std::tuple{[](fx::Array x) { return x + 1.0; }, [](fx::Array x) { return x - 2.0; },
+                                  [](fx::Array x) { return x + 3.0; }},
+                       arg);
+  };
+  EXPECT_EQ(fx::make_jaxpr(one_of_three)(fx::Array(1), fx::array({5.0}, fx::float32).reshape({})).str(),
+            "{ lambda ; a:i32[] b:f32[]. let\n"
+            "    c:i32[] = convert_element_type[new_dtype=int32 weak_type=False] a\n"
+            "    d:i32[] = clamp 0:i32[] c 2:i32[]\n"
+            "    e:f32[] = cond[\n"
+            "      branches=(\n"
+            "        { lambda ; f:f32[]. let g:f32[] = add f 1.0:f32[] in (g,) }\n"
+            "        { lambda ; h:f32[]. let i:f32[] = sub h 2.0:f32[] in (i,) }\n"
+            "        { lambda ; j:f32[]. let k:f32[] = add j 3.0:f32[] in (k,) }\n"
+            "      )\n"
+            "    ] d b\n"
+            "  in (e,) }");
+}
+
 TEST(Cond, DerivativesInBothModes) {
   for (double x : {1.3, -0.7}) {
     SCOPED_TRACE(x);

@@ -347,6 +347,24 @@ void cond_cases(Batch& b) {
   }
 }
 
+// clamp: every dtype, bounds 0-d or full, fused into a chain (the operand
+// computed in the same loop), NaN operands and bounds passed through as max
+// and min pass them.
+void clamp_cases(Batch& b) {
+  for (fx::DType t : kDTypes)
+    for (const fx::Shape& s : {fx::Shape{}, fx::Shape{3, 4}, fx::Shape{1000}, fx::Shape{0}}) {
+      const uint64_t seed = b.seed();
+      b.add("clamp 0-d bounds " + dt(t) + shape_str(s),
+            {operand(t, {}, seed, 0), operand(t, s, seed, 1), operand(t, {}, seed, 2)}, bind_fn(prim::clamp_p));
+      b.add("clamp full bounds " + dt(t) + shape_str(s),
+            {operand(t, s, seed, 3), operand(t, s, seed, 4), operand(t, s, seed, 5)}, bind_fn(prim::clamp_p));
+    }
+  const uint64_t seed = b.seed();
+  b.add("clamp fused after exp", {operand(fx::float64, {70000}, seed, 0)}, [](const Arrays& a) {
+    return Arrays{fx::bind1(prim::clamp_p, {fx::Array(0.5), fx::exp(a[0]), fx::Array(2.0)})};
+  });
+}
+
 // custom_jvp_call and custom_vjp_call: compiled as a call of the function's
 // program (the rules matter only to differentiation). Every dtype passed
 // through, and a custom function inside another's program.
@@ -523,6 +541,7 @@ std::map<std::string, CaseFn> case_table() {
   c["convert_element_type"] = convert_cases;
   c["bitcast_convert_type"] = bitcast_cases;
   c["select_n"] = select_n_cases;
+  c["clamp"] = clamp_cases;
   for (const fx::Primitive* p : {&prim::reduce_sum_p, &prim::reduce_prod_p, &prim::reduce_max_p, &prim::reduce_min_p,
                                  &prim::reduce_and_p, &prim::reduce_or_p})
     c[std::string(p->name)] = [p](Batch& b) { reduction_cases(b, *p); };

@@ -155,6 +155,11 @@ std::map<std::string, Case> cases() {
   c["dot_general/einsum"] = {[](const Arrays& a) { return fx::einsum("ijk,kj->i", {a[0], a[1]}); },
                              [](uint64_t s) { return Arrays{uniform(s, {2, 3, 4}), uniform(s + 7, {4, 3})}; }};
 
+  // clamp: 0-d bounds (mapped: made full) and full ones.
+  c["clamp"] = {[](const Arrays& a) { return fx::bind1(prim::clamp_p, {a[0], a[1], a[2]}); },
+                [](uint64_t s) { return Arrays{uniform(s, {}, -0.5, 0.0), uniform(s + 7, {4}), uniform(s + 9, {}, 0.0, 0.5)}; }};
+  c["clamp/full"] = {[](const Arrays& a) { return fx::bind1(prim::clamp_p, {a[0] - 0.5, a[1], a[0] + 0.5}); },
+                     [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {2, 3})}; }};
   c["select_n"] = {[](const Arrays& a) { return fx::where(a[0] > 0.0, a[0], a[1]); },
                    [](uint64_t s) { return Arrays{uniform(s, {2, 3}), uniform(s + 7, {2, 3})}; }};
   c["select_n/scalar_which"] = {[](const Arrays& a) { return fx::bind1(prim::select_n_p, {a[0] > 0.0, a[1], a[2]}); },
