@@ -212,6 +212,15 @@ BatchedProgram batch_program(const JaxprParam& j, const std::vector<bool>& mappe
   return b;
 }
 
+std::pair<JaxprParam, std::vector<Array>> consts_as_inputs(ClosedJaxpr traced) {
+  Jaxpr j = std::move(traced.jaxpr);
+  std::vector<int> invars = j.constvars;
+  invars.insert(invars.end(), j.invars.begin(), j.invars.end());
+  j.invars = std::move(invars);
+  j.constvars.clear();
+  return {make_jaxpr_param(ClosedJaxpr{std::move(j), {}, nullptr}), std::move(traced.consts)};
+}
+
 JaxprParam trace_program(const std::function<std::vector<Array>(std::span<const Array>)>& f,
                          const std::vector<AbstractValue>& in) {
   detail::StagingInterpreter staging;

@@ -55,6 +55,12 @@ BatchedProgram batch_program(const JaxprParam& j, const std::vector<bool>& mappe
 JaxprParam trace_program(const std::function<std::vector<Array>(std::span<const Array>)>& f,
                          const std::vector<AbstractValue>& in);
 
+// A traced function's captured values as leading inputs instead of
+// constants (the program, and the values to pass there): primitives that
+// hold a function's program take them as operands, as JAX's do, so that
+// every transformation sees them.
+std::pair<JaxprParam, std::vector<Array>> consts_as_inputs(ClosedJaxpr traced);
+
 // The same derivations memoised on the parameter (its JaxprMemo): one
 // derivation per key, also when threads ask together; references stay valid
 // as long as the parameter.

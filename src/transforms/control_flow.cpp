@@ -139,20 +139,7 @@ std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& bra
   return fluxion::bind(prim::cond_p, args, prim::cond_params(std::move(programs)));
 }
 
-namespace {
-
-// A traced function's captured values as leading inputs instead of
-// constants: the loop primitives take them as operands, as JAX's do.
-std::pair<JaxprParam, std::vector<Array>> consts_as_inputs(ClosedJaxpr traced) {
-  Jaxpr j = std::move(traced.jaxpr);
-  std::vector<int> invars = j.constvars;
-  invars.insert(invars.end(), j.invars.begin(), j.invars.end());
-  j.invars = std::move(invars);
-  j.constvars.clear();
-  return {make_jaxpr_param(ClosedJaxpr{std::move(j), {}, nullptr}), std::move(traced.consts)};
-}
-
-}  // namespace
+using prim::consts_as_inputs;
 
 std::vector<Array> while_core(const Fn& cond_fn, const Fn& body_fn, const std::vector<Array>& init_in) {
   std::vector<Array> init = init_in;

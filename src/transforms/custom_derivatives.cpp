@@ -9,6 +9,7 @@
 #include "interpreters/interpreter.hpp"
 #include "interpreters/staging.hpp"
 #include "primitives/primitives.hpp"
+#include "primitives/subprograms.hpp"
 
 namespace fluxion::detail {
 
@@ -26,12 +27,7 @@ std::pair<JaxprParam, std::vector<Array>> trace_call(const Fn& f, const std::vec
   }
   dead_code_elimination(traced.jaxpr);
   canonicalize_order(traced.jaxpr);
-  Jaxpr j = std::move(traced.jaxpr);
-  std::vector<int> invars = j.constvars;
-  invars.insert(invars.end(), j.invars.begin(), j.invars.end());
-  j.invars = std::move(invars);
-  j.constvars.clear();
-  return {make_jaxpr_param(ClosedJaxpr{std::move(j), {}, nullptr}), std::move(traced.consts)};
+  return prim::consts_as_inputs(std::move(traced));
 }
 
 FunctionParam function_param(const std::string& name, Fn f) {
