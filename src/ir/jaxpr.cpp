@@ -315,30 +315,58 @@ void canonicalize_order(Jaxpr& jaxpr) {
   for (size_t i = 0; i < jaxpr.eqns.size(); ++i)
     for (int v : jaxpr.eqns[i].outputs)
       if (v >= 0) producer[v] = static_cast<int>(i);
+  // A convert that makes a weakly typed operand strong (jnp's promotion of
+  // `carry + x * y` when carry is weak) happens, in Python, after every
+  // operand of the operation has been computed: its input is visited in the
+  // operand's turn, the convert itself after all operands.
+  auto promotion_convert = [&](const Atom& a) {
+    if (a.is_literal() || producer[a.var] < 0) return false;
+    const JaxprEqn& e = jaxpr.eqns[producer[a.var]];
+    if (e.primitive != &prim::convert_element_type_p || e.inputs.empty()) return false;
+    const AbstractValue& in = jaxpr.type_of(e.inputs[0]);
+    const AbstractValue& out = jaxpr.var_types[a.var];
+    return in.weak_type && !out.weak_type && in.dtype == out.dtype;
+  };
+  auto children = [&](int eqn) {
+    std::vector<Atom> first, last;
+    for (const Atom& in : jaxpr.eqns[eqn].inputs) {
+      if (promotion_convert(in)) {
+        first.push_back(jaxpr.eqns[producer[in.var]].inputs[0]);
+        last.push_back(in);
+      } else {
+        first.push_back(in);
+      }
+    }
+    first.insert(first.end(), last.begin(), last.end());
+    return first;
+  };
   std::vector<bool> emitted(jaxpr.eqns.size(), false);
   std::vector<int> order;
-  // Iterative post-order DFS (programs can be long): (equation, next input).
-  std::vector<std::pair<int, size_t>> stack;
-  auto visit = [&](const Atom& a) {
+  // Iterative post-order DFS (programs can be long): (equation, its children, next child).
+  struct Frame {
+    int eqn;
+    std::vector<Atom> children;
+    size_t next = 0;
+  };
+  std::vector<Frame> stack;
+  auto push = [&](const Atom& a) {
     if (a.is_literal() || producer[a.var] < 0 || emitted[producer[a.var]]) return;
     emitted[producer[a.var]] = true;  // claimed now, emitted after its inputs
-    stack.emplace_back(producer[a.var], 0);
+    stack.push_back(Frame{producer[a.var], children(producer[a.var])});
+  };
+  for (const Atom& out : jaxpr.outvars) {
+    push(out);
     while (!stack.empty()) {
-      auto& [eqn, next] = stack.back();
-      const auto& inputs = jaxpr.eqns[eqn].inputs;
-      if (next < inputs.size()) {
-        const Atom& in = inputs[next++];
-        if (!in.is_literal() && producer[in.var] >= 0 && !emitted[producer[in.var]]) {
-          emitted[producer[in.var]] = true;
-          stack.emplace_back(producer[in.var], 0);
-        }
+      Frame& f = stack.back();
+      if (f.next < f.children.size()) {
+        const Atom child = f.children[f.next++];
+        push(child);
       } else {
-        order.push_back(eqn);
+        order.push_back(f.eqn);
         stack.pop_back();
       }
     }
-  };
-  for (const Atom& a : jaxpr.outvars) visit(a);
+  }
   for (size_t i = 0; i < jaxpr.eqns.size(); ++i)  // anything left (not live) keeps its place at the end
     if (!emitted[i]) order.push_back(static_cast<int>(i));
   std::vector<JaxprEqn> sorted;

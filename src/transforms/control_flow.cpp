@@ -40,10 +40,13 @@ ClosedJaxpr trace_branch(const Fn& f, const std::vector<AbstractValue>& in_types
 
 // A loop's step (while's body, scan's f) traced on the carry and then `extra`
 // inputs (scan's slices of the xs); its first outputs are the next carry,
-// followed by ys where `ys_allowed`. The carry is strongly typed where the
-// initial value or the step's result is (JAX promotes a weak initial value
-// to the step's type), so `init` may come back converted. `who` names the
-// step in the error raised when it changes the carry's shapes or dtypes.
+// followed by ys where `ys_allowed`. `who` names the step in the error
+// raised when it changes the carry's shapes or dtypes. A carry may differ
+// in weak type only: while makes it strongly typed where the initial value
+// or the step's result is (JAX's while_loop promotes a weak initial value to
+// the step's type), so `init` may come back converted; scan leaves it as
+// traced, as JAX's scan does (its documentation's scan example converts the
+// weak carry inside the body).
 ClosedJaxpr trace_step(const Fn& f, std::vector<Array>& init, const std::vector<AbstractValue>& extra, bool ys_allowed,
                        const std::string& who) {
   const size_t n = init.size();
@@ -61,6 +64,7 @@ ClosedJaxpr trace_step(const Fn& f, std::vector<Array>& init, const std::vector<
     throw TypeError(who + " must return the carry's types: it takes " + types_string(types_of(init)) +
                     " and returns " + types_string(outs));
   }
+  if (ys_allowed) return step;
   bool retrace = false;
   std::vector<bool> strong(n);
   for (size_t c = 0; c < n; ++c) {

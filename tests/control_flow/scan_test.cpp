@@ -36,28 +36,70 @@ TEST(Scan, CarriesAndStacks) {
 
 // The text JAX's printer lays out for
 //   jax.make_jaxpr(lambda xs: lax.scan(lambda c, x: (c + x, c * x), 0., xs)[1])(xs)
-// with xs float64[4]; scan's printing rule hides `linear` and a False
-// `_split_transpose` (JAX's own documentation, docs/jaxpr.md, prints its
-// scan example so).
+// with xs float64[4]. As in the scan example of JAX's documentation
+// (docs/jaxpr.md, below), the weak initial carry is not promoted: the body
+// converts it where it meets a strong value, and scan's printing rule hides
+// `linear` and a False `_split_transpose`.
 TEST(Scan, JaxprText) {
   const auto f = [](fx::Array xs) {
     return fx::scan([](fx::Array c, fx::Array x) { return std::pair{c + x, c * x}; }, fx::Array(0.0), xs).second;
   };
   EXPECT_EQ(fx::make_jaxpr(f)(fx::zeros({4})).str(),
             "{ lambda ; a:f64[4]. let\n"
-            "    b:f64[] = convert_element_type[new_dtype=float64 weak_type=False] 0.0:f64[]\n"
-            "    _:f64[] c:f64[4] = scan[\n"
-            "      jaxpr={ lambda ; d:f64[] e:f64[]. let\n"
-            "          f:f64[] = add d e\n"
-            "          g:f64[] = mul d e\n"
-            "        in (f, g) }\n"
+            "    _:f64[] b:f64[4] = scan[\n"
+            "      jaxpr={ lambda ; c:f64[] d:f64[]. let\n"
+            "          e:f64[] = convert_element_type[new_dtype=float64 weak_type=False] c\n"
+            "          f:f64[] = add e d\n"
+            "          g:f64[] = convert_element_type[new_dtype=float64 weak_type=False] c\n"
+            "          h:f64[] = mul g d\n"
+            "        in (f, h) }\n"
             "      length=4\n"
             "      num_carry=1\n"
             "      num_consts=0\n"
             "      reverse=False\n"
             "      unroll=1\n"
-            "    ] b a\n"
-            "  in (c,) }");
+            "    ] 0.0:f64[] a\n"
+            "  in (b,) }");
+}
+
+// JAX's documentation (docs/jaxpr.md, "scan primitive") prints for
+//   def func11(arr, extra):
+//     ones = jnp.ones(arr.shape)
+//     def body(carry, aelems):
+//       ae1, ae2 = aelems
+//       return (carry + ae1 * ae2 + extra, carry)
+//     return lax.scan(body, 0., (arr, ones))
+//   make_jaxpr(func11)(np.ones(16), 5.)   # float32
+// a scan equation of exactly this text (the broadcast_in_dim line before it
+// prints its parameters in this version).
+TEST(Scan, JaxprTextOfJaxsDocumentation) {
+  const auto func11 = [](fx::Array arr, fx::Array extra) {
+    const fx::Array ones = fx::ones(arr.shape(), fx::float32);
+    const auto body = [&](fx::Array carry, const std::pair<fx::Array, fx::Array>& aelems) {
+      const auto& [ae1, ae2] = aelems;
+      return std::pair{carry + ae1 * ae2 + extra, carry};
+    };
+    return fx::scan(body, fx::Array(0.0f), std::pair{arr, ones});
+  };
+  const std::string text = fx::make_jaxpr(func11)(fx::ones({16}, fx::float32), fx::Array(5.0f)).str();
+  const size_t at = text.find("    d:f32[] e:f32[16] = scan[");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_EQ(text.substr(at),
+            "    d:f32[] e:f32[16] = scan[\n"
+            "      jaxpr={ lambda ; f:f32[] g:f32[] h:f32[] i:f32[]. let\n"
+            "          j:f32[] = mul h i\n"
+            "          k:f32[] = convert_element_type[new_dtype=float32 weak_type=False] g\n"
+            "          l:f32[] = add k j\n"
+            "          m:f32[] = convert_element_type[new_dtype=float32 weak_type=False] f\n"
+            "          n:f32[] = add l m\n"
+            "        in (n, g) }\n"
+            "      length=16\n"
+            "      num_carry=1\n"
+            "      num_consts=1\n"
+            "      reverse=False\n"
+            "      unroll=1\n"
+            "    ] b 0.0:f32[] a c\n"
+            "  in (d, e) }");
 }
 
 // Both modes agree with the loop written out.

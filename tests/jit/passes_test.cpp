@@ -378,11 +378,12 @@ TEST(FoldConstants, LeavesIotaBroadcastsAndLargeResults) {
 TEST(FoldConstants, FoldsAReductionOfALargeConstant) {
   const Array big = fx::linspace(-1.0, 1.0, 5000);
   const ClosedJaxpr before = fx::make_jaxpr([&](const Array& x) { return x * fx::sum(big); })(Array(1.5));
+  // Python's order: the sum, then the weak x converted for the product.
   EXPECT_EQ(before.str(),
             "{ lambda a:f64[5000]; b:f64[]. let\n"
-            "    c:f64[] = convert_element_type[new_dtype=float64 weak_type=False] b\n"
-            "    d:f64[] = reduce_sum[axes=(0,)] a\n"
-            "    e:f64[] = mul c d\n"
+            "    c:f64[] = reduce_sum[axes=(0,)] a\n"
+            "    d:f64[] = convert_element_type[new_dtype=float64 weak_type=False] b\n"
+            "    e:f64[] = mul d c\n"
             "  in (e,) }");
   ClosedJaxpr after = before;
   EXPECT_TRUE(compiler::fold_constants(after));
