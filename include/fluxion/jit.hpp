@@ -12,15 +12,16 @@
 // A jitted function is the primitive `pjit[name=... jaxpr=...]`, so every
 // transformation passes through it: grad(jit(f)), jit(grad(f)), vmap(jit(f)),
 // jit inside jit. Arguments are traced (abstract: shape, dtype and weak type
-// are the cache key) unless they are static: listed in `static_argnums`, or of
-// a C++ type that is not an Array (an int order, a bool flag), which f then
-// receives as it was passed; static values are part of the cache key, so they
-// must be numbers, enums, bools or strings. As in JAX, values f captures are
-// read when it is traced: a captured variable changed later is not seen by
-// calls that hit the cache. FLUXION_JIT=eager runs jitted functions through
-// the interpreters. Fused loops with at least FLUXION_JIT_PARALLEL_WORK
-// element-operations (default 2000000) run on OpenMP threads
-// (OMP_NUM_THREADS).
+// are the cache key; a pytree argument's structure too) unless they are
+// static: listed in `static_argnums`, or not taken by f as an Array or a tree
+// of them (an int order f takes as an int, an enum, a string), which f then
+// receives as it was passed; static values are part of the cache key, so
+// they must be numbers, enums, bools or strings. Results may be any pytree.
+// As in JAX, values f captures are read when it is traced: a captured
+// variable changed later is not seen by calls that hit the cache.
+// FLUXION_JIT=eager runs jitted functions through the interpreters. Fused
+// loops with at least FLUXION_JIT_PARALLEL_WORK element-operations (default
+// 2000000) run on OpenMP threads (OMP_NUM_THREADS).
 #pragma once
 
 #include <array>
@@ -137,6 +138,7 @@ template <class T> struct jit_arg<true, T> {
   using type = tree_value_t<T>;
 };
 
+// Whether argument I (of types A...) is traced.
 template <class F, size_t I, class... A> consteval bool traceable() {
   using T = std::decay_t<std::tuple_element_t<I, std::tuple<A...>>>;
   if constexpr (!is_tree_v<T>) {
@@ -148,6 +150,7 @@ template <class F, size_t I, class... A> consteval bool traceable() {
   }
 }
 
+// Whether f can be called with A... (traced arguments as their trees), and what it returns.
 template <class F, class... A, size_t... I> constexpr bool jit_callable(std::index_sequence<I...>) {
   return std::is_invocable_v<const F&, typename jit_arg<traceable<F, I, A...>(), A>::type...>;
 }

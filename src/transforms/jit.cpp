@@ -167,7 +167,7 @@ Lowered JitCore::lower(const Fn& f, const std::string& statics, const std::vecto
 
 void throw_static_array_error(size_t position) {
   throw TypeError("jit: static argument " + std::to_string(position) +
-                  " is an fx::Array; static arguments are part of the cache key and must be numbers, enums, "
+                  " is an fx::Array or a pytree of them; static arguments are part of the cache key and must be numbers, enums, "
                   "bools or strings (pass the array as a traced argument, or its value as a C++ scalar)");
 }
 
