@@ -17,18 +17,22 @@
 //
 // Arguments, results and residuals are pytrees (include/fluxion/pytree.hpp).
 // The jvp rule receives std::tuple<args...> of the primals and of their
-// tangents and returns std::pair(primal output, tangent output) of the
-// function's structure. fwd takes the function's arguments and returns
-// std::pair(output, residuals); bwd takes (residuals, output cotangent) and
-// returns a std::tuple with one cotangent per argument (a bare cotangent
-// when there is one argument); an empty fx::Array() is a zero cotangent.
+// tangents (or, when every argument is an Array, std::vector<Array>s, as
+// DESIGN §3 writes it) and returns std::pair(primal output, tangent output)
+// of the function's structure. fwd takes the function's arguments and
+// returns std::pair(output, residuals); bwd takes (residuals, output
+// cotangent) and returns one cotangent per argument: a std::tuple, a
+// std::vector<Array> for Array arguments, or the bare cotangent when there is
+// one argument; an empty fx::Array() is a zero cotangent.
+//
+// Unlike DESIGN's `f.defjvp(rule)`, which would change f in place, defjvp and
+// defvjp return a new function: in C++ the rules' types become part of the
+// function object's type, which is what lets them take typed pytrees.
 //
 // As in JAX: custom_vjp functions support reverse mode only (jvp of one
 // raises fx::TypeError); vmap maps the rules too; jit compiles the function
 // itself. Rules are traced like any function: they must not close over a
 // value another transformation is tracing. Pass such values as arguments.
-// defjvp and defvjp return the function with its rule (C++ types are fixed
-// when the object is made), so keep what they return.
 #pragma once
 
 #include <memory>
@@ -88,9 +92,14 @@ template <class F, class Rule = detail::NoRule> class CustomJvpFunction {
       const size_t n = flat.leaves.size();
       detail::Fn rule = [r = rule_, defs = flat.defs, n, name = rule_name_](const std::vector<Array>& in) {
         std::span<const Array> all(in);
-        auto primals = detail::unflatten_args<A...>(defs, all.first(n));
-        auto tangents = detail::unflatten_args<A...>(defs, all.subspan(n));
-        auto result = r(std::move(primals), std::move(tangents));
+        auto result = [&] {
+          using Tuple = std::tuple<tree_value_t<A>...>;
+          if constexpr (std::is_invocable_v<const Rule&, Tuple, Tuple>)
+            return r(detail::unflatten_args<A...>(defs, all.first(n)), detail::unflatten_args<A...>(defs, all.subspan(n)));
+          else  // DESIGN's form for Array arguments: rule(std::vector<Array>, std::vector<Array>)
+            return r(std::vector<Array>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n)),
+                     std::vector<Array>(all.begin() + static_cast<std::ptrdiff_t>(n), all.end()));
+        }();
         auto [outs, def] = tree_flatten(std::get<0>(result));
         auto [touts, tdef] = tree_flatten(std::get<1>(result));
         if (!(def == tdef))
@@ -166,10 +175,18 @@ template <class F, class Fwd = detail::NoRule, class Bwd = detail::NoRule> class
         // One cotangent per argument: a tuple, or the cotangent itself for one argument.
         TreeDef want = TreeDef::tuple(defs);
         std::pair<std::vector<Array>, TreeDef> flat_cts;
-        if constexpr (detail::is_tuple_like<std::remove_cvref_t<decltype(cts)>>::value) flat_cts = tree_flatten(cts);
-        else if constexpr (sizeof...(A) == 1) flat_cts = tree_flatten(std::tuple(cts));
+        using Cts = std::remove_cvref_t<decltype(cts)>;
+        if constexpr (detail::is_tuple_like<Cts>::value) {
+          flat_cts = tree_flatten(cts);
+        } else if constexpr (detail::is_array_vector<Cts>::value && detail::all_arrays_v<A...>) {
+          // DESIGN's form for Array arguments: one cotangent per argument in a vector.
+          std::vector<TreeDef> leaves(cts.size());
+          flat_cts = {cts, TreeDef::tuple(std::move(leaves))};
+        } else if constexpr (sizeof...(A) == 1) {
+          flat_cts = tree_flatten(std::tuple(cts));
+        }
         else
-          static_assert(detail::is_tuple_like<std::remove_cvref_t<decltype(cts)>>::value,
+          static_assert(detail::is_tuple_like<Cts>::value,
                         "fx::custom_vjp: bwd must return a std::tuple with one cotangent per argument");
         if (!(flat_cts.second == want))
           detail::throw_rule_structure("Custom VJP bwd rule " + name + " must produce an output with the same "

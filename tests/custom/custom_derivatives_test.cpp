@@ -235,3 +235,27 @@ TEST(CustomVjp, ErrorsAreJaxs) {
 }
 
 }  // namespace
+
+namespace {
+
+// DESIGN §3's spelling for Array arguments: the rule takes std::vector<Array>s,
+// bwd returns a std::vector<Array> of cotangents.
+TEST(CustomRules, VectorFormsForArrayArguments) {
+  const auto f = fx::custom_jvp([](fx::Array x, fx::Array y) { return x * y; }, "f")
+                     .defjvp([](std::vector<fx::Array> p, std::vector<fx::Array> t) {
+                       return std::pair{p[0] * p[1], t[0] * p[1] + p[0] * t[1] * 10.0};
+                     });
+  std::vector<fx::Array> g = fx::grad(f, {0, 1})(2.0, 3.0);
+  EXPECT_EQ(value(g[0]), 3.0);
+  EXPECT_EQ(value(g[1]), 20.0);
+  const auto h = fx::custom_vjp([](fx::Array x, fx::Array y) { return x * y; }, "h")
+                     .defvjp([](fx::Array x, fx::Array y) { return std::pair{x * y, std::vector<fx::Array>{x, y}}; },
+                             [](const std::vector<fx::Array>& r, fx::Array ct) {
+                               return std::vector<fx::Array>{r[1] * ct, r[0] * ct * 10.0};
+                             });
+  g = fx::grad(h, {0, 1})(2.0, 3.0);
+  EXPECT_EQ(value(g[0]), 3.0);
+  EXPECT_EQ(value(g[1]), 20.0);
+}
+
+}  // namespace
