@@ -203,9 +203,13 @@ template <class F> class JitFunction {
     std::string statics;
     std::vector<Array> traced;
     std::array<size_t, N> slot{};
-    std::array<TreeDef, N> defs{};
+    // Structures only for arguments that are containers (the dispatch path
+    // of Array arguments allocates none).
+    constexpr bool has_containers = ((is_tree_v<A> && !std::is_arithmetic_v<A> && !std::is_same_v<A, Array>) || ...);
+    using Defs = std::array<TreeDef, N>;
+    std::shared_ptr<Defs> defs = has_containers ? std::make_shared<Defs>() : nullptr;
     [&]<size_t... I>(std::index_sequence<I...>) {
-      (classify<detail::traceable<F, I, A...>()>(a, I, is_static, statics, traced, slot, defs), ...);
+      (classify<detail::traceable<F, I, A...>()>(a, I, is_static, statics, traced, slot, defs.get()), ...);
     }(std::index_sequence_for<A...>{});
     // The static arguments by value: Lowered keeps the function.
     detail::Fn fn = [f = f_, args = std::make_tuple(a...), is_static, slot, defs, out_def](const std::vector<Array>& xs) {
@@ -218,8 +222,8 @@ template <class F> class JitFunction {
           } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, Array>) {
             return is_static[J] ? Array(original) : xs[slot[J]];
           } else {
-            return tree_unflatten<tree_value_t<T>>(
-                defs[J], std::span<const Array>(xs).subspan(slot[J], defs[J].num_leaves()));
+            const TreeDef& def = (*defs)[J];
+            return tree_unflatten<tree_value_t<T>>(def, std::span<const Array>(xs).subspan(slot[J], def.num_leaves()));
           }
         };
         return f(pick(std::integral_constant<size_t, I>{})...);
@@ -233,7 +237,7 @@ template <class F> class JitFunction {
 
   template <bool Traceable, class T, size_t N>
   static void classify(const T& v, size_t i, std::array<bool, N>& is_static, std::string& statics,
-                       std::vector<Array>& traced, std::array<size_t, N>& slot, std::array<TreeDef, N>& defs) {
+                       std::vector<Array>& traced, std::array<size_t, N>& slot, std::array<TreeDef, N>* defs) {
     if constexpr (Traceable) {
       if (is_static[i]) {
         if constexpr (std::is_arithmetic_v<T>) statics += std::to_string(i) + "=" + detail::static_key(v) + ";";
@@ -244,8 +248,8 @@ template <class F> class JitFunction {
           traced.emplace_back(v);
         } else {
           // A tree's structure is part of the signature (its leaves' types are too).
-          defs[i] = TreeTraits<T>::flatten(v, traced);
-          statics += std::to_string(i) + ":" + defs[i].str() + ";";
+          (*defs)[i] = TreeTraits<T>::flatten(v, traced);
+          statics += std::to_string(i) + ":" + (*defs)[i].str() + ";";
         }
       }
     } else {
