@@ -185,6 +185,19 @@ struct tuple_of_trees<std::pair<A, B>> : std::true_type {
 };
 }  // namespace detail
 
+namespace detail {
+// Whether each field (a reference in the tuple FLUXION_PYTREE's hook returns)
+// is its own tree type: a tree of Arrays, which a struct can be rebuilt from.
+template <class Fields> struct fields_rebuildable : std::false_type {};
+template <class... F> struct fields_rebuildable<std::tuple<F...>> {
+  template <class X> static constexpr bool one() {
+    if constexpr (is_tree_v<X>) return std::is_same_v<tree_value_t<X>, std::remove_cvref_t<X>>;
+    else return false;
+  }
+  static constexpr bool value = (one<std::remove_cvref_t<F>>() && ...);
+};
+}  // namespace detail
+
 template <class Tup>
 struct TreeTraits<Tup, std::enable_if_t<detail::is_std_tuple<Tup>::value>> {
   static constexpr bool is_tree = detail::tuple_of_trees<Tup>::value;
@@ -260,6 +273,9 @@ template <class T> struct TreeTraits<T, std::enable_if_t<detail::registered_stru
     return TreeDef::node(std::move(name), std::move(fields), std::move(children));
   }
   static T unflatten(const TreeDef& def, const Array*& next) {
+    static_assert(detail::fields_rebuildable<decltype(fluxion_tree_fields(std::declval<T&>()))>::value,
+                  "FLUXION_PYTREE: every field must be an fx::Array or a pytree of Arrays (not a double or a "
+                  "std::vector<double>), so that transformations can rebuild the struct");
     auto [name, fields] = detail::split_struct_names(fluxion_tree_names(static_cast<const T*>(nullptr)));
     if (def.kind() != TreeDef::Kind::node || def.type_name() != name || def.keys() != fields)
       detail::throw_tree_error("expected a " + name + ", got " + def.body());
