@@ -57,13 +57,15 @@ std::vector<Array> fori_core(const Array& lower, const Array& upper,
 
 // A branch as a Fn of its operands' leaves. Every branch after the first
 // checks that its result has the first one's structure (the branches are
-// traced in order).
+// traced in order); the message names this branch's structure first when
+// `own_first` (cond's true_fn, traced second, as JAX names it first).
 template <class... Ops, class B>
 Fn branch_fn(const B& branch, const std::vector<TreeDef>& defs, std::shared_ptr<TreeDef> out_def,
-             std::shared_ptr<const TreeDef> first_def, std::string what) {
-  return [&branch, defs, out_def, first_def, what](const std::vector<Array>& leaves) {
+             std::shared_ptr<const TreeDef> first_def, std::string what, bool own_first = false) {
+  return [&branch, defs, out_def, first_def, what, own_first](const std::vector<Array>& leaves) {
     auto [outs, def] = tree_flatten(std::apply(branch, unflatten_args<Ops...>(defs, leaves)));
-    if (first_def && !(def == *first_def)) throw_structure_mismatch(what, *first_def, def);
+    if (first_def && !(def == *first_def))
+      own_first ? throw_structure_mismatch(what, def, *first_def) : throw_structure_mismatch(what, *first_def, def);
     *out_def = std::move(def);
     return outs;
   };
@@ -86,7 +88,8 @@ auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... 
   auto false_def = std::make_shared<TreeDef>(), true_def = std::make_shared<TreeDef>();
   // JAX's order: false_fn is branch 0, traced first.
   const detail::Fn f = detail::branch_fn<Ops...>(false_fn, flat.defs, false_def, nullptr, "");
-  const detail::Fn t = detail::branch_fn<Ops...>(true_fn, flat.defs, true_def, false_def, "true_fun and false_fun output");
+  const detail::Fn t =
+      detail::branch_fn<Ops...>(true_fn, flat.defs, true_def, false_def, "true_fun and false_fun output", true);
   std::vector<Array> outs = detail::cond_core(pred, t, f, flat.leaves);
   using R = detail::tree_result_value_t<const T, Ops...>;
   return tree_unflatten<R>(*false_def, outs);

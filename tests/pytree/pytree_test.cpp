@@ -224,7 +224,7 @@ TEST(TreeControlFlow, EveryFunctionTakesTrees) {
         fx::cond(fx::Array(true), [](const Params& q) { return std::tuple{q.w}; },
                  [](const Params& q) { return std::tuple{q.w, q.b}; }, p);
       }),
-      "true_fun and false_fun output must have same type structure, got PyTreeDef((*, *)) and PyTreeDef((*,)).");
+      "true_fun and false_fun output must have same type structure, got PyTreeDef((*,)) and PyTreeDef((*, *)).");
   // while_loop with a struct carry: w doubles until it passes b * 10.
   const Params grown = fx::while_loop([](const Params& q) { return q.w < q.b * 10.0; },
                                       [](const Params& q) { return Params{q.w * 2.0, q.b}; }, p);
