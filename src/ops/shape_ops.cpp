@@ -24,7 +24,10 @@ Array reshape(const Array& x, const Shape& shape) {
   if (infer >= 0) {
     if (known == 0 || x.size() % known != 0)
       throw ShapeError("reshape: cannot reshape array of shape " + shape_to_string(x.shape()) + " (size " +
-                       std::to_string(x.size()) + ") into shape " + shape_to_string(shape));
+                       std::to_string(x.size()) + ") into shape " + shape_to_string(shape) + ": the -1 stands for " +
+                       std::to_string(x.size()) + " / " + std::to_string(known) +
+                       " (the size over the product of the other dimensions), " +
+                       (known == 0 ? std::string("which is undefined") : "which is not a whole number"));
     target[infer] = x.size() / known;
   }
   if (target == x.shape()) return x;

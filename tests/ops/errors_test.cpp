@@ -62,7 +62,9 @@ TEST(Errors, AxisOutOfRangeIsAShapeError) {
 
 TEST(Errors, ReshapeSizeMismatchIsAShapeError) {
   EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(m23, {4, 2}); }, {"reshape", "(2, 3)", "(4, 2)"}));
-  EXPECT_TRUE(raises<fx::ShapeError>([] { m23.reshape({5, -1}); }, {"reshape", "(2, 3)", "(5, -1)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { m23.reshape({5, -1}); },
+                                     {"reshape", "(2, 3)", "(5, -1)", "the -1 stands for 6 / 5", "not a whole number"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { m23.reshape({0, -1}); }, {"6 / 0", "undefined"}));
   EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(m23, {-1, -1}); }, {"reshape", "-1"}));
 }
 
