@@ -114,14 +114,7 @@ std::vector<Array> pullback(const VjpResult& vjp, const std::vector<Array>& cts)
 
 std::vector<Array> grad_core(const Fn& f, const std::vector<Array>& args, const std::vector<int>& argnums,
                              std::vector<Array>* outputs, const char* name) {
-  std::vector<size_t> positions;
-  for (int a : argnums) {
-    const int n = static_cast<int>(args.size());
-    if (a < -n || a >= n)
-      throw Error(std::string(name) + ": argnums " + std::to_string(a) + " is out of bounds for a function of " +
-                  std::to_string(n) + " positional argument(s)");
-    positions.push_back(static_cast<size_t>(a < 0 ? a + n : a));
-  }
+  const std::vector<size_t> positions = normalize_argnums(argnums, args.size(), name);
   std::vector<Array> diff;
   for (size_t p : positions) {
     if (!is_floating(args[p].dtype()))
@@ -166,9 +159,12 @@ std::vector<size_t> normalize_argnums(const std::vector<int>& argnums, size_t n_
   std::vector<size_t> positions;
   const int n = static_cast<int>(n_args);
   for (int a : argnums) {
+    // JAX's TypeError, naming how many arguments the argnum needs.
     if (a < -n || a >= n)
-      throw Error(std::string(name) + ": argnums " + std::to_string(a) + " is out of bounds for a function of " +
-                  std::to_string(n) + " positional argument(s)");
+      throw TypeError(std::string(name) + ": differentiating with respect to argnums=" + std::to_string(a) +
+                      " requires at least " + std::to_string(a < 0 ? -a : a + 1) +
+                      " positional arguments to be passed by the caller, but got only " + std::to_string(n) +
+                      " positional arguments.");
     positions.push_back(static_cast<size_t>(a < 0 ? a + n : a));
   }
   return positions;

@@ -15,12 +15,7 @@ namespace {
 
 std::vector<size_t> checked_positions(const char* name, const std::vector<Array>& args, const std::vector<int>& argnums) {
   std::vector<size_t> positions;
-  const int n = static_cast<int>(args.size());
-  for (int a : argnums) {
-    if (a < -n || a >= n)
-      throw Error(std::string(name) + ": argnums " + std::to_string(a) + " is out of bounds for a function of " +
-                  std::to_string(n) + " positional argument(s)");
-    const size_t p = static_cast<size_t>(a < 0 ? a + n : a);
+  for (const size_t p : normalize_argnums(argnums, args.size(), name)) {
     if (!is_floating(args[p].dtype()))
       throw TypeError(std::string(name) + " requires real-valued inputs (input dtype that is a sub-dtype of "
                       "floating), but got " + std::string(dtype_name(args[p].dtype())) + " for argument " +
