@@ -382,4 +382,12 @@ inline Fn bind_fn(const fx::Primitive& p, fx::Params params = {}) {
   return [&p, params](const Arrays& a) { return fx::bind(p, a, params); };
 }
 
+// Cases for the primitives that hold programs (jit_registry_subprograms.cpp),
+// and their operands: two of each dtype, in dtype order.
+Arrays two_of_every_dtype(const fx::Shape& s, uint64_t seed);
+void cond_cases(Batch& b);
+void custom_call_cases(Batch& b, bool vjp);
+void while_cases(Batch& b);
+void scan_cases(Batch& b);
+
 }  // namespace jit_registry
