@@ -79,6 +79,9 @@ class MapAxes {
   std::optional<Entry> all_;
   std::vector<Entry> entries_;
   std::shared_ptr<const TreeDef> out_tree_;
+  // The entries of out_tree_'s leaves, expanded on the first at() (a
+  // per-call copy made by for_output_tree holds them, never the stored axes).
+  mutable std::vector<Entry> out_leaves_;
 };
 
 namespace detail {

@@ -70,10 +70,11 @@ std::optional<int> MapAxes::at(size_t i, size_t n, const char* what) const {
   if (out_tree_ && out_tree_->num_leaves() == n && !(single_output && entries_.size() != 1)) {
     // A list of one entry per output matches an output list or tuple; a
     // single output takes a list of one entry.
-    std::vector<Entry> leaves;
-    if (single_output) expand(entries_[0], *out_tree_, what, leaves);
-    else expand(Entry(entries_), *out_tree_, what, leaves);
-    return leaves[i].axis();
+    if (out_leaves_.empty()) {
+      if (single_output) expand(entries_[0], *out_tree_, what, out_leaves_);
+      else expand(Entry(entries_), *out_tree_, what, out_leaves_);
+    }
+    return out_leaves_[i].axis();
   }
   if (entries_.size() != n)
     throw Error(std::string("vmap ") + what + " must be an int, fx::none, or a list with one entry per " +
