@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   python3-numpy                               # the oracle for array operations
   libssl-dev                                  # libcrypto: SHA-256 for jit's disk cache
+  doxygen                                     # the API reference: scripts/api_docs.sh, test api_docs
 )
 
 missing=()
