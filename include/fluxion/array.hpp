@@ -1,7 +1,8 @@
-// fx::Array: a cheap-to-copy handle on an immutable value. The value is either
-// concrete (a buffer) or abstract (a tracer owned by a transformation); user
-// code cannot tell the difference, which is what lets one function be
-// evaluated, differentiated, batched and compiled.
+/// @file
+/// fx::Array: a cheap-to-copy handle on an immutable value. The value is either
+/// concrete (a buffer) or abstract (a tracer owned by a transformation); user
+/// code cannot tell the difference, which is what lets one function be
+/// evaluated, differentiated, batched and compiled.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +15,8 @@
 
 namespace fluxion {
 
-// Shape, dtype and weak-type flag: what every transformation knows of a value
-// (JAX's ShapedArray).
+/// Shape, dtype and weak-type flag: what every transformation knows of a value
+/// (JAX's ShapedArray).
 struct AbstractValue {
   Shape shape;
   DType dtype = DType::float64;
@@ -26,9 +27,9 @@ struct AbstractValue {
   bool operator==(const AbstractValue&) const = default;
 };
 
-// "f64[3,2]", as jaxprs and error messages print it.
+/// "f64[3,2]", as jaxprs and error messages print it.
 std::string to_string(const AbstractValue& aval);
-std::string shape_to_string(const Shape& shape);  // "(3, 2)", NumPy's tuple form
+std::string shape_to_string(const Shape& shape);  ///< "(3, 2)", NumPy's tuple form
 
 namespace detail {
 class Value;
@@ -37,10 +38,10 @@ class Interpreter;
 
 class Array {
  public:
-  // An empty handle, for containers; every operation on it throws fx::Error.
+  /// An empty handle, for containers; every operation on it throws fx::Error.
   Array() = default;
 
-  // C++ scalars become weakly typed 0-d arrays, as Python scalars do in JAX.
+  /// C++ scalars become weakly typed 0-d arrays, as Python scalars do in JAX.
   Array(double v);
   Array(float v);
   Array(int v);
@@ -61,26 +62,26 @@ class Array {
   DType dtype() const { return aval().dtype; }
   bool weak_type() const { return aval().weak_type; }
 
-  // True when the value is a buffer (not a transformation's tracer).
+  /// True when the value is a buffer (not a transformation's tracer).
   bool is_concrete() const;
 
-  // The single element, converted to T. fx::ShapeError unless size() == 1;
-  // fx::ConcretizationError when the value is abstract.
+  /// The single element, converted to T. fx::ShapeError unless size() == 1;
+  /// fx::ConcretizationError when the value is abstract.
   template <class T> T item() const;
-  // All elements in row-major order, converted to T.
+  /// All elements in row-major order, converted to T.
   template <class T> std::vector<T> to_vector() const;
 
-  // Indexes axis 0 (negative counts from the end), as x[i] in NumPy.
+  /// Indexes axis 0 (negative counts from the end), as x[i] in NumPy.
   Array operator[](int64_t i) const;
 
-  // Truth of a concrete 0-d (or size-1) value, for native C++ control flow.
+  /// Truth of a concrete 0-d (or size-1) value, for native C++ control flow.
   explicit operator bool() const;
 
   Array astype(DType dtype) const;
   Array reshape(const Shape& shape) const;
-  Array T() const;  // reversed axes
+  Array T() const;  ///< reversed axes
 
-  // Raw row-major elements of a concrete value (fx::ConcretizationError otherwise).
+  /// Raw row-major elements of a concrete value (fx::ConcretizationError otherwise).
   const void* data() const;
   const std::shared_ptr<const detail::Value>& value() const { return value_; }
 
@@ -99,7 +100,7 @@ Array operator<(const Array& a, const Array& b);
 Array operator<=(const Array& a, const Array& b);
 Array operator>(const Array& a, const Array& b);
 Array operator>=(const Array& a, const Array& b);
-Array operator!(const Array& a);  // logical_not (bool) / bitwise not (integers)
+Array operator!(const Array& a);  ///< logical_not (bool) / bitwise not (integers)
 Array operator&(const Array& a, const Array& b);
 Array operator|(const Array& a, const Array& b);
 Array operator^(const Array& a, const Array& b);
@@ -108,10 +109,10 @@ Array& operator-=(Array& a, const Array& b);
 Array& operator*=(Array& a, const Array& b);
 Array& operator/=(Array& a, const Array& b);
 
-// JAX's repr: `Array([1., 2.], dtype=float64)`.
+/// JAX's repr: `Array([1., 2.], dtype=float64)`.
 std::ostream& operator<<(std::ostream& os, const Array& x);
 std::string repr(const Array& x);
-// NumPy's str(): `[1. 2.]`, what print(numpy_array) shows.
+/// NumPy's str(): `[1. 2.]`, what print(numpy_array) shows.
 std::string to_string(const Array& x);
 
 }  // namespace fluxion

@@ -1,23 +1,26 @@
-// fx::check_grads: numerical derivative checks, as jax.test_util.check_grads.
-//
-//   fx::check_grads([](fx::Array x, fx::Array y) { return fx::sin(x) * y; },
-//                   {x0, y0}, /*order=*/2);
-//
-// Forward mode compares jvp along random tangents with central differences
-// (f(x + eps v) - f(x - eps v)) / (2 eps). Reverse mode checks the
-// dot-product identity <J v, w> == <v, J^T w> for random v and cotangents w:
-// once against jvp (tight: both sides are exact up to rounding) and once
-// against central differences. Order n > 1 checks the jvp and vjp functions
-// themselves to order n - 1 (so order 2 covers forward-over-forward,
-// reverse-over-forward, forward-over-reverse and reverse-over-reverse).
-// Primal outputs, tangent dtypes/shapes and cotangent dtypes/shapes are
-// checked too. A mismatch throws fx::Error naming the mode chain, the order,
-// the element, and the expected and computed values.
-//
-// Integer and boolean inputs are held fixed (zero tangent) and integer or
-// boolean outputs are not compared. Random directions come from a fixed seed,
-// so a check is reproducible. Evaluate at points away from singularities and
-// kinks: central differences straddle the point by eps.
+/// @file
+/// fx::check_grads: numerical derivative checks, as jax.test_util.check_grads.
+///
+/// ```
+///   fx::check_grads([](fx::Array x, fx::Array y) { return fx::sin(x) * y; },
+///                   {x0, y0}, /*order=*/2);
+/// ```
+///
+/// Forward mode compares jvp along random tangents with central differences
+/// (f(x + eps v) - f(x - eps v)) / (2 eps). Reverse mode checks the
+/// dot-product identity <J v, w> == <v, J^T w> for random v and cotangents w:
+/// once against jvp (tight: both sides are exact up to rounding) and once
+/// against central differences. Order n > 1 checks the jvp and vjp functions
+/// themselves to order n - 1 (so order 2 covers forward-over-forward,
+/// reverse-over-forward, forward-over-reverse and reverse-over-reverse).
+/// Primal outputs, tangent dtypes/shapes and cotangent dtypes/shapes are
+/// checked too. A mismatch throws fx::Error naming the mode chain, the order,
+/// the element, and the expected and computed values.
+///
+/// Integer and boolean inputs are held fixed (zero tangent) and integer or
+/// boolean outputs are not compared. Random directions come from a fixed seed,
+/// so a check is reproducible. Evaluate at points away from singularities and
+/// kinks: central differences straddle the point by eps.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +33,7 @@
 
 namespace fluxion {
 
-// Which differentiation modes to check: fx::fwd, fx::rev or fx::fwd | fx::rev.
+/// Which differentiation modes to check: fx::fwd, fx::rev or fx::fwd | fx::rev.
 enum class GradMode : unsigned { fwd = 1, rev = 2 };
 constexpr GradMode operator|(GradMode a, GradMode b) {
   return static_cast<GradMode>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
@@ -41,14 +44,14 @@ constexpr bool has_mode(GradMode set, GradMode m) {
 inline constexpr GradMode fwd = GradMode::fwd;
 inline constexpr GradMode rev = GradMode::rev;
 
-// Tolerances default by dtype as JAX's: atol = rtol = 1e-5 when every
-// floating input and output is float64, 1e-2 with float32; eps = 1e-4. The
-// dot-product identity between jvp and vjp is held to rtol * 1e-4 (float64)
-// or rtol * 1e-2 (float32) relative to the size of its terms. A function
-// that computes in float32 internally needs float32 tolerances passed.
+/// Tolerances default by dtype as JAX's: atol = rtol = 1e-5 when every
+/// floating input and output is float64, 1e-2 with float32; eps = 1e-4. The
+/// dot-product identity between jvp and vjp is held to rtol * 1e-4 (float64)
+/// or rtol * 1e-2 (float32) relative to the size of its terms. A function
+/// that computes in float32 internally needs float32 tolerances passed.
 struct CheckGradsOptions {
   std::optional<double> atol, rtol, eps;
-  uint64_t seed = 0;  // for the random tangents and cotangents
+  uint64_t seed = 0;  ///< for the random tangents and cotangents
 };
 
 namespace detail {
@@ -65,8 +68,8 @@ template <class F> Fn erase_for_check(const F& f, size_t n) {
 }
 }  // namespace detail
 
-// Throws fx::Error when a derivative of f at args, up to `order`, disagrees
-// with finite differences or with the other mode.
+/// Throws fx::Error when a derivative of f at args, up to `order`, disagrees
+/// with finite differences or with the other mode.
 template <class F>
 void check_grads(const F& f, const std::vector<Array>& args, int order, GradMode modes = fwd | rev,
                  std::optional<double> atol = std::nullopt, std::optional<double> rtol = std::nullopt,

@@ -1,26 +1,29 @@
-// Structured control flow, as jax.lax's: the branches are traced into
-// programs and run by one primitive, so a choice made on a traced value works
-// under every transformation (grad, vmap, jit, make_jaxpr), where a C++ `if`
-// on one raises fx::ConcretizationError.
-//
-//   Python                                   C++
-//   lax.cond(x > 0, f, g, x, y)              fx::cond(x > 0, f, g, x, y)
-//   lax.switch(i, [f, g, h], x)              fx::switch_(i, std::tuple{f, g, h}, x)
-//                                            fx::switch_(i, std::vector<std::function<...>>{...}, x)
-//   lax.while_loop(c, b, x)                  fx::while_loop(c, b, x)
-//   lax.while_loop(c, b, (x, y))             fx::while_loop(c, b, std::tuple{x, y})
-//   lax.scan(f, c, None, length=n)           fx::scan(f, c, std::nullopt, n)
-//   lax.fori_loop(0, n, lambda i, x: ..., x) fx::fori_loop(0, n, [](fx::Array i, fx::Array x) {...}, x)
-//   lax.scan(f, c, xs)                       fx::scan(f, c, xs)   (f returns std::pair(carry, y))
-//   lax.map(f, xs)                           fx::map(f, xs)
-//
-// Operands, carries, xs and results are pytrees (include/fluxion/pytree.hpp):
-// an Array, a std::vector<Array>, a std::tuple, a registered struct... Every
-// branch must return the same structure of arrays of the same shapes and
-// dtypes (a weakly typed result is made strong when a sibling's is), and a
-// loop's body the carry's. Values a branch captures (a closure over x) become
-// operands of the cond, as in JAX. `cond` runs true_fn when pred is true (a
-// number: nonzero); `switch_` clamps the index into [0, number of branches).
+/// @file
+/// Structured control flow, as jax.lax's: the branches are traced into
+/// programs and run by one primitive, so a choice made on a traced value works
+/// under every transformation (grad, vmap, jit, make_jaxpr), where a C++ `if`
+/// on one raises fx::ConcretizationError.
+///
+/// ```
+///   Python                                   C++
+///   lax.cond(x > 0, f, g, x, y)              fx::cond(x > 0, f, g, x, y)
+///   lax.switch(i, [f, g, h], x)              fx::switch_(i, std::tuple{f, g, h}, x)
+///                                            fx::switch_(i, std::vector<std::function<...>>{...}, x)
+///   lax.while_loop(c, b, x)                  fx::while_loop(c, b, x)
+///   lax.while_loop(c, b, (x, y))             fx::while_loop(c, b, std::tuple{x, y})
+///   lax.scan(f, c, None, length=n)           fx::scan(f, c, std::nullopt, n)
+///   lax.fori_loop(0, n, lambda i, x: ..., x) fx::fori_loop(0, n, [](fx::Array i, fx::Array x) {...}, x)
+///   lax.scan(f, c, xs)                       fx::scan(f, c, xs)   (f returns std::pair(carry, y))
+///   lax.map(f, xs)                           fx::map(f, xs)
+/// ```
+///
+/// Operands, carries, xs and results are pytrees (include/fluxion/pytree.hpp):
+/// an Array, a std::vector<Array>, a std::tuple, a registered struct... Every
+/// branch must return the same structure of arrays of the same shapes and
+/// dtypes (a weakly typed result is made strong when a sibling's is), and a
+/// loop's body the carry's. Values a branch captures (a closure over x) become
+/// operands of the cond, as in JAX. `cond` runs true_fn when pred is true (a
+/// number: nonzero); `switch_` clamps the index into [0, number of branches).
 #pragma once
 
 #include <concepts>
@@ -79,8 +82,8 @@ template <class T> tree_value_t<T> rebuild(const TreeDef& def, std::span<const A
 
 }  // namespace detail
 
-// true_fn(operands...) if pred else false_fn(operands...). Operands and
-// results are pytrees; both branches return the same structure and types.
+/// true_fn(operands...) if pred else false_fn(operands...). Operands and
+/// results are pytrees; both branches return the same structure and types.
 template <class T, class F, class... Ops>
   requires detail::tree_invocable<const T, Ops...> && detail::tree_invocable<const F, Ops...>
 auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... operands) {
@@ -95,12 +98,12 @@ auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... 
   return tree_unflatten<R>(*false_def, outs);
 }
 
-// val = init; while cond_fn(val): val = body_fn(val); return val. The carry
-// is any pytree (an Array, a std::vector<Array>, a struct...): cond_fn takes
-// it and returns a boolean scalar, body_fn takes it and returns the carry's
-// structure, shapes and dtypes. Differentiable in forward mode (jvp,
-// jacfwd); reverse mode raises fx::Error, as JAX's does: use fori_loop with
-// constant bounds or scan.
+/// val = init; while cond_fn(val): val = body_fn(val); return val. The carry
+/// is any pytree (an Array, a std::vector<Array>, a struct...): cond_fn takes
+/// it and returns a boolean scalar, body_fn takes it and returns the carry's
+/// structure, shapes and dtypes. Differentiable in forward mode (jvp,
+/// jacfwd); reverse mode raises fx::Error, as JAX's does: use fori_loop with
+/// constant bounds or scan.
 template <class C, class B, class T>
   requires detail::tree_invocable<const C, T> && detail::tree_invocable<const B, T>
 tree_value_t<T> while_loop(const C& cond_fn, const B& body_fn, const T& init) {
@@ -116,9 +119,9 @@ tree_value_t<T> while_loop(const C& cond_fn, const B& body_fn, const T& init) {
   return tree_unflatten<tree_value_t<T>>(def, detail::while_core(cond, body, leaves));
 }
 
-// val = init; for i in [lower, upper): val = body_fn(i, val); return val,
-// with i an int32 Array and the carry any pytree. Constant bounds make it a
-// scan (differentiable in both modes), traced ones a while loop, as JAX's.
+/// val = init; for i in [lower, upper): val = body_fn(i, val); return val,
+/// with i an int32 Array and the carry any pytree. Constant bounds make it a
+/// scan (differentiable in both modes), traced ones a while loop, as JAX's.
 template <class B, class T>
   requires detail::all_trees<T> && std::is_invocable_v<const B&, Array, tree_value_t<T>>
 tree_value_t<T> fori_loop(const Array& lower, const Array& upper, const B& body_fn, const T& init) {
@@ -131,12 +134,12 @@ tree_value_t<T> fori_loop(const Array& lower, const Array& upper, const B& body_
   return tree_unflatten<tree_value_t<T>>(def, detail::fori_core(lower, upper, body, leaves));
 }
 
-// jax.lax.scan: carry = init; for each slice x of xs along axis 0 (from the
-// last when reverse): (carry, y) = f(carry, x); returns (carry, the ys
-// stacked along a new axis 0). The carry, xs and ys are pytrees (xs may be
-// std::nullopt, JAX's None, with `length` steps); f returns
-// std::pair(carry, y). Differentiable in both modes: reverse mode keeps each
-// iteration's residuals, as JAX's does.
+/// jax.lax.scan: carry = init; for each slice x of xs along axis 0 (from the
+/// last when reverse): (carry, y) = f(carry, x); returns (carry, the ys
+/// stacked along a new axis 0). The carry, xs and ys are pytrees (xs may be
+/// std::nullopt, JAX's None, with `length` steps); f returns
+/// std::pair(carry, y). Differentiable in both modes: reverse mode keeps each
+/// iteration's residuals, as JAX's does.
 template <class F, class C, class X>
   requires detail::all_trees<C, X>
 auto scan(const F& f, const C& init, const X& xs, std::optional<int64_t> length = std::nullopt, bool reverse = false) {
@@ -162,14 +165,14 @@ auto scan(const F& f, const C& init, const X& xs, std::optional<int64_t> length 
   return std::pair<tree_value_t<C>, Y>{detail::rebuild<C>(carry_def, all.first(nc)),
                                        tree_unflatten<Y>(*y_def, all.subspan(nc))};
 }
-// The same with `reverse` as the fourth argument (Arrays, as before length existed).
+/// The same with `reverse` as the fourth argument (Arrays, as before length existed).
 template <class F, class Bool>
   requires std::same_as<Bool, bool>
 std::pair<Array, Array> scan(const F& f, const Array& init, const Array& xs, Bool reverse) {
   return scan(f, init, xs, std::nullopt, reverse);
 }
 
-// jax.lax.map: f applied to each slice of xs (a pytree) along axis 0, as a scan.
+/// jax.lax.map: f applied to each slice of xs (a pytree) along axis 0, as a scan.
 template <class F, class X>
   requires detail::tree_invocable<const F, X>
 auto map(const F& f, const X& xs) {
@@ -178,7 +181,7 @@ auto map(const F& f, const X& xs) {
       .second;
 }
 
-// branches[clamp(index, 0, n - 1)](operands...), the branches in a vector.
+/// branches[clamp(index, 0, n - 1)](operands...), the branches in a vector.
 template <class F, class... Ops>
   requires detail::tree_invocable<const F, Ops...>
 auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... operands) {
@@ -195,7 +198,7 @@ auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... o
   return tree_unflatten<R>(*defs[0], outs);
 }
 
-// The same with branches of different types (lambdas) in a tuple.
+/// The same with branches of different types (lambdas) in a tuple.
 template <class... Fs, class... Ops>
 auto switch_(const Array& index, const std::tuple<Fs...>& branches, const Ops&... operands) {
   detail::FlatArgs flat = detail::flatten_args(operands...);

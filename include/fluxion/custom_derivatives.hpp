@@ -1,38 +1,42 @@
-// Custom derivative rules, as JAX's jax.custom_jvp and jax.custom_vjp: a
-// function whose derivative is given by the user (a numerically stable form,
-// a singular point's limit, an implicit-function-theorem solve) and that
-// still composes with every transformation.
-//
-//   Python                                     C++
-//   @jax.custom_jvp                            auto f = fx::custom_jvp(f_impl, "f")
-//   def f(x): ...                                  .defjvp([](auto primals, auto tangents) {
-//   @f.defjvp                                        auto [x] = primals;
-//   def f_jvp(primals, tangents):                    auto [t] = tangents;
-//     x, = primals; t, = tangents                    return std::pair{f_impl(x), t * ...};
-//     return f(x), t * ...                         });
-//
-//   @jax.custom_vjp                            auto g = fx::custom_vjp(g_impl, "g").defvjp(
-//   def g(x, y): ...                               [](fx::Array x, fx::Array y) { return std::pair{g_impl(x, y), residuals}; },
-//   g.defvjp(g_fwd, g_bwd)                         [](const Residuals& r, fx::Array ct) { return std::tuple{ct_x, ct_y}; });
-//
-// Arguments, results and residuals are pytrees (include/fluxion/pytree.hpp).
-// The jvp rule receives std::tuple<args...> of the primals and of their
-// tangents (or, when every argument is an Array, std::vector<Array>s, as
-// DESIGN §3 writes it) and returns std::pair(primal output, tangent output)
-// of the function's structure. fwd takes the function's arguments and
-// returns std::pair(output, residuals); bwd takes (residuals, output
-// cotangent) and returns one cotangent per argument: a std::tuple, a
-// std::vector<Array> for Array arguments, or the bare cotangent when there is
-// one argument; an empty fx::Array() is a zero cotangent.
-//
-// Unlike DESIGN's `f.defjvp(rule)`, which would change f in place, defjvp and
-// defvjp return a new function: in C++ the rules' types become part of the
-// function object's type, which is what lets them take typed pytrees.
-//
-// As in JAX: custom_vjp functions support reverse mode only (jvp of one
-// raises fx::TypeError); vmap maps the rules too; jit compiles the function
-// itself. Rules are traced like any function: they must not close over a
-// value another transformation is tracing. Pass such values as arguments.
+/// @file
+/// Custom derivative rules, as JAX's jax.custom_jvp and jax.custom_vjp: a
+/// function whose derivative is given by the user (a numerically stable form,
+/// a singular point's limit, an implicit-function-theorem solve) and that
+/// still composes with every transformation.
+///
+/// ```
+///   Python                                     C++
+///   @jax.custom_jvp                            auto f = fx::custom_jvp(f_impl, "f")
+///   def f(x): ...                                  .defjvp([](auto primals, auto tangents) {
+///   @f.defjvp                                        auto [x] = primals;
+///   def f_jvp(primals, tangents):                    auto [t] = tangents;
+///     x, = primals; t, = tangents                    return std::pair{f_impl(x), t * ...};
+///     return f(x), t * ...                         });
+///
+///   @jax.custom_vjp                            auto g = fx::custom_vjp(g_impl, "g").defvjp(
+///   def g(x, y): ...                               [](fx::Array x, fx::Array y) { return std::pair{g_impl(x, y), residuals}; },
+///   g.defvjp(g_fwd, g_bwd)                         [](const Residuals& r, fx::Array ct) { return std::tuple{ct_x, ct_y}; });
+/// ```
+///
+/// Arguments, results and residuals are pytrees (include/fluxion/pytree.hpp).
+/// The jvp rule receives std::tuple<args...> of the primals and of their
+/// tangents (or, when every argument is an Array, std::vector<Array>s; see
+/// docs/ARCHITECTURE.md, "Transformations") and returns std::pair(primal
+/// output, tangent output) of the function's structure. fwd takes the
+/// function's arguments and returns std::pair(output, residuals); bwd takes
+/// (residuals, output cotangent) and returns one cotangent per argument: a
+/// std::tuple, a std::vector<Array> for Array arguments, or the bare
+/// cotangent when there is one argument; an empty fx::Array() is a zero
+/// cotangent.
+///
+/// Unlike JAX's `f.defjvp(rule)`, which changes f in place, defjvp and
+/// defvjp return a new function: in C++ the rules' types become part of the
+/// function object's type, which is what lets them take typed pytrees.
+///
+/// As in JAX: custom_vjp functions support reverse mode only (jvp of one
+/// raises fx::TypeError); vmap maps the rules too; jit compiles the function
+/// itself. Rules are traced like any function: they must not close over a
+/// value another transformation is tracing. Pass such values as arguments.
 #pragma once
 
 #include <memory>
@@ -73,7 +77,7 @@ template <class F, class Rule = detail::NoRule> class CustomJvpFunction {
       : f_(std::move(f)), rule_(std::move(rule)), name_(std::move(name)),
         rule_name_(rule_name.empty() ? name_ + "_jvp" : std::move(rule_name)) {}
 
-  // The function with `rule` as its JVP (JAX's f.defjvp(rule)).
+  /// The function with `rule` as its JVP (JAX's f.defjvp(rule)).
   template <class R> CustomJvpFunction<F, R> defjvp(R rule, std::string rule_name = {}) const {
     return CustomJvpFunction<F, R>(f_, name_, std::move(rule), std::move(rule_name));
   }
@@ -96,7 +100,7 @@ template <class F, class Rule = detail::NoRule> class CustomJvpFunction {
           using Tuple = std::tuple<tree_value_t<A>...>;
           if constexpr (std::is_invocable_v<const Rule&, Tuple, Tuple>)
             return r(detail::unflatten_args<A...>(defs, all.first(n)), detail::unflatten_args<A...>(defs, all.subspan(n)));
-          else  // DESIGN's form for Array arguments: rule(std::vector<Array>, std::vector<Array>)
+          else  // the form for Array arguments: rule(std::vector<Array>, std::vector<Array>)
             return r(std::vector<Array>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n)),
                      std::vector<Array>(all.begin() + static_cast<std::ptrdiff_t>(n), all.end()));
         }();
@@ -120,7 +124,7 @@ template <class F, class Rule = detail::NoRule> class CustomJvpFunction {
   std::string name_, rule_name_;
 };
 
-// f with a custom JVP rule to come (defjvp). `name` is printed in jaxprs.
+/// f with a custom JVP rule to come (defjvp). `name` is printed in jaxprs.
 template <class F> CustomJvpFunction<F> custom_jvp(F f, std::string name = "f") {
   return CustomJvpFunction<F>(std::move(f), std::move(name));
 }
@@ -133,7 +137,7 @@ template <class F, class Fwd = detail::NoRule, class Bwd = detail::NoRule> class
         fwd_name_(fwd_name.empty() ? name_ + "_fwd" : std::move(fwd_name)),
         bwd_name_(bwd_name.empty() ? name_ + "_bwd" : std::move(bwd_name)) {}
 
-  // The function with its VJP given by fwd and bwd (JAX's f.defvjp(fwd, bwd)).
+  /// The function with its VJP given by fwd and bwd (JAX's f.defvjp(fwd, bwd)).
   template <class Fw, class Bw>
   CustomVjpFunction<F, Fw, Bw> defvjp(Fw fwd, Bw bwd, std::string fwd_name = {}, std::string bwd_name = {}) const {
     return CustomVjpFunction<F, Fw, Bw>(f_, name_, std::move(fwd), std::move(bwd), std::move(fwd_name),
@@ -179,7 +183,7 @@ template <class F, class Fwd = detail::NoRule, class Bwd = detail::NoRule> class
         if constexpr (detail::is_tuple_like<Cts>::value) {
           flat_cts = tree_flatten(cts);
         } else if constexpr (detail::is_array_vector<Cts>::value && detail::all_arrays_v<A...>) {
-          // DESIGN's form for Array arguments: one cotangent per argument in a vector.
+          // The form for Array arguments: one cotangent per argument in a vector.
           std::vector<TreeDef> leaves(cts.size());
           flat_cts = {cts, TreeDef::tuple(std::move(leaves))};
         } else if constexpr (sizeof...(A) == 1) {
@@ -209,7 +213,7 @@ template <class F, class Fwd = detail::NoRule, class Bwd = detail::NoRule> class
   std::string name_, fwd_name_, bwd_name_;
 };
 
-// f with a custom VJP to come (defvjp). `name` is printed in jaxprs.
+/// f with a custom VJP to come (defvjp). `name` is printed in jaxprs.
 template <class F> CustomVjpFunction<F> custom_vjp(F f, std::string name = "f") {
   return CustomVjpFunction<F>(std::move(f), std::move(name));
 }

@@ -1,5 +1,7 @@
-// Typed exceptions: every message names the operation, what it was given and
-// what it expected (DESIGN §1.6).
+/// @file
+/// Typed exceptions: every message names the operation, what it was given and
+/// what it expected (docs/ARCHITECTURE.md, "Principles": errors are part of
+/// the API).
 #pragma once
 
 #include <stdexcept>
@@ -12,19 +14,19 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Shapes that do not fit: broadcasting, axes, reshape sizes, contractions.
+/// Shapes that do not fit: broadcasting, axes, reshape sizes, contractions.
 class ShapeError : public Error {
  public:
   using Error::Error;
 };
 
-// A dtype an operation does not accept, or a transformation input of the wrong kind.
+/// A dtype an operation does not accept, or a transformation input of the wrong kind.
 class TypeError : public Error {
  public:
   using Error::Error;
 };
 
-// A concrete value was needed (C++ `if`, item()) but only an abstract one exists.
+/// A concrete value was needed (C++ `if`, item()) but only an abstract one exists.
 class ConcretizationError : public Error {
  public:
   using Error::Error;

@@ -1,5 +1,6 @@
-// Fluxion: JAX's composable function transformations for C++.
-// Umbrella header; `namespace fx = fluxion;` is the customary alias.
+/// @file
+/// Fluxion: JAX's composable function transformations for C++.
+/// Umbrella header; `namespace fx = fluxion;` is the customary alias.
 #pragma once
 
 #include "fluxion/array.hpp"

@@ -1,27 +1,31 @@
-// fx::jit: f compiled to native code, per input signature (DESIGN §3).
-//
-//   auto df = fx::jit(fx::grad(f));
-//   df(x);                                  // traced, compiled and cached on the first call
-//   auto lowered = fx::jit(f).lower(x);     // jax.jit(f).lower(x)
-//   lowered.as_text();                      // the jaxpr
-//   lowered.source();                       // the generated C++
-//   fx::Compiled c = lowered.compile();
-//   c(x);                                   // on Arrays
-//   c.call(inputs, outputs);                // on raw row-major buffers
-//
-// A jitted function is the primitive `pjit[name=... jaxpr=...]`, so every
-// transformation passes through it: grad(jit(f)), jit(grad(f)), vmap(jit(f)),
-// jit inside jit. Arguments are traced (abstract: shape, dtype and weak type
-// are the cache key; a pytree argument's structure too) unless they are
-// static: listed in `static_argnums`, or not taken by f as an Array or a tree
-// of them (an int order f takes as an int, an enum, a string), which f then
-// receives as it was passed; static values are part of the cache key, so
-// they must be numbers, enums, bools or strings. Results may be any pytree.
-// As in JAX, values f captures are read when it is traced: a captured
-// variable changed later is not seen by calls that hit the cache.
-// FLUXION_JIT=eager runs jitted functions through the interpreters. Fused
-// loops with at least FLUXION_JIT_PARALLEL_WORK element-operations (default
-// 2000000) run on OpenMP threads (OMP_NUM_THREADS).
+/// @file
+/// fx::jit: f compiled to native code, per input signature (docs/ARCHITECTURE.md,
+/// "Transformations" and "How `jit(f)(x)` flows").
+///
+/// ```
+///   auto df = fx::jit(fx::grad(f));
+///   df(x);                                  // traced, compiled and cached on the first call
+///   auto lowered = fx::jit(f).lower(x);     // jax.jit(f).lower(x)
+///   lowered.as_text();                      // the jaxpr
+///   lowered.source();                       // the generated C++
+///   fx::Compiled c = lowered.compile();
+///   c(x);                                   // on Arrays
+///   c.call(inputs, outputs);                // on raw row-major buffers
+/// ```
+///
+/// A jitted function is the primitive `pjit[name=... jaxpr=...]`, so every
+/// transformation passes through it: grad(jit(f)), jit(grad(f)), vmap(jit(f)),
+/// jit inside jit. Arguments are traced (abstract: shape, dtype and weak type
+/// are the cache key; a pytree argument's structure too) unless they are
+/// static: listed in `static_argnums`, or not taken by f as an Array or a tree
+/// of them (an int order f takes as an int, an enum, a string), which f then
+/// receives as it was passed; static values are part of the cache key, so
+/// they must be numbers, enums, bools or strings. Results may be any pytree.
+/// As in JAX, values f captures are read when it is traced: a captured
+/// variable changed later is not seen by calls that hit the cache.
+/// FLUXION_JIT=eager runs jitted functions through the interpreters. Fused
+/// loops with at least FLUXION_JIT_PARALLEL_WORK element-operations (default
+/// 2000000) run on OpenMP threads (OMP_NUM_THREADS).
 #pragma once
 
 #include <array>
@@ -41,31 +45,31 @@
 namespace fluxion {
 
 struct JitOptions {
-  std::vector<int> static_argnums = {};  // negative counts from the end
-  std::string name = {};  // in jaxprs and generated code; default "jit_fn"
+  std::vector<int> static_argnums = {};  ///< negative counts from the end
+  std::string name = {};  ///< in jaxprs and generated code; default "jit_fn"
 };
 
 namespace compiler {
 class Executable;
 }
 
-// A compiled program (JAX's Compiled): call it on Arrays, or through the raw
-// entry point on buffers the caller owns.
+/// A compiled program (JAX's Compiled): call it on Arrays, or through the raw
+/// entry point on buffers the caller owns.
 class Compiled {
  public:
   explicit Compiled(std::shared_ptr<const compiler::Executable> executable);
 
-  // The traced arguments, in order (static arguments were fixed by lower()).
+  /// The traced arguments, in order (static arguments were fixed by lower()).
   std::vector<Array> operator()(const std::vector<Array>& args) const;
   template <class... A> std::vector<Array> operator()(const A&... args) const {
     return (*this)(std::vector<Array>{Array(args)...});
   }
 
-  // The raw entry point, for callers that hold their own memory. ABI:
-  // inputs[i] points at input i's elements, outputs[j] at room for output
-  // j's; row-major, densely packed, of the dtypes of input_types() and
-  // output_types() (bool is one byte). Outputs must not overlap inputs.
-  // Thread-safe; allocates nothing after the first call on a thread.
+  /// The raw entry point, for callers that hold their own memory. ABI:
+  /// inputs[i] points at input i's elements, outputs[j] at room for output
+  /// j's; row-major, densely packed, of the dtypes of input_types() and
+  /// output_types() (bool is one byte). Outputs must not overlap inputs.
+  /// Thread-safe; allocates nothing after the first call on a thread.
   void call(const void* const* inputs, void* const* outputs) const;
 
   std::span<const AbstractValue> input_types() const;
@@ -76,12 +80,12 @@ class Compiled {
   std::shared_ptr<const compiler::Executable> executable_;
 };
 
-// A program traced for one signature (JAX's Lowered).
+/// A program traced for one signature (JAX's Lowered).
 class Lowered {
  public:
   Lowered(JaxprParam program, std::string name) : program_(std::move(program)), name_(std::move(name)) {}
-  std::string as_text() const;  // the jaxpr, as make_jaxpr prints it
-  std::string source() const;   // the C++ that compile() builds
+  std::string as_text() const;  ///< the jaxpr, as make_jaxpr prints it
+  std::string source() const;   ///< the C++ that compile() builds
   Compiled compile() const;
   const ClosedJaxpr& jaxpr() const { return *program_; }
 
@@ -263,7 +267,7 @@ template <class F> class JitFunction {
   std::shared_ptr<detail::JitCore> core_;
 };
 
-// f compiled per input signature; see the top of this file.
+/// f compiled per input signature; see the top of this file.
 template <class F> JitFunction<F> jit(F f, JitOptions options = {}) {
   return JitFunction<F>(std::move(f), std::move(options));
 }

@@ -1,5 +1,7 @@
-// NumPy-like operations (DESIGN §3 "Arrays"). Each lowers to JAX-named
-// primitives through fx::bind, so every transformation sees it.
+/// @file
+/// NumPy-like operations (docs/ARCHITECTURE.md, "Arrays and operations"). Each
+/// lowers to JAX-named primitives through fx::bind, so every transformation
+/// sees it.
 #pragma once
 
 #include <concepts>
@@ -18,8 +20,8 @@ inline constexpr double e = 2.718281828459045;
 inline constexpr double inf = __builtin_inf();
 inline constexpr double nan = __builtin_nan("");
 
-// Reduction axes: omitted or `{}` means every axis, as NumPy's axis=None.
-// Negative axes count from the end.
+/// Reduction axes: omitted or `{}` means every axis, as NumPy's axis=None.
+/// Negative axes count from the end.
 class Axes {
  public:
   Axes() = default;
@@ -34,7 +36,10 @@ class Axes {
   std::optional<std::vector<int64_t>> axes_;
 };
 
-// --- elementwise math (integers and bools are promoted to the default float) ---
+/// @name Elementwise math
+/// Integers and bools are promoted to the default float.
+/// @{
+
 Array sin(const Array& x);
 Array cos(const Array& x);
 Array tan(const Array& x);
@@ -58,21 +63,21 @@ Array square(const Array& x);
 Array negative(const Array& x);
 Array isfinite(const Array& x);
 
-// x**n for a C++ integer n: the primitive integer_pow[y=n] (what JAX emits for x**2).
+/// x**n for a C++ integer n: the primitive integer_pow[y=n] (what JAX emits for x**2).
 Array integer_pow(const Array& x, int64_t n);
 template <std::integral I>
 Array pow(const Array& x, I n) { return integer_pow(x, static_cast<int64_t>(n)); }
 Array pow(const Array& x, double y);
 Array pow(const Array& x, const Array& y);
-// pow in a floating dtype: integers promote to float64, float32 stays float32 (jnp.float_power).
+/// pow in a floating dtype: integers promote to float64, float32 stays float32 (jnp.float_power).
 Array float_power(const Array& x, const Array& y);
 
 Array add(const Array& a, const Array& b);
 Array subtract(const Array& a, const Array& b);
 Array multiply(const Array& a, const Array& b);
-Array divide(const Array& a, const Array& b);      // true division: ints give floats
+Array divide(const Array& a, const Array& b);      ///< true division: ints give floats
 Array floor_divide(const Array& a, const Array& b);
-Array remainder(const Array& a, const Array& b);   // sign of the divisor, as NumPy
+Array remainder(const Array& a, const Array& b);   ///< sign of the divisor, as NumPy
 Array maximum(const Array& a, const Array& b);
 Array minimum(const Array& a, const Array& b);
 Array equal(const Array& a, const Array& b);
@@ -85,11 +90,14 @@ Array logical_and(const Array& a, const Array& b);
 Array logical_or(const Array& a, const Array& b);
 Array logical_not(const Array& x);
 
-// Elements of x where cond is true, else of y (NumPy broadcasting over all three).
+/// Elements of x where cond is true, else of y (NumPy broadcasting over all three).
 Array where(const Array& cond, const Array& x, const Array& y);
 Array clip(const Array& x, const Array& lo, const Array& hi);
+/// @}
 
-// --- reductions ---
+/// @name Reductions
+/// @{
+
 Array sum(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array mean(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array prod(const Array& x, const Axes& axes = {}, bool keepdims = false);
@@ -97,10 +105,13 @@ Array max(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array min(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array any(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array all(const Array& x, const Axes& axes = {}, bool keepdims = false);
+/// @}
 
-// --- linear algebra ---
-Array dot(const Array& a, const Array& b);     // NumPy's dot
-Array matmul(const Array& a, const Array& b);  // NumPy's matmul, batch dims broadcast
+/// @name Linear algebra
+/// @{
+
+Array dot(const Array& a, const Array& b);     ///< NumPy's dot
+Array matmul(const Array& a, const Array& b);  ///< NumPy's matmul, batch dims broadcast
 Array outer(const Array& a, const Array& b);
 Array einsum(std::string_view spec, const std::vector<Array>& operands);
 template <class... A>
@@ -108,53 +119,61 @@ template <class... A>
 Array einsum(std::string_view spec, const A&... operands) {
   return einsum(spec, std::vector<Array>{Array(operands)...});
 }
+/// @}
 
-// --- shapes ---
-// A -1 extent is inferred, as in NumPy.
+/// @name Shapes
+/// @{
+
+/// A -1 extent is inferred, as in NumPy.
 Array reshape(const Array& x, const Shape& shape);
-// Permutes axes; omitted means reversed.
+/// Permutes axes; omitted means reversed.
 Array transpose(const Array& x, std::vector<int64_t> axes = {});
 Array broadcast_to(const Array& x, const Shape& shape);
 Array expand_dims(const Array& x, int64_t axis);
 Array squeeze(const Array& x, const Axes& axes = {});
 Array concatenate(const std::vector<Array>& arrays, int64_t axis = 0);
 Array stack(const std::vector<Array>& arrays, int64_t axis = 0);
-// The shape NumPy broadcasting gives, or fx::ShapeError naming `op`.
+/// The shape NumPy broadcasting gives, or fx::ShapeError naming `op`.
 Shape broadcast_shapes(const Shape& a, const Shape& b, std::string_view op = "broadcast_shapes");
+/// @}
 
-// --- creation (default dtype float64) ---
+/// @name Creation
+/// Default dtype float64.
+/// @{
+
 Array array(const std::vector<double>& data, const Shape& shape, DType dtype = float64);
 Array array(std::initializer_list<double> data, DType dtype = float64);
 Array array(std::initializer_list<std::initializer_list<double>> data, DType dtype = float64);
 Array array(std::initializer_list<std::initializer_list<std::initializer_list<double>>> data,
             DType dtype = float64);
-// Typed creation from any supported C++ element type (bool, int32_t, ..., double).
+/// Typed creation from any supported C++ element type (bool, int32_t, ..., double).
 template <class T>
 Array array_of(const std::vector<T>& data, const Shape& shape);
 Array zeros(const Shape& shape, DType dtype = float64);
 Array ones(const Shape& shape, DType dtype = float64);
-// `fill` takes `dtype` when given, else its own (a weak C++ double gives float64).
+/// `fill` takes `dtype` when given, else its own (a weak C++ double gives float64).
 Array full(const Shape& shape, const Array& fill, std::optional<DType> dtype = std::nullopt);
 Array zeros_like(const Array& x, std::optional<DType> dtype = std::nullopt);
 Array ones_like(const Array& x, std::optional<DType> dtype = std::nullopt);
 Array full_like(const Array& x, const Array& fill, std::optional<DType> dtype = std::nullopt);
-// Values start, start+step, ... below stop. Integer arguments give int32,
-// as `jnp.arange(4)`; a floating argument gives float64.
+/// Values start, start+step, ... below stop. Integer arguments give int32,
+/// as `jnp.arange(4)`; a floating argument gives float64.
 Array arange(const Array& stop);
 Array arange(const Array& start, const Array& stop, const Array& step = 1,
              std::optional<DType> dtype = std::nullopt);
-// `num` points from start to stop; with endpoint the last one is exactly stop.
+/// `num` points from start to stop; with endpoint the last one is exactly stop.
 Array linspace(double start, double stop, int64_t num = 50, bool endpoint = true,
                DType dtype = float64);
-// base ** linspace(start, stop, ...): logspace(-1, -5, 5) is exactly 10^-k.
+/// base ** linspace(start, stop, ...): logspace(-1, -5, 5) is exactly 10^-k.
 Array logspace(double start, double stop, int64_t num = 50, bool endpoint = true,
                double base = 10.0, DType dtype = float64);
 Array eye(int64_t n, std::optional<int64_t> m = std::nullopt, int64_t k = 0, DType dtype = float64);
-// Coordinate matrices; indexing "xy" (default, Cartesian) or "ij" (matrix).
+/// Coordinate matrices; indexing "xy" (default, Cartesian) or "ij" (matrix).
 std::vector<Array> meshgrid(const std::vector<Array>& xs, std::string_view indexing = "xy");
+/// @}
 
 Array astype(const Array& x, DType dtype);
-// Blocks derivatives (identity on values).
+/// Blocks derivatives (identity on values).
 Array stop_gradient(const Array& x);
 
 }  // namespace fluxion

@@ -1,27 +1,30 @@
-// Pytrees, as JAX's: nested containers whose leaves are arrays. Every
-// transformation and every control-flow function takes and returns them, so
-// a model's parameters can live in a struct:
-//
-//   struct Params { fx::Array w, b; };
-//   FLUXION_PYTREE(Params, w, b)      // at namespace scope, beside Params
-//   Params g = fx::grad(loss)(params, x, y);
-//
-//   Python                            C++
-//   (x, y) / [x, y]                   std::tuple<...>, std::pair<...> / std::vector<T>, std::array<T, N>
-//   {'w': w, 'b': b}                  std::map<std::string, T>
-//   None                              std::nullopt (a std::optional<T> holding nothing)
-//   a registered class                a struct registered with FLUXION_PYTREE
-//   jax.tree.flatten(t)               fx::tree_flatten(t) -> (leaves, TreeDef)
-//   jax.tree.unflatten(d, leaves)     fx::tree_unflatten<T>(d, leaves)
-//   jax.tree.leaves(t)                fx::tree_leaves(t)
-//   jax.tree.structure(t)             fx::tree_structure(t)
-//   jax.tree.map(f, t, *rest)         fx::tree_map(f, t, rest...)
-//
-// Leaves are fx::Array; a C++ number given where a leaf goes becomes a weakly
-// typed 0-d Array, as a Python scalar does. A tree is rebuilt as its
-// `tree_value_t`: the same containers with Array leaves. Leaves are ordered
-// as JAX orders them: containers in order, maps by sorted key, struct fields
-// in the order FLUXION_PYTREE lists them.
+/// @file
+/// Pytrees, as JAX's: nested containers whose leaves are arrays. Every
+/// transformation and every control-flow function takes and returns them, so
+/// a model's parameters can live in a struct:
+///
+/// ```
+///   struct Params { fx::Array w, b; };
+///   FLUXION_PYTREE(Params, w, b)      // at namespace scope, beside Params
+///   Params g = fx::grad(loss)(params, x, y);
+///
+///   Python                            C++
+///   (x, y) / [x, y]                   std::tuple<...>, std::pair<...> / std::vector<T>, std::array<T, N>
+///   {'w': w, 'b': b}                  std::map<std::string, T>
+///   None                              std::nullopt (a std::optional<T> holding nothing)
+///   a registered class                a struct registered with FLUXION_PYTREE
+///   jax.tree.flatten(t)               fx::tree_flatten(t) -> (leaves, TreeDef)
+///   jax.tree.unflatten(d, leaves)     fx::tree_unflatten<T>(d, leaves)
+///   jax.tree.leaves(t)                fx::tree_leaves(t)
+///   jax.tree.structure(t)             fx::tree_structure(t)
+///   jax.tree.map(f, t, *rest)         fx::tree_map(f, t, rest...)
+/// ```
+///
+/// Leaves are fx::Array; a C++ number given where a leaf goes becomes a weakly
+/// typed 0-d Array, as a Python scalar does. A tree is rebuilt as its
+/// `tree_value_t`: the same containers with Array leaves. Leaves are ordered
+/// as JAX orders them: containers in order, maps by sorted key, struct fields
+/// in the order FLUXION_PYTREE lists them.
 #pragma once
 
 #include <array>
@@ -40,32 +43,32 @@
 
 namespace fluxion {
 
-// A tree's structure without its leaves (JAX's PyTreeDef): compared with ==,
-// printed as JAX prints one, e.g. PyTreeDef((*, [*, *], {'a': *})).
+/// A tree's structure without its leaves (JAX's PyTreeDef): compared with ==,
+/// printed as JAX prints one, such as PyTreeDef((*, [*, *], {'a': *})).
 class TreeDef {
  public:
   enum class Kind { leaf, none, tuple, list, dict, node };
 
-  TreeDef() = default;  // a leaf
+  TreeDef() = default;  ///< a leaf
   static TreeDef leaf() { return TreeDef(); }
   static TreeDef none();
   static TreeDef tuple(std::vector<TreeDef> children);
   static TreeDef list(std::vector<TreeDef> children);
   static TreeDef dict(std::vector<std::string> keys, std::vector<TreeDef> children);
-  // A registered struct: its type's name and its fields' names.
+  /// A registered struct: its type's name and its fields' names.
   static TreeDef node(std::string type_name, std::vector<std::string> fields, std::vector<TreeDef> children);
 
   Kind kind() const { return kind_; }
   size_t num_leaves() const { return num_leaves_; }
   const std::vector<TreeDef>& children() const { return children_; }
-  // A dict's keys or a struct's field names.
+  /// A dict's keys or a struct's field names.
   const std::vector<std::string>& keys() const { return keys_; }
   const std::string& type_name() const { return type_name_; }
 
   bool operator==(const TreeDef& other) const;
-  // PyTreeDef(...), as JAX prints it.
+  /// PyTreeDef(...), as JAX prints it.
   std::string str() const;
-  // The structure alone: (*, [*, *]); the text inside PyTreeDef(...).
+  /// The structure alone: (*, [*, *]); the text inside PyTreeDef(...).
   std::string body() const;
 
  private:
@@ -100,10 +103,10 @@ concept registered_struct = requires(T& t, const T* p) {
 
 }  // namespace detail
 
-// How a type is flattened and rebuilt: `value_type` (what it is rebuilt as),
-// flatten (appends its leaves, returns its structure) and unflatten (reads
-// its leaves from `next`, checking `def`). Specialised below for Array,
-// numbers, the standard containers and registered structs.
+/// How a type is flattened and rebuilt: `value_type` (what it is rebuilt as),
+/// flatten (appends its leaves, returns its structure) and unflatten (reads
+/// its leaves from `next`, checking `def`). Specialised below for Array,
+/// numbers, the standard containers and registered structs.
 template <class T, class Enable = void> struct TreeTraits {
   static constexpr bool is_tree = false;
 };
@@ -301,7 +304,7 @@ template <class T> std::pair<std::vector<Array>, TreeDef> tree_flatten(const T& 
 template <class T> std::vector<Array> tree_leaves(const T& tree) { return tree_flatten(tree).first; }
 template <class T> TreeDef tree_structure(const T& tree) { return tree_flatten(tree).second; }
 
-// The tree of type T (a tree_value_t) with structure `def` and these leaves.
+/// The tree of type T (a tree_value_t) with structure `def` and these leaves.
 template <class T> T tree_unflatten(const TreeDef& def, std::span<const Array> leaves) {
   static_assert(std::is_same_v<tree_value_t<T>, T>,
                 "fx::tree_unflatten<T>: T must have Array leaves (e.g. std::vector<fx::Array>, not std::vector<double>)");
@@ -313,8 +316,8 @@ template <class T> T tree_unflatten(const TreeDef& def, std::span<const Array> l
   return TreeTraits<T>::unflatten(def, next);
 }
 
-// f applied to each leaf (and the leaves at the same place in `rest`, which
-// must have the same structure); the result has `tree`'s structure.
+/// f applied to each leaf (and the leaves at the same place in `rest`, which
+/// must have the same structure); the result has `tree`'s structure.
 template <class F, class T, class... Rest> tree_value_t<T> tree_map(const F& f, const T& tree, const Rest&... rest) {
   auto [leaves, def] = tree_flatten(tree);
   std::vector<std::vector<Array>> others;

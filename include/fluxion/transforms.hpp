@@ -1,8 +1,9 @@
-// Function transformations (DESIGN §3 "Transformations"): grad,
-// value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian, hessian, vmap, make_jaxpr.
-// A function is any callable taking fx::Array arguments (by value or const&)
-// and returning an Array; transformed functions accept anything convertible
-// to Array, so `fx::grad(f)(2.0)` works. Transformations compose to any depth.
+/// @file
+/// Function transformations (docs/ARCHITECTURE.md, "Transformations"): grad,
+/// value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian, hessian, vmap, make_jaxpr.
+/// A function is any callable taking fx::Array arguments (by value or const&)
+/// and returning an Array; transformed functions accept anything convertible
+/// to Array, so `fx::grad(f)(2.0)` works. Transformations compose to any depth.
 #pragma once
 
 #include <array>
@@ -22,23 +23,23 @@
 
 namespace fluxion {
 
-// Tag for functions returning (value, aux): fx::grad(f, 0, fx::has_aux).
+/// Tag for functions returning (value, aux): fx::grad(f, 0, fx::has_aux).
 struct HasAux {};
 inline constexpr HasAux has_aux{};
 
-// vmap's "this argument (or output) is not mapped", as Python's None in
-// jax.vmap(f, in_axes=(0, None)).
+/// vmap's "this argument (or output) is not mapped", as Python's None in
+/// jax.vmap(f, in_axes=(0, None)).
 struct NoneAxis {
   bool operator==(const NoneAxis&) const = default;
 };
 inline constexpr NoneAxis none{};
 
-// vmap's in_axes / out_axes: one entry per argument (output), each an axis
-// (negative counts from the end) or fx::none; or a single entry for all.
-// For pytree arguments an entry may itself be a tree prefix, as JAX's: an
-// axis or fx::none applies to every leaf below it, a braced list gives one
-// entry per child of a tuple, vector or struct, Entry::dict one per key of a
-// std::map. E.g. fx::vmap(f, {0, {fx::none, 1}}) for f(x, std::pair{a, b}).
+/// vmap's in_axes / out_axes: one entry per argument (output), each an axis
+/// (negative counts from the end) or fx::none; or a single entry for all.
+/// For pytree arguments an entry may itself be a tree prefix, as JAX's: an
+/// axis or fx::none applies to every leaf below it, a braced list gives one
+/// entry per child of a tuple, vector or struct, Entry::dict one per key of a
+/// std::map. E.g. fx::vmap(f, {0, {fx::none, 1}}) for f(x, std::pair{a, b}).
 class MapAxes {
  public:
   class Entry {
@@ -51,8 +52,8 @@ class MapAxes {
     const std::optional<int>& axis() const { return axis_; }
     bool is_node() const { return node_; }
     const std::vector<Entry>& children() const { return children_; }
-    const std::vector<std::string>& keys() const { return keys_; }  // a dict's
-    std::string str() const;  // as Python prints the specification: 0, None, (0, None), {'a': 0}
+    const std::vector<std::string>& keys() const { return keys_; }  ///< a dict's
+    std::string str() const;  ///< as Python prints the specification: 0, None, (0, None), {'a': 0}
 
    private:
     std::optional<int> axis_;
@@ -60,19 +61,19 @@ class MapAxes {
     std::vector<std::string> keys_;
     bool node_ = false;
   };
-  MapAxes() : MapAxes(0) {}  // axis 0 of everything
+  MapAxes() : MapAxes(0) {}  ///< axis 0 of everything
   MapAxes(int axis) : all_(Entry(axis)) {}
   MapAxes(NoneAxis) : all_(Entry(none)) {}
   MapAxes(std::initializer_list<Entry> entries) : entries_(entries) {}
   MapAxes(std::vector<Entry> entries) : entries_(std::move(entries)) {}
-  // The entry for position i of n; fx::Error naming `what` when a list has
-  // another length. Bound to an output tree (for_output_tree), position i is
-  // the tree's leaf i.
+  /// The entry for position i of n; fx::Error naming `what` when a list has
+  /// another length. Bound to an output tree (for_output_tree), position i is
+  /// the tree's leaf i.
   std::optional<int> at(size_t i, size_t n, const char* what) const;
-  // One entry per leaf of the arguments whose structures are `defs`.
+  /// One entry per leaf of the arguments whose structures are `defs`.
   MapAxes per_leaf(const std::vector<TreeDef>& defs) const;
-  // Entries for the leaves of the output tree `*def`, read when first used
-  // (the function being mapped fills it in when it is traced).
+  /// Entries for the leaves of the output tree `*def`, read when first used
+  /// (the function being mapped fills it in when it is traced).
   MapAxes for_output_tree(std::shared_ptr<const TreeDef> def) const;
 
  private:
@@ -235,26 +236,26 @@ class GradFunction {
   std::vector<int> argnums_;
 };
 
-// d f / d args[argnum] of a function with a real 0-d output; the gradient
-// has the argument's type (a struct for a struct argument). With pytree
-// arguments of different types, a runtime argnum other than 0 needs the
-// compile-time form fx::grad<argnum>(f), which fixes the result's type.
+/// d f / d args[argnum] of a function with a real 0-d output; the gradient
+/// has the argument's type (a struct for a struct argument). With pytree
+/// arguments of different types, a runtime argnum other than 0 needs the
+/// compile-time form fx::grad<argnum>(f), which fixes the result's type.
 template <class F> auto grad(F f, int argnum = 0) { return GradFunction<F, false, false, false>(std::move(f), {argnum}); }
 template <int Argnum, class F> auto grad(F f) {
   return GradFunction<F, false, false, false, Argnum>(std::move(f), {Argnum});
 }
-// One gradient per listed argument (std::vector; the arguments share a type).
+/// One gradient per listed argument (std::vector; the arguments share a type).
 template <class F> auto grad(F f, std::vector<int> argnums) {
   return GradFunction<F, true, false, false>(std::move(f), std::move(argnums));
 }
-// f returns std::pair<Array, Aux> (Aux a pytree); the result is std::pair<gradient, Aux>.
+/// f returns std::pair<Array, Aux> (Aux a pytree); the result is std::pair<gradient, Aux>.
 template <class F> auto grad(F f, int argnum, HasAux) {
   return GradFunction<F, false, true, false>(std::move(f), {argnum});
 }
 template <class F> auto grad(F f, std::vector<int> argnums, HasAux) {
   return GradFunction<F, true, true, false>(std::move(f), std::move(argnums));
 }
-// std::pair<value, gradient> (with has_aux: std::pair<std::pair<value, aux>, gradient>).
+/// std::pair<value, gradient> (with has_aux: std::pair<std::pair<value, aux>, gradient>).
 template <class F> auto value_and_grad(F f, int argnum = 0) {
   return GradFunction<F, false, false, true>(std::move(f), {argnum});
 }
@@ -270,16 +271,16 @@ template <class F> auto value_and_grad(F f, int argnum, HasAux) {
 
 // ---------------------------------------------------------------- jvp / vjp
 
-// (f(primals), J(primals) . tangents) in one forward pass.
+/// (f(primals), J(primals) . tangents) in one forward pass.
 template <class F>
 std::pair<Array, Array> jvp(F f, const std::vector<Array>& primals, const std::vector<Array>& tangents) {
   auto [outs, touts] = detail::jvp_core(detail::erase_dynamic(f, primals.size()), primals, tangents);
   return {outs[0], touts[0]};
 }
 
-// The same for pytree arguments, as jax.jvp(f, primals, tangents): a tuple
-// of primal arguments and a tuple of tangents of the same structure; returns
-// (f(primals), its tangent), both of f's result type.
+/// The same for pytree arguments, as jax.jvp(f, primals, tangents): a tuple
+/// of primal arguments and a tuple of tangents of the same structure; returns
+/// (f(primals), its tangent), both of f's result type.
 template <class F, class... P, class... T>
   requires(sizeof...(P) == sizeof...(T) && detail::tree_invocable<const F, P...>)
 auto jvp(F f, const std::tuple<P...>& primals, const std::tuple<T...>& tangents) {
@@ -294,10 +295,10 @@ auto jvp(F f, const std::tuple<P...>& primals, const std::tuple<T...>& tangents)
 
 using VjpFunction = std::function<std::vector<Array>(const Array&)>;
 
-// (f(x...), pullback): pullback(cotangent) gives one cotangent per argument.
-// For Array arguments and an Array result the pullback returns a
-// std::vector<Array>; otherwise (pytrees) it takes a cotangent of f's result
-// type and returns a std::tuple of the arguments' types, as JAX's.
+/// (f(x...), pullback): pullback(cotangent) gives one cotangent per argument.
+/// For Array arguments and an Array result the pullback returns a
+/// std::vector<Array>; otherwise (pytrees) it takes a cotangent of f's result
+/// type and returns a std::tuple of the arguments' types, as JAX's.
 template <class F, class... A>
   requires detail::tree_invocable<const F, A...>
 auto vjp(F f, const A&... x) {
@@ -362,8 +363,8 @@ class JacobianFunction {
   std::vector<int> argnums_;
 };
 
-// Forward-mode Jacobian: shape f(x).shape + x.shape (JAX's convention); for
-// pytrees, f's result tree with a tree of x's type at each leaf.
+/// Forward-mode Jacobian: shape f(x).shape + x.shape (JAX's convention); for
+/// pytrees, f's result tree with a tree of x's type at each leaf.
 template <class F> auto jacfwd(F f, int argnum = 0) {
   return JacobianFunction<F, false, false>(std::move(f), {argnum});
 }
@@ -373,7 +374,7 @@ template <int Argnum, class F> auto jacfwd(F f) {
 template <class F> auto jacfwd(F f, std::vector<int> argnums) {
   return JacobianFunction<F, false, true>(std::move(f), std::move(argnums));
 }
-// Reverse-mode Jacobian (one linearization, one pullback per output element).
+/// Reverse-mode Jacobian (one linearization, one pullback per output element).
 template <class F> auto jacrev(F f, int argnum = 0) {
   return JacobianFunction<F, true, false>(std::move(f), {argnum});
 }
@@ -386,7 +387,7 @@ template <class F> auto jacrev(F f, std::vector<int> argnums) {
 template <class F> auto jacobian(F f, int argnum = 0) { return jacrev(std::move(f), argnum); }
 template <class F> auto jacobian(F f, std::vector<int> argnums) { return jacrev(std::move(f), std::move(argnums)); }
 
-// jacfwd(jacrev(f)): shape f(x).shape + x.shape + x.shape.
+/// jacfwd(jacrev(f)): shape f(x).shape + x.shape + x.shape.
 template <class F> auto hessian(F f, int argnum = 0) { return jacfwd(jacrev(std::move(f), argnum), argnum); }
 template <class F> auto hessian(F f, std::vector<int> argnums) {
   return jacfwd(jacrev(std::move(f), argnums), argnums);
@@ -417,9 +418,9 @@ template <class F> class VmapFunction {
   std::optional<int64_t> axis_size_;
 };
 
-// f mapped over an axis of its arguments: vmap(f)(xs)[i] == f(xs[i]), computed
-// as one batched program (every primitive applies its batching rule).
-// `axis_size` is needed only when no argument is mapped.
+/// f mapped over an axis of its arguments: vmap(f)(xs)[i] == f(xs[i]), computed
+/// as one batched program (every primitive applies its batching rule).
+/// `axis_size` is needed only when no argument is mapped.
 template <class F>
 VmapFunction<F> vmap(F f, MapAxes in_axes = {}, MapAxes out_axes = 0, std::optional<int64_t> axis_size = {}) {
   return VmapFunction<F>(std::move(f), std::move(in_axes), std::move(out_axes), axis_size);
@@ -441,7 +442,7 @@ template <class F> class JaxprFunction {
   F f_;
 };
 
-// The program f computes, as a jaxpr (printable in JAX's syntax).
+/// The program f computes, as a jaxpr (printable in JAX's syntax).
 template <class F> JaxprFunction<F> make_jaxpr(F f) { return JaxprFunction<F>(std::move(f)); }
 
 }  // namespace fluxion

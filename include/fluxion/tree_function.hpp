@@ -1,6 +1,7 @@
-// The pytree plumbing of the transformations (include/fluxion/transforms.hpp
-// and the headers built on it): arguments flattened to leaves for the
-// type-erased cores, results and derivatives rebuilt as trees. Not API.
+/// @file
+/// The pytree plumbing of the transformations (include/fluxion/transforms.hpp
+/// and the headers built on it): arguments flattened to leaves for the
+/// type-erased cores, results and derivatives rebuilt as trees. Not API.
 #pragma once
 
 #include <array>
