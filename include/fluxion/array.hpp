@@ -1,5 +1,5 @@
 /// @file
-/// fx::Array: a cheap-to-copy handle on an immutable value. The value is either
+/// `fx::Array`: a cheap-to-copy handle on an immutable value. The value is either
 /// concrete (a buffer) or abstract (a tracer owned by a transformation); user
 /// code cannot tell the difference, which is what lets one function be
 /// evaluated, differentiated, batched and compiled.

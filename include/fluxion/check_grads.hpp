@@ -1,5 +1,5 @@
 /// @file
-/// fx::check_grads: numerical derivative checks, as jax.test_util.check_grads.
+/// `fx::check_grads`: numerical derivative checks, as jax.test_util.check_grads.
 ///
 /// ```
 ///   fx::check_grads([](fx::Array x, fx::Array y) { return fx::sin(x) * y; },

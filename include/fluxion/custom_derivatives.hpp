@@ -21,7 +21,7 @@
 /// Arguments, results and residuals are pytrees (include/fluxion/pytree.hpp).
 /// The jvp rule receives std::tuple<args...> of the primals and of their
 /// tangents (or, when every argument is an Array, std::vector<Array>s; see
-/// docs/ARCHITECTURE.md, "Transformations") and returns std::pair(primal
+/// [docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Transformations") and returns std::pair(primal
 /// output, tangent output) of the function's structure. fwd takes the
 /// function's arguments and returns std::pair(output, residuals); bwd takes
 /// (residuals, output cotangent) and returns one cotangent per argument: a

@@ -9,7 +9,7 @@
 namespace fluxion {
 
 /// Array shapes are plain vectors of extents, NumPy's shape tuples
-/// (docs/ARCHITECTURE.md, "Arrays and operations").
+/// ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Arrays and operations").
 using Shape = std::vector<int64_t>;
 
 enum class DType : uint8_t { bool_, int32, int64, uint32, uint64, float32, float64 };
@@ -50,7 +50,7 @@ struct TypedDType {
 };
 
 /// The result of JAX's lattice join over several operands (jnp.result_type).
-/// Documented as a table in docs/TYPE_PROMOTION.md.
+/// Documented as a table in [docs/TYPE_PROMOTION.md](docs/TYPE_PROMOTION.md).
 TypedDType promote_types(const std::vector<TypedDType>& operands);
 TypedDType promote_types(TypedDType a, TypedDType b);
 

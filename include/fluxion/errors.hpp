@@ -1,7 +1,7 @@
 /// @file
 /// Typed exceptions: every message names the operation, what it was given and
-/// what it expected (docs/ARCHITECTURE.md, "Principles": errors are part of
-/// the API).
+/// what it expected ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Principles":
+/// errors are part of the API).
 #pragma once
 
 #include <stdexcept>

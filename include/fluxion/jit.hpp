@@ -1,6 +1,7 @@
 /// @file
-/// fx::jit: f compiled to native code, per input signature (docs/ARCHITECTURE.md,
-/// "Transformations" and "How `jit(f)(x)` flows").
+/// `fx::jit`: f compiled to native code, per input signature
+/// ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Transformations" and "How
+/// jit(f)(x) flows").
 ///
 /// ```
 ///   auto df = fx::jit(fx::grad(f));

@@ -1,7 +1,7 @@
 /// @file
-/// NumPy-like operations (docs/ARCHITECTURE.md, "Arrays and operations"). Each
-/// lowers to JAX-named primitives through fx::bind, so every transformation
-/// sees it.
+/// NumPy-like operations ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Arrays
+/// and operations"). Each lowers to JAX-named primitives through fx::bind, so
+/// every transformation sees it.
 #pragma once
 
 #include <concepts>

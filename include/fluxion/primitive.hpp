@@ -1,7 +1,8 @@
 /// @file
 /// Primitives: the unit of extension. A primitive is a name plus every rule the
-/// interpreters need; interpreters never switch on names (docs/ARCHITECTURE.md,
-/// "Principles" and "Adding a primitive").
+/// interpreters need; interpreters never switch on names
+/// ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md), "Principles" and "Adding a
+/// primitive").
 #pragma once
 
 #include <cstdint>

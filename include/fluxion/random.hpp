@@ -1,5 +1,5 @@
 /// @file
-/// fx::random: JAX's counter-based random numbers (jax.random), bit for bit.
+/// `fx::random`: JAX's counter-based random numbers (jax.random), bit for bit.
 ///
 /// A key is a uint32 array of shape (2,) (JAX's raw PRNGKey). Functions never
 /// modify a key; split or fold_in to get new ones. Every sampler is built from
@@ -10,7 +10,8 @@
 /// With the same key, shape and dtype, results equal JAX >= 0.5's defaults
 /// (jax_threefry_partitionable=True, jax_enable_x64 for 64-bit types). The
 /// pre-0.5 counter scheme is one setting away (set_threefry_partitionable).
-/// docs/NUMERICS.md lists the few cases where a last-ulp difference remains.
+/// [docs/NUMERICS.md](docs/NUMERICS.md) lists the few cases where a last-ulp
+/// difference remains.
 #pragma once
 
 #include <cstdint>

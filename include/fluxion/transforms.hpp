@@ -1,6 +1,7 @@
 /// @file
-/// Function transformations (docs/ARCHITECTURE.md, "Transformations"): grad,
-/// value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian, hessian, vmap, make_jaxpr.
+/// Function transformations ([docs/ARCHITECTURE.md](docs/ARCHITECTURE.md),
+/// "Transformations"): grad, value_and_grad, jvp, vjp, jacfwd, jacrev/jacobian,
+/// hessian, vmap, make_jaxpr.
 /// A function is any callable taking fx::Array arguments (by value or const&)
 /// and returning an Array; transformed functions accept anything convertible
 /// to Array, so `fx::grad(f)(2.0)` works. Transformations compose to any depth.
