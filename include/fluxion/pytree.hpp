@@ -365,10 +365,10 @@ template <class F, class T, class... Rest> tree_value_t<T> tree_map(const F& f, 
 #define FLUXION_PP_F16(x, a, ...) x.a, FLUXION_PP_F15(x, __VA_ARGS__)
 #define FLUXION_PP_FIELDS(x, ...) FLUXION_PP_CAT(FLUXION_PP_F, FLUXION_PP_COUNT(__VA_ARGS__))(x, __VA_ARGS__)
 
-// Registers a struct as a pytree whose children are the listed fields (1 to
-// 16, each an Array or a pytree of Arrays), as jax.tree_util's
-// register_dataclass. Write it at namespace scope in the struct's namespace;
-// the struct must be default-constructible.
+/// Registers a struct as a pytree whose children are the listed fields (1 to
+/// 16, each an Array or a pytree of Arrays), as jax.tree_util's
+/// register_dataclass. Write it at namespace scope in the struct's namespace;
+/// the struct must be default-constructible.
 #define FLUXION_PYTREE(Type, ...)                                                                         \
   [[maybe_unused]] inline auto fluxion_tree_fields(Type& fluxion_x) {                                     \
     return std::tie(FLUXION_PP_FIELDS(fluxion_x, __VA_ARGS__));                                           \
