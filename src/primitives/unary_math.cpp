@@ -13,10 +13,18 @@ namespace {
 
 using kernels::UnaryMath;
 
+// The public function over primitive p, which promotes integers itself: it has
+// the primitive's name but for asin, acos and atan (NumPy's arcsin, ...).
+std::string public_function(std::string_view prim) {
+  if (prim == "asin") return "fx::arcsin";
+  if (prim == "acos") return "fx::arccos";
+  if (prim == "atan") return "fx::arctan";
+  return "fx::" + std::string(prim);
+}
+
 std::vector<AbstractValue> float_unary_aval(const Primitive& p, AvalRefs in, const Params&) {
   if (!(kFloats & bit(in[0]->dtype)))
-    throw_dtype_error(p.name, in[0]->dtype, kFloats,
-                      "fx::" + std::string(p.name) + " promotes integers to float64 itself");
+    throw_dtype_error(p.name, in[0]->dtype, kFloats, public_function(p.name) + " promotes integers to float64 itself");
   return single(*in[0]);
 }
 
