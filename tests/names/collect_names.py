@@ -28,6 +28,7 @@ import cxx_lexer  # noqa: E402
 # "fx::jacfwd/jacrev" names fx::jacfwd and fx::jacrev.
 _MENTION = re.compile(r"(?<![\w:])fx::([A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)((?:/[A-Za-z_]\w*(?!\w|::))*)")
 # Messages spell an Array's member function as a call on x: "x.astype(fx::float64)".
+# (Documents and comments also show JAX's Python, where x.tolist() is JAX's.)
 _MEMBER_CALL = re.compile(r"(?<![\w.])x\.([A-Za-z_]\w*)\(")
 
 
@@ -41,8 +42,9 @@ class Mention:
         return "::".join(self.name)
 
 
-def mentions_in(text, path, place_at):
-    """The fx:: names in `text`; place_at(offset) gives a character's (line, column)."""
+def mentions_in(text, path, place_at, member_calls=False):
+    """The fx:: names in `text` (and with member_calls, x.name(...) calls);
+    place_at(offset) gives a character's (line, column)."""
     found = []
     for m in _MENTION.finditer(text):
         name = tuple(m.group(1).split("::"))
@@ -51,7 +53,7 @@ def mentions_in(text, path, place_at):
         for sibling in m.group(2).split("/")[1:]:
             found.append(Mention(name[:-1] + (sibling,), path, place_at(offset + 1)))
             offset += 1 + len(sibling)
-    for m in _MEMBER_CALL.finditer(text):
+    for m in _MEMBER_CALL.finditer(text) if member_calls else ():
         found.append(Mention(("Array", m.group(1)), path, place_at(m.start(1))))
     return found
 
@@ -79,7 +81,7 @@ def source_mentions(root):
         literals, comments = cxx_lexer.lex(_read(path))
         rel = os.path.relpath(path, root)
         for literal in literals:
-            in_literals += mentions_in(literal.text, rel, literal.place_at)
+            in_literals += mentions_in(literal.text, rel, literal.place_at, member_calls=True)
         for comment in comments:
             in_comments += mentions_in(comment.text, rel, comment.place_at)
     return in_literals, in_comments

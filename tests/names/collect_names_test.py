@@ -41,7 +41,7 @@ class Messages(unittest.TestCase):
         literals, _ = cxx_lexer.lex(SOURCE)
         found = []
         for literal in literals:
-            found += collect_names.mentions_in(literal.text, "f.cpp", literal.place_at)
+            found += collect_names.mentions_in(literal.text, "f.cpp", literal.place_at, member_calls=True)
         return found
 
     def test_literals_only_joined_and_located(self):
@@ -54,6 +54,10 @@ class Messages(unittest.TestCase):
         for m in self.mentions():
             self.assertEqual(m.column, column_of(m), m.spelled())
         self.assertEqual([m.column for m in self.mentions() if m.line == 15], [20, 28])
+
+    def test_member_calls_only_in_messages(self):
+        text = "| `x.tolist()` | `x.to_vector<double>()`, fx::repr(x) |"
+        self.assertEqual(names(collect_names.mentions_in(text, "A.md", lambda offset: (1, offset + 1))), [("repr", 1)])
 
     def test_comments_are_kept_apart(self):
         _, comments = cxx_lexer.lex(SOURCE)

@@ -47,7 +47,7 @@ TEST(RecommendedNames, FloatingPrimitivesNameAFunctionThatTakesIntegers) {
     ASSERT_TRUE(std::regex_search(message, named, std::regex(R"(fx::(\w+) promotes integers to float64 itself)")))
         << p->name << ": " << message;
     const auto function = kFloatingFunctions.find(named[1]);
-    ASSERT_NE(function, kFloatingFunctions.end()) << p->name << " recommends " << named[0];
+    ASSERT_TRUE(function != kFloatingFunctions.end()) << p->name << " recommends fx::" << named[1];
     const fx::Array y = function->second(x);
     EXPECT_EQ(y.dtype(), fx::float64) << named[1];
     EXPECT_TRUE(same_values(y, fx::bind1(*p, {x.astype(fx::float64)}))) << named[1] << " is not " << p->name;
