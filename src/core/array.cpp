@@ -89,9 +89,11 @@ Array scalar(T v, bool weak) {
   return Array(std::move(value));
 }
 
+// An empty handle stands where an array belongs, as None would in JAX (which
+// raises TypeError: "Value None ... is not a valid JAX type").
 [[noreturn]] void throw_empty_handle() {
-  throw Error("fx::Array: operation on an empty Array handle (default-constructed); "
-              "assign it a value first");
+  throw TypeError("fx::Array: operation on an empty Array handle (default-constructed); "
+                  "assign it a value first");
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ const ParamValue& Params::at(std::string_view key) const {
 }
 
 void Params::throw_wrong_type(std::string_view key) {
-  throw Error("primitive parameter '" + std::string(key) + "' has an unexpected type");
+  throw TypeError("primitive parameter '" + std::string(key) + "' has an unexpected type");
 }
 
 namespace {

@@ -148,7 +148,7 @@ Array arange(const Array& start, const Array& stop, const Array& step, std::opti
 // jnp.linspace: start * (1 - t) + stop * t with t = i / div, and the endpoint
 // appended exactly (jax/_src/numpy/array_creation.py).
 Array linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
-  if (num < 0) throw Error("linspace: number of samples, " + std::to_string(num) + ", must be non-negative");
+  if (num < 0) throw ShapeError("linspace: number of samples, " + std::to_string(num) + ", must be non-negative");
   const DType ct = is_floating(dtype) ? dtype : default_float;
   const Array lo = detail::convert(Array(start), ct), hi = detail::convert(Array(stop), ct);
   Array out;

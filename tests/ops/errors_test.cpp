@@ -97,11 +97,11 @@ TEST(Errors, ItemNeedsExactlyOneElement) {
   EXPECT_TRUE(raises<fx::ShapeError>([] { (void)static_cast<bool>(fx::zeros({2})); }, {"(2,)"}));
 }
 
-TEST(Errors, IndexOutOfRange) {
+TEST(Errors, IndexOutOfRangeIsAShapeError) {
   const fx::Array v = fx::zeros({4});
-  EXPECT_TRUE(raises<fx::Error>([&] { (void)v[4]; }, {"4"}));
-  EXPECT_TRUE(raises<fx::Error>([&] { (void)v[-5]; }, {"-5", "4"}));
-  EXPECT_TRUE(raises<fx::Error>([] { (void)fx::Array(1.0)[0]; }, {"0-d"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { (void)v[4]; }, {"4"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([&] { (void)v[-5]; }, {"-5", "4"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { (void)fx::Array(1.0)[0]; }, {"0-d"}));
 }
 
 // The dtypes JAX's primitives reject (lax.sub, lax.neg and lax.sign take
@@ -134,8 +134,8 @@ TEST(Errors, RankAboveEightIsAShapeError) {
 }
 
 TEST(Errors, MaxMinOfNothingHaveNoIdentity) {
-  EXPECT_TRUE(raises<fx::Error>([] { fx::max(fx::zeros({0})); }, {"max", "(0,)"}));
-  EXPECT_TRUE(raises<fx::Error>([] { fx::min(fx::zeros({2, 0}), {1}); }, {"min", "(2, 0)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::max(fx::zeros({0})); }, {"max", "(0,)"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::min(fx::zeros({2, 0}), {1}); }, {"min", "(2, 0)"}));
 }
 
 TEST(Errors, StructuralMismatches) {
@@ -146,11 +146,30 @@ TEST(Errors, StructuralMismatches) {
   EXPECT_TRUE(raises<fx::Error>([] { fx::concatenate({}); }, {"concatenate"}));
   EXPECT_TRUE(raises<fx::Error>([] { fx::stack({}); }, {"stack"}));
   EXPECT_TRUE(raises<fx::Error>([] { fx::meshgrid({fx::zeros({2})}, "xz"); }, {"meshgrid", "xz"}));
-  EXPECT_TRUE(raises<fx::Error>([] { fx::zeros({2, -1}); }, {"-1"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::zeros({2, -1}); }, {"-1"}));
 }
 
-TEST(Errors, EmptyHandleIsAnError) {
+// A negative count of elements is a negative dimension of the result, as
+// zeros({2, -1}) and eye(-1) say.
+TEST(Errors, NegativeSizeOfAResultIsAShapeError) {
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::linspace(0, 1, -1); }, {"linspace", "-1", "non-negative"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::logspace(0, 1, -3); }, {"linspace", "-3"}));
+  EXPECT_TRUE(raises<fx::ShapeError>([] { fx::eye(-1); }, {"eye", "-1"}));
+}
+
+// An empty handle where an array belongs is the wrong kind of argument, as
+// None is to a jnp function.
+TEST(Errors, EmptyHandleIsATypeError) {
   const fx::Array empty;
-  EXPECT_TRUE(raises<fx::Error>([&] { (void)(empty + 1.0); }, {}));
-  EXPECT_TRUE(raises<fx::Error>([&] { (void)empty.shape(); }, {}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { (void)(empty + 1.0); }, {"empty Array handle"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { fx::sin(empty); }, {"empty Array handle"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { (void)empty.shape(); }, {"empty Array handle"}));
+  EXPECT_TRUE(raises<fx::TypeError>([&] { (void)empty.item<double>(); }, {"empty Array handle"}));
+}
+
+TEST(Errors, PrimitiveParameterOfTheWrongTypeIsATypeError) {
+  const fx::Params params{{"dimension", int64_t{0}}};
+  EXPECT_TRUE(raises<fx::TypeError>([&] { (void)params.get<fx::DType>("dimension"); },
+                                    {"'dimension'", "unexpected type"}));
+  EXPECT_EQ(params.get<int64_t>("dimension"), 0);
 }
