@@ -1,35 +1,51 @@
-// Seed 000, "JAX as a differential calculus tool": the quadratic Taylor
-// approximation of the Ackley function around a random point xo, and its
-// error at xo + s u for s = 1e-1 ... 1e-5, computed for all five scales at
-// once by vmap(diff, in_axes=(0, None)). The error is O(s^3): it shrinks
-// about 1000x per decade of s, until it reaches the rounding of f (~1e-15).
-#include <cstdio>
-#include <iostream>
+// The tour's chapter on Taylor's theorem in several variables, after "JAX as a
+// differential calculus tool": the quadratic Taylor approximation of Ackley's
+// function around a random point x₀, and its error at x₀ + s·u for
+// s = 10⁻¹ … 10⁻⁵, all five in one vmap call. The error is O(s³): it shrinks
+// about 1000× per decade of s until it reaches the rounding of f (~10⁻¹⁵).
+// tests/seeds/seed_000_test.cpp checks the same functions.
+#include <string>
+#include <vector>
 
 #include "seed_common.hpp"
+#include "show.hpp"
 
 namespace fx = fluxion;
 
 int main() {
-  seeds::section("Seed 000: errors = vmap(diff, in_axes=(0, None))(xs, xo)");
-  // xo, u = jr.normal(jr.key(0), (2, d)): JAX's threefry draws, bit for bit.
-  const auto [xo, u] = seeds::seed_000_normal_draws(3);
-  const fx::Array scales = fx::logspace(-1, -5, 5);  // 1e-1, 1e-2, ..., 1e-5
-  const fx::Array xs = xo + u * fx::reshape(scales, {5, 1});
-  std::cout << "xo = " << fx::to_string(xo) << "\nu  = " << fx::to_string(u) << "\n";
-  std::cout << "xs = xo + u * scales[:, None]:\n" << fx::to_string(xs) << "\n";
-  const fx::Array errors = fx::vmap(seeds::diff, {0, fx::none})(xs, xo);
-  std::cout << "\nprint(errors)\n" << fx::to_string(errors) << "\n";
+  demo::banner("TAYLOR'S THEOREM IN SEVERAL VARIABLES, CHECKED WITH vmap",
+               "Q(x) = f(x₀) + ∇f(x₀)·(x − x₀) + ½·(x − x₀)ᵀ·Hf(x₀)·(x − x₀) approximates f with an error of "
+               "order ‖x − x₀‖³. Fluxion checks this at five distances in one batched call, as the write-up "
+               "“JAX as a differential calculus tool” does.");
 
-  seeds::section("Seed 000: the error shrinks ~1000x per decade of scale (the cubic term)");
+  demo::section("Ackley's function f(x) = −20·exp(−0.2·√(‖x‖²/n)) − exp(Σᵢcos(2πxᵢ)/n) + 20 + e, in ℝ³");
+  demo::say("seeds::ackley(x) writes f as the write-up does (examples/seed_common.hpp). The point x₀ and the "
+            "direction u are normal draws; fx::random gives the same numbers as jax.random for the same key.");
+  CODE_JAX("jr.normal(jr.key(0), (2, 3))", const fx::Array draws = fx::random::normal(fx::random::key(0), {2, 3}));
+  CODE(const fx::Array xo = draws[0], u = draws[1]);
+  SHOW(xo);
+  SHOW(u);
+  SHOW(seeds::ackley(xo));
+  SHOW(fx::grad(seeds::ackley)(xo));
+  SHOW(fx::hessian(seeds::ackley)(xo));
+  demo::notice("grad gives ∇f(x₀) and hessian gives Hf(x₀), the two ingredients of Q, from the code of f alone.");
+
+  demo::section("The error Q(x) − f(x) at x = x₀ + s·u for s = 10⁻¹ … 10⁻⁵, in one vmap call");
+  CODE(const fx::Array scales = fx::logspace(-1, -5, 5));
+  CODE(const fx::Array xs = xo + u * fx::reshape(scales, {5, 1}));
+  SHOW(xs);
+  demo::say("seeds::diff(x, x₀) is Q(x) − f(x), with Q built from fx::grad(f) and fx::jacobian(fx::grad(f)) at "
+            "x₀. vmap maps it over the rows of xs (axis 0) and hands every row the same x₀ (fx::none):");
+  CODE_JAX("jax.vmap(diff, in_axes=(0, None))(xs, xo)",
+           const fx::Array errors = fx::vmap(seeds::diff, {0, fx::none})(xs, xo));
+  SHOW(errors);
   const std::vector<double> s = scales.to_vector<double>(), e = errors.to_vector<double>();
-  std::cout << "scale    error             previous / this\n";
-  for (size_t k = 0; k < s.size(); ++k) {
-    char line[96];
-    if (k == 0) std::snprintf(line, sizeof line, "%.0e    %.8e\n", s[k], e[k]);
-    else std::snprintf(line, sizeof line, "%.0e    %.8e    %.1f\n", s[k], e[k], e[k - 1] / e[k]);
-    std::cout << line;
-  }
-  std::cout << "(at 1e-5 the cubic term, ~1e-15, is at the rounding level of f itself: the last ratio is noise)\n";
+  demo::Table table({"step s", "Q(x) − f(x)", "previous / this"});
+  for (size_t k = 0; k < s.size(); ++k)
+    table.row({demo::sci(s[k], 0), demo::sci(e[k], 8), k == 0 ? "" : demo::fixed(e[k - 1] / e[k], 1)});
+  table.print();
+  demo::notice("each tenfold shorter step makes the error about 1000 times smaller, the cubic remainder of "
+               "Taylor's theorem, until at s = 10⁻⁵ it meets the rounding error of f itself (about 10⁻¹⁵), "
+               "where the last ratio is noise.");
   return 0;
 }

@@ -1,117 +1,122 @@
-// Seed 001, "Introduction to JAX AutoDiff": a rational function
-// f(x) = P(x) / (1 + Q(x)^2), its derivatives f', f'' by grad and grad(grad),
-// and its gradients with respect to the coefficients through argnums.
-// The seed plots; this program prints the plotted values on a coarse grid.
-#include <chrono>
-#include <cstdio>
+// The tour's rational-function chapter, after "Introduction to JAX AutoDiff":
+// f(x) = P(x)/(1 + Q(x)²), its derivatives f′ and f″ over a grid, its extrema,
+// its gradients in the coefficients (argnums), and the coefficients varied on a
+// grid with x fixed (nested vmap). The write-up plots; this chapter prints the
+// plotted values on coarse grids. tests/seeds/seed_001_test.cpp checks the
+// same functions; the timing of f′ on 10⁶ points is in the speed chapter.
 #include <string>
-#include <iostream>
+#include <vector>
 
 #include "seed_common.hpp"
+#include "show.hpp"
 
 namespace fx = fluxion;
-using seeds::rational_function;
+using demo::fixed;
+using demo::shortest;
 
 namespace {
 
-fx::Array coefficients(const std::vector<double>& c, size_t n) {
-  return fx::array(std::vector<double>(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(n)),
-                   {static_cast<int64_t>(n)});
+// A table of `columns` values per x (from a (points, columns) array), under headers.
+void per_point_table(const fx::Array& x, const fx::Array& values, std::vector<std::string> headers) {
+  demo::Table table(std::move(headers));
+  const int64_t columns = values.ndim() == 1 ? 1 : values.shape()[1];
+  for (int64_t i = 0; i < x.size(); ++i) {
+    std::vector<std::string> row = {fixed(x[i].item<double>(), 1)};
+    for (int64_t j = 0; j < columns; ++j)
+      row.push_back(fixed((values.ndim() == 1 ? values[i] : values[i][j]).item<double>(), 8));
+    table.row(row);
+  }
+  table.print();
+}
+
+// A (rows, columns) array labelled by the values it was computed for.
+void grid_table(const fx::Array& values, const fx::Array& row_values, const fx::Array& column_values,
+                const std::string& corner) {
+  std::vector<std::string> headers = {corner};
+  for (int64_t j = 0; j < column_values.size(); ++j) headers.push_back("β₁ = " + fixed(column_values[j].item<double>(), 1));
+  demo::Table table(headers);
+  for (int64_t i = 0; i < row_values.size(); ++i) {
+    std::vector<std::string> row = {"α₁ = " + fixed(row_values[i].item<double>(), 1)};
+    for (int64_t j = 0; j < column_values.size(); ++j) row.push_back(fixed(values[i][j].item<double>(), 8));
+    table.row(row);
+  }
+  table.print();
 }
 
 }  // namespace
 
 int main() {
-  const fx::Array alpha = coefficients(seeds::kAlpha, 6);
-  const fx::Array beta = coefficients(seeds::kBeta, 6);
-  // The seed's functions of (x, num_par, denom_par); vmap maps x and holds the
-  // coefficients fixed, in_axes=(0, None, None), as a JAX user maps a grid.
-  const auto y_g = fx::grad(rational_function);
-  const auto y_gg = fx::grad(y_g);
-  const fx::MapAxes over_x = {0, fx::none, fx::none};
-  auto f = [&](const fx::Array& x) { return rational_function(x, alpha, beta); };
-  auto df = [&](const fx::Array& x) { return y_g(x, alpha, beta); };
-  auto d2f = [&](const fx::Array& x) { return y_gg(x, alpha, beta); };
+  demo::banner("A RATIONAL FUNCTION: DERIVATIVES IN x AND IN THE COEFFICIENTS",
+               "grad differentiates f(x) = P(x)/(1 + Q(x)²) in x, twice, and in its coefficients; vmap evaluates "
+               "each derivative over a whole grid in one call. After the write-up “Introduction to JAX AutoDiff”.");
 
-  seeds::section("Seed 001: f(x) = P(x) / (1 + Q(x)^2), P and Q of degree 5");
-  std::cout << "alpha = " << fx::to_string(alpha) << "\nbeta  = " << fx::to_string(beta) << "\n";
-  // A step-1 grid strictly inside I_10 = (-10, 10). It skips x = 0, where the
-  // i = 0 term's float_power(x, 0.) has derivative 0 * 0^-1: JAX releases
-  // differ there (nan in current JAX's pow JVP, 0 in older ones).
-  const fx::Array x = fx::linspace(-9.5, 9.5, 20);
-  std::cout << "x      = " << x << "\n";
-  // One batched program per curve: vmap(f), vmap(grad(f)), vmap(grad(grad(f))).
-  const fx::Array fx_ = fx::vmap(rational_function, over_x)(x, alpha, beta);
-  const fx::Array dfx = fx::vmap(y_g, over_x)(x, alpha, beta);
-  const fx::Array d2fx = fx::vmap(y_gg, over_x)(x, alpha, beta);
-  std::cout << "f(x)   = " << fx_ << "\nf'(x)  = " << dfx << "\nf''(x) = " << d2fx << "\n";
-  // The seed normalises each curve to fit one plot (f'' varies the most).
-  std::cout << "max |f|, |f'|, |f''| on the grid: " << fx::to_string(fx::stack({fx::max(fx::abs(fx_)),
-            fx::max(fx::abs(dfx)), fx::max(fx::abs(d2fx))})) << "\n";
+  demo::section("f(x) = P(x)/(1 + Q(x)²) with P(x) = Σᵢ αᵢxⁱ and Q(x) = Σⱼ βⱼxʲ of degree 5, and f′, f″");
+  demo::say("seeds::rational_function(x, alpha, beta) sums αᵢ·xⁱ with fx::float_power, as the write-up does. "
+            "The write-up does not give its coefficients; these give f five extrema in (−10, 10):");
+  CODE(const fx::Array alpha = fx::array(seeds::kAlpha, {6}));
+  CODE(const fx::Array beta = fx::array(seeds::kBeta, {6}));
+  SHOW(alpha);
+  SHOW(beta);
+  CODE(const auto df = fx::grad(seeds::rational_function));
+  CODE(const auto d2f = fx::grad(df));
+  CODE_JAX("in_axes=(0, None, None)", const fx::MapAxes over_x = {0, fx::none, fx::none});
+  CODE(const fx::Array x = fx::linspace(-9.5, 9.5, 20));
+  CODE(const fx::Array f0 = fx::vmap(seeds::rational_function, over_x)(x, alpha, beta));
+  CODE(const fx::Array f1 = fx::vmap(df, over_x)(x, alpha, beta));
+  CODE(const fx::Array f2 = fx::vmap(d2f, over_x)(x, alpha, beta));
+  per_point_table(x, fx::stack({f0, f1, f2}, 1), {"x", "f(x)", "f′(x)", "f″(x)"});
+  SHOW(fx::stack({fx::max(fx::abs(f0)), fx::max(fx::abs(f1)), fx::max(fx::abs(f2))}));
+  demo::say("The grid steps over x = 0, where the derivative of x⁰ written with float_power is 0·0⁻¹ (JAX "
+            "versions disagree there). The write-up plots the three curves, each scaled to fit one figure.");
+  demo::notice("over_x maps x and holds the coefficients fixed, so each curve is one call over all 20 points; "
+               "f″ varies the most, up to 6.1, which is why the write-up rescales the curves.");
 
-  seeds::section("Seed 001: the same curves on 10^6 points, compiled: fx::jit(fx::vmap(fx::grad(f)))");
-  {
-    // jit traces the batched program once and compiles it to fused C++
-    // loops (cached on disk for the next run); the eager vmap runs the
-    // same primitives one batched kernel at a time.
-    const fx::Array xs = fx::linspace(-9.5, 9.5, 1000000);
-    const auto eager_d1 = fx::vmap(y_g, over_x);
-    const auto eager_d2 = fx::vmap(y_gg, over_x);
-    const auto jit_d1 = fx::jit(eager_d1);
-    const auto jit_d2 = fx::jit(eager_d2);
-    auto seconds = [](auto&& run) {
-      const auto start = std::chrono::steady_clock::now();
-      run();
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
-    auto fixed = [](double v, int digits) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-      return std::string(buf);
-    };
-    fx::Array d1, d2, j1, j2;
-    const double first = seconds([&] { j1 = jit_d1(xs, alpha, beta); j2 = jit_d2(xs, alpha, beta); });
-    const double eager1 = seconds([&] { d1 = eager_d1(xs, alpha, beta); });
-    const double eager2 = seconds([&] { d2 = eager_d2(xs, alpha, beta); });
-    const double compiled1 = seconds([&] { j1 = jit_d1(xs, alpha, beta); });
-    const double compiled2 = seconds([&] { j2 = jit_d2(xs, alpha, beta); });
-    std::cout << "first calls (trace, compile or load from the disk cache): " << fixed(first, 2) << " s\n";
-    std::cout << "f'  eager " << fixed(eager1 * 1e3, 1) << " ns/point, jit " << fixed(compiled1 * 1e3, 1)
-              << " ns/point; max |difference| " << fx::to_string(fx::max(fx::abs(d1 - j1))) << "\n";
-    std::cout << "f'' eager " << fixed(eager2 * 1e3, 1) << " ns/point, jit " << fixed(compiled2 * 1e3, 1)
-              << " ns/point; max |difference| " << fx::to_string(fx::max(fx::abs(d2 - j2))) << "\n";
-    std::cout << "(the compiled loops do each element's operations in eager's order, with eager's kernels: "
-                 "the same bits)\n";
-  }
-
-  seeds::section("Seed 001: the extrema of f (f' = 0), refined by Newton's method on f' with f''");
-  const std::vector<double> extrema = seeds::find_extrema(f, df, d2f, fx::linspace(-9.95, 9.95, 200), 1e-3);
+  demo::section("The extrema of f, where f′(x) = 0");
+  demo::say("seeds::find_extrema finds the sign changes of f′ on a 200-point grid (one vmap call), refines each "
+            "by Newton's method on f′, x ← x − f′(x)/f″(x), and skips the tails, where f ≈ 0.");
+  CODE(auto f = [&](const fx::Array& t) { return seeds::rational_function(t, alpha, beta); });
+  CODE(auto f_1 = [&](const fx::Array& t) { return df(t, alpha, beta); });
+  CODE(auto f_2 = [&](const fx::Array& t) { return d2f(t, alpha, beta); });
+  CODE(const fx::Array fine = fx::linspace(-9.95, 9.95, 200));
+  CODE(const std::vector<double> extrema = seeds::find_extrema(f, f_1, f_2, fine, 1e-3));
+  demo::Table table({"", "x", "f(x)", "f′(x)"});
+  table.align_on_point(1).align_on_point(2).align_on_point(3);
   for (double xe : extrema)
-    std::cout << (d2f(xe).item<double>() < 0 ? "maximum" : "minimum") << " at x = " << seeds::py_float(xe)
-              << ": f(x) = " << seeds::py_float(f(xe)) << ", f'(x) = " << seeds::py_float(df(xe)) << "\n";
-  std::cout << "extrema where f is not ~0: " << extrema.size() << "\n";
+    table.row({f_2(xe).item<double>() < 0 ? "maximum" : "minimum", shortest(xe), shortest(f(xe).item<double>()),
+               shortest(f_1(xe).item<double>())});
+  table.print();
+  demo::notice("the write-up counts five extrema where f is not ≈ 0, and Newton's method leaves f′ within a few "
+               "10⁻¹⁵ of zero at each.");
 
-  seeds::section("Seed 001: num_par_grad = grad(rational_function, argnums=1), deg(P) = 2");
-  // df/dalpha_i = x^i / (1 + Q^2): one row per grid point, one column per coefficient.
-  const fx::Array alpha2 = coefficients(seeds::kAlpha, 3);
-  const auto num_par_grad = fx::grad(rational_function, 1);
-  const fx::Array x5 = fx::linspace(-2, 2, 5);
-  std::cout << "x = " << fx::to_string(x5) << "\n" << fx::vmap(num_par_grad, over_x)(x5, alpha2, beta) << "\n";
+  demo::section("Derivatives in the coefficients: ∂f/∂αᵢ = xⁱ/(1 + Q(x)²), with P of degree 2");
+  CODE(const fx::Array alpha2 = fx::stack({alpha[0], alpha[1], alpha[2]}));
+  CODE(const fx::Array x5 = fx::linspace(-2, 2, 5));
+  CODE_JAX("grad(rational_function, argnums=1)", const auto num_par_grad = fx::grad(seeds::rational_function, 1));
+  CODE(const fx::Array dalpha = fx::vmap(num_par_grad, over_x)(x5, alpha2, beta));
+  per_point_table(x5, dalpha, {"x", "∂f/∂α₀", "∂f/∂α₁", "∂f/∂α₂"});
+  demo::notice("grad's second argument picks what to differentiate, here the whole vector α: each x gets three "
+               "partial derivatives, and at x = 0 only α₀ matters.");
 
-  seeds::section("Seed 001: denom_par_grad = grad(rational_function, argnums=2), deg(P) = 2");
-  // df/dbeta_j = -2 P Q x^j / (1 + Q^2)^2.
-  const auto denom_par_grad = fx::grad(rational_function, 2);
-  std::cout << fx::vmap(denom_par_grad, over_x)(x5, alpha2, beta) << "\n";
+  demo::section("Derivatives in the denominator: ∂f/∂βⱼ = −2·P(x)·Q(x)·xʲ/(1 + Q(x)²)²");
+  CODE_JAX("grad(rational_function, argnums=2)", const auto denom_par_grad = fx::grad(seeds::rational_function, 2));
+  CODE(const fx::Array dbeta = fx::vmap(denom_par_grad, over_x)(x5, alpha2, beta));
+  per_point_table(x5, dbeta, {"x", "∂f/∂β₀", "∂f/∂β₁", "∂f/∂β₂", "∂f/∂β₃", "∂f/∂β₄", "∂f/∂β₅"});
+  demo::notice("along a row each column is x times the one before (the xʲ): at x = −2 they double and "
+               "alternate in sign.");
 
-  seeds::section("Seed 001 (its TO DO): x = x0 = 1 fixed, (alpha_1, beta_1) varied on a grid");
-  // Rows: alpha_1 in linspace(-2, 2, 5); columns: beta_1 in linspace(-1, 1, 5).
-  // Now the coefficients are mapped and x is held fixed (nested vmap, see
-  // seeds::coefficient_grid).
-  const fx::Array a1 = fx::linspace(-2, 2, 5), b1 = fx::linspace(-1, 1, 5);
-  const std::vector<fx::Array> grid = seeds::coefficient_grid(1.0, alpha, beta, a1, b1);
-  std::cout << "alpha_1 = " << fx::to_string(a1) << ", beta_1 = " << fx::to_string(b1) << "\n";
-  std::cout << "f(x0):\n" << grid[0] << "\n";
-  std::cout << "df/dalpha_1(x0):\n" << grid[1] << "\n";
-  std::cout << "df/dbeta_1(x0):\n" << grid[2] << "\n";
+  demo::section("x held at x₀ = 1 while α₁ and β₁ vary on a 5 × 5 grid");
+  demo::say("The write-up ends by proposing this. seeds::coefficient_grid makes one α per value of α₁ and one "
+            "β per value of β₁, and nests two vmaps, over the α's outside and the β's inside, so that the 25 "
+            "cases are one batched program returning f, ∂f/∂α₁ and ∂f/∂β₁:");
+  CODE(const fx::Array a1 = fx::linspace(-2, 2, 5), b1 = fx::linspace(-1, 1, 5));
+  CODE(const std::vector<fx::Array> grid = seeds::coefficient_grid(1.0, alpha, beta, a1, b1));
+  demo::say("f(x₀):");
+  grid_table(grid[0], a1, b1, "f");
+  demo::say("∂f/∂α₁ at x₀:");
+  grid_table(grid[1], a1, b1, "∂f/∂α₁");
+  demo::say("∂f/∂β₁ at x₀:");
+  grid_table(grid[2], a1, b1, "∂f/∂β₁");
+  demo::notice("f is linear in α₁, with slope ∂f/∂α₁ = x₀/(1 + Q(x₀)²), which does not depend on α₁: its rows "
+               "repeat, and each column of f steps by that slope.");
   return 0;
 }

@@ -1,54 +1,57 @@
-// Seed 002, "How to code Differentiation in JAX with Simple Examples": grad of
-// a line, a quadratic, its second derivative, the sigmoid, a ReLU written with
-// a native `if`, and partial derivatives through argnum. Each print(float(...))
-// of the seed prints here as Python's float repr.
-#include <iostream>
-
-#include "seed_common.hpp"
+// The tour's derivatives chapter, after "How to code Differentiation in JAX
+// with Simple Examples": grad of a line, of a quadratic and again of its
+// derivative, of the sigmoid, of a ReLU written with a plain `if`, and
+// partial derivatives through argnums. tests/seeds/seed_002_test.cpp checks
+// the same functions.
+#include "fluxion/fluxion.hpp"
+#include "show.hpp"
 
 namespace fx = fluxion;
-using seeds::py_float;
 
 int main() {
-  seeds::section("Seed 002: f1(x) = 2x, df1 = grad(f1)");
-  auto f1 = [](const fx::Array& x) { return 2 * x; };
-  const auto df1 = fx::grad(f1);
-  for (double x : {1.0, 2.0, 3.0}) std::cout << "float(df1(" << py_float(x) << ")) -> " << py_float(df1(x)) << "\n";
-  // "JAX requires floating-point inputs rather than integers": so does Fluxion.
-  try {
-    df1(1);
-  } catch (const fx::TypeError& e) {
-    std::cout << "df1(1) -> fx::TypeError: " << e.what() << "\n";
-  }
+  demo::banner("DERIVATIVES WITH fx::grad",
+               "fx::grad(f) is a new C++ function that returns f's derivative: no formula to derive, no step size "
+               "to choose. After the write-up “How to code Differentiation in JAX with Simple Examples”.");
 
-  seeds::section("Seed 002: f2(x) = x^2 + 5x + 10, df2 = grad(f2), d2_f2 = grad(df2)");
-  auto f2 = [](const fx::Array& x) { return fx::pow(x, 2) + 5 * x + 10; };
-  const auto df2 = fx::grad(f2);
-  const auto d2_f2 = fx::grad(df2);
-  std::cout << "float(df2(2.0)) -> " << py_float(df2(2.0)) << "   (= 2*2 + 5)\n";
-  std::cout << "float(df2(3.0)) -> " << py_float(df2(3.0)) << "   (= 2*3 + 5)\n";
-  std::cout << "float(d2_f2(2.0)) -> " << py_float(d2_f2(2.0)) << "\n";
+  demo::section("A straight line: f₁(x) = 2x");
+  CODE(auto f1 = [](const fx::Array& x) { return 2 * x; });
+  CODE_JAX("df1 = jax.grad(f1)", const auto df1 = fx::grad(f1));
+  SHOW(df1(1.0));
+  SHOW(df1(2.0));
+  SHOW(df1(3.0));
+  SHOW_THROWS(fx::TypeError, df1(1));
+  demo::notice("the slope is 2 wherever it is taken; the integer 1 is refused, as JAX refuses it, because a "
+               "derivative needs a floating-point input.");
 
-  seeds::section("Seed 002: sigmoid(x) = 1 / (1 + exp(-x)), d_sig = grad(sigmoid)");
-  auto sigmoid = [](const fx::Array& x) { return 1 / (1 + fx::exp(-x)); };
-  const auto d_sig = fx::grad(sigmoid);
-  std::cout << "float(d_sig(2.0)) -> " << py_float(d_sig(2.0)) << "   (approximately 0.105)\n";
+  demo::section("A quadratic and its second derivative: f₂(x) = x² + 5x + 10");
+  CODE(auto f2 = [](const fx::Array& x) { return fx::pow(x, 2) + 5 * x + 10; });
+  CODE(const auto df2 = fx::grad(f2));
+  CODE(const auto d2_f2 = fx::grad(df2));
+  SHOW(df2(2.0));
+  SHOW(df2(3.0));
+  SHOW(d2_f2(2.0));
+  demo::notice("f₂′(x) = 2x + 5 gives 9 and 11; grad of the derivative is the second derivative, the constant 2.");
 
-  seeds::section("Seed 002: ReLU with a native if, d_ReLU = grad(ReLU)");
-  // The else branch returns a constant, as the seed's `return 0.0` does: its
-  // derivative is zero because nothing in it depends on x.
-  auto ReLU = [](const fx::Array& x) -> fx::Array {
-    if (x >= 0) return x;
-    return 0.0;
-  };
-  const auto d_ReLU = fx::grad(ReLU);
-  for (double x : {1.0, 2.0, -1.0}) std::cout << "float(d_ReLU(" << py_float(x) << ")) -> " << py_float(d_ReLU(x)) << "\n";
+  demo::section("The sigmoid: σ(x) = 1 / (1 + e⁻ˣ)");
+  CODE(auto sigmoid = [](const fx::Array& x) { return 1 / (1 + fx::exp(-x)); });
+  SHOW(fx::grad(sigmoid)(2.0));
+  demo::notice("σ′(2) = σ(2)·(1 − σ(2)) ≈ 0.105, with no derivative written by hand.");
 
-  seeds::section("Seed 002: f5(x, y) = x^2 + y^2 + 5xy, partial derivatives via argnums");
-  auto f5 = [](const fx::Array& x, const fx::Array& y) { return fx::pow(x, 2) + fx::pow(y, 2) + 5 * x * y; };
-  const auto df5_dx = fx::grad(f5, 0);
-  const auto df5_dy = fx::grad(f5, 1);
-  std::cout << "float(df5_dx(2.0, 1.0)) -> " << py_float(df5_dx(2.0, 1.0)) << "   (2x + 5y)\n";
-  std::cout << "float(df5_dy(2.0, 1.0)) -> " << py_float(df5_dy(2.0, 1.0)) << "   (2y + 5x)\n";
+  demo::section("A ReLU written with a plain if: relu(x) = x for x ≥ 0, else 0");
+  CODE(auto relu = [](const fx::Array& x) -> fx::Array { if (x >= 0) return x; return 0.0; });
+  CODE(const auto d_relu = fx::grad(relu));
+  SHOW(d_relu(1.0));
+  SHOW(d_relu(2.0));
+  SHOW(d_relu(-1.0));
+  demo::notice("the `if` runs on the actual value of x, so grad differentiates the branch taken: slope 1 on the "
+               "right, and 0 on the left, where the result is a constant.");
+
+  demo::section("Partial derivatives: f₅(x, y) = x² + y² + 5xy");
+  CODE(auto f5 = [](const fx::Array& x, const fx::Array& y) { return fx::pow(x, 2) + fx::pow(y, 2) + 5 * x * y; });
+  SHOW_JAX("jax.grad(f5, argnums=0)(2.0, 1.0)", fx::grad(f5, 0)(2.0, 1.0));
+  SHOW_JAX("jax.grad(f5, argnums=1)(2.0, 1.0)", fx::grad(f5, 1)(2.0, 1.0));
+  SHOW_JAX("jax.grad(f5, argnums=(0, 1))(2.0, 1.0)", fx::grad(f5, {0, 1})(2.0, 1.0));
+  demo::notice("the second argument of grad picks the variable: ∂f₅/∂x = 2x + 5y = 9 and ∂f₅/∂y = 2y + 5x = 12 "
+               "at (2, 1), or both at once.");
   return 0;
 }

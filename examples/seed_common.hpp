@@ -251,7 +251,7 @@ template <class F> void describe_jaxpr(const F& FUN, std::string_view source, st
   auto var = [&](int v) { return v < 0 ? std::string("_") : names.at(v); };
   os << "\nThe function has the following inputs, represented as " << list(expr.invars, var) << "\n";
   os << "the function has the following constants, represented as " << list(expr.constvars, var) << "\n";
-  os << "\nThese are the intermediate variables describe by the equations computed along the DAG: \n";
+  os << "\nThese are the intermediate variables described by the equations computed along the DAG: \n";
   for (size_t i = 0; i < expr.eqns.size(); ++i) {
     const fx::JaxprEqn& eq = expr.eqns[i];
     std::string params = "{";

@@ -1,68 +1,69 @@
-// The demo tour: the array computations the seed write-ups use, printed as
-// JAX (repr) and NumPy (print) print them, and seed 000's vmap. Random keys
-// join the tour when fx::random lands.
-#include <iostream>
-
+// The tour's first chapter: Fluxion's arrays as the later chapters use them
+// (grids, broadcasting, einsum, reductions), each line printed with its result.
 #include "fluxion/fluxion.hpp"
-#include "seed_common.hpp"
+#include "show.hpp"
 
 namespace fx = fluxion;
 
-namespace {
-void section(const char* title) { std::cout << "\n=== " << title << " ===\n"; }
-}  // namespace
-
 int main() {
-  section("Seed 000: scales = jnp.logspace(-1, -5, 5)  (exactly 10^-k)");
-  const fx::Array scales = fx::logspace(-1, -5, 5);
-  std::cout << "print(scales) -> " << fx::to_string(scales) << "\n";
-  std::cout << "repr(scales)  -> " << scales << "\n";
+  demo::banner("ARRAYS",
+               "fx::Array is NumPy's array in C++: float64 unless asked otherwise, immutable, cheap to copy. "
+               "The later chapters build their grids, batches and quadratic forms from what this one shows.");
 
-  section("Seed 000: xs = xo + u * scales[:, None]  (broadcasting (3,) with (5, 1))");
-  // xo, u = jr.normal(jr.key(0), (2, 3)): fx::random reproduces JAX's threefry bits.
-  const auto [xo, u] = seeds::seed_000_normal_draws();
-  const fx::Array xs = xo + u * fx::reshape(scales, {5, 1});
-  std::cout << "xs.shape = " << fx::shape_to_string(xs.shape()) << "\n" << xs << "\n";
+  demo::section("Grids: linspace, logspace, arange");
+  SHOW(fx::linspace(-10, 10, 9));
+  SHOW(fx::logspace(-1, -5, 5));
+  SHOW(fx::arange(4));
+  CODE(const fx::Array x = fx::linspace(-7, 7, 200));
+  SHOW(x[0]);
+  SHOW(x[1]);
+  SHOW(x[-1]);
+  demo::notice("logspace gives each 10⁻ᵏ as the double nearest to it, and x[-1] counts from the end, as in NumPy.");
 
-  section("Seed 000: errors = vmap(diff, in_axes=(0, None))(xs, xo); print(errors)");
-  // diff(x, xo) = quadratic Taylor approximation of Ackley around xo, minus
-  // Ackley, at x (grad and jacobian inside); vmap maps the rows of xs.
-  std::cout << fx::to_string(fx::vmap(seeds::diff, {0, fx::none})(xs, xo)) << "\n";
+  demo::section("Printing an array");
+  CODE(const fx::Array scales = fx::logspace(-1, -5, 5));
+  SHOW(fx::to_string(scales));
+  SHOW(fx::repr(scales));
+  demo::say("std::cout << a prints the repr, with the dtype, as JAX does; this tour shows fx::to_string, NumPy's "
+            "form, and marks float32 values.");
 
-  section("Seed 001: the grid I_10 = linspace(-10, 10, 9)");
-  std::cout << fx::linspace(-10, 10, 9) << "\n";
+  demo::section("Broadcasting: shapes (3,) and (5, 1) make (5, 3)");
+  CODE(const fx::Array row = fx::arange(3));
+  CODE(const fx::Array column = 10 * fx::reshape(fx::arange(5), {5, 1}));
+  SHOW(row + column);
+  demo::notice("the column is repeated along the row and the row down the column, without a loop; the Taylor-error "
+               "chapter moves a point by five step sizes at once this way.");
 
-  section("Seed 003: x = jnp.linspace(-7, 7, 200), first and last points");
-  const fx::Array x = fx::linspace(-7, 7, 200);
-  std::cout << "x[0] = " << x[0] << ", x[1] = " << x[1] << ", x[-1] = " << x[-1] << "\n";
+  demo::section("Outer products with einsum: δ⊗δ and δ⊗δ⊗δ for δ = (0, 1, 2, 3)");
+  CODE(const fx::Array delta = fx::arange(4));
+  SHOW(fx::einsum("i,j", delta, delta));
+  SHOW(fx::einsum("i,j,k", delta, delta, delta));
+  demo::notice("entry [i][j][k] of δ⊗δ⊗δ is δᵢ·δⱼ·δₖ = i·j·k, so the last one is 3·3·3 = 27. The k-th term of a "
+               "Taylor series contracts a tensor of k-th derivatives with such a product.");
 
-  section("Seed 003: delta = jnp.arange(4); jnp.einsum('i,j', delta, delta)  (delta (x) delta)");
-  const fx::Array delta = fx::arange(4);
-  std::cout << fx::einsum("i,j", delta, delta) << "\n";
+  demo::section("Quadratic forms ½·δᵀHδ, one per row, with einsum");
+  CODE(const fx::Array H = fx::array({{2., 2.}, {2., 12.}}));
+  CODE(const fx::Array deltas = fx::array({{1.0, 1.0}, {1.0, 2.0}, {3.0, 4.0}}) - fx::array({1.0, 2.0}));
+  SHOW(deltas);
+  SHOW(0.5 * fx::einsum("ij, ij->i", fx::einsum("ij,jk->ik", deltas, H), deltas));
+  demo::notice("the first einsum multiplies every row by H, the second takes each row's dot product with itself: "
+               "three quadratic forms in two calls. H is the Hessian of g(x, y) = x² + 2xy + y³ at (1, 2), from "
+               "the Taylor chapter.");
 
-  section("Seed 003: jnp.einsum('i,j,k', delta, delta, delta)  (delta (x) delta (x) delta)");
-  std::cout << fx::einsum("i,j,k", delta, delta, delta) << "\n";
+  demo::section("A function on a 2-D grid: g(x, y) = x² + 2xy + y³ on [−5, 5]²");
+  CODE(const auto XY = fx::meshgrid({fx::linspace(-5, 5, 50), fx::linspace(-5, 5, 40)}));
+  CODE(const fx::Array Z = fx::pow(XY[0], 2) + 2 * XY[0] * XY[1] + fx::pow(XY[1], 3));
+  SHOW(fx::shape_to_string(Z.shape()));
+  SHOW(Z[0][0]);
+  SHOW(Z[-1][-1]);
+  demo::say("The write-up draws this surface; here are its shape (40 rows of y, 50 columns of x, as meshgrid "
+            "orders them) and its corners g(−5, −5) = −50 and g(5, 5) = 200.");
 
-  section("Seed 003: X, Y = meshgrid(linspace(-5, 5, 50), linspace(-5, 5, 40)); Z = g(X, Y)");
-  const auto grid = fx::meshgrid({fx::linspace(-5, 5, 50), fx::linspace(-5, 5, 40)});
-  const fx::Array& X = grid[0];
-  const fx::Array& Y = grid[1];
-  const fx::Array Z = fx::pow(X, 2) + 2 * X * Y + fx::pow(Y, 3);
-  std::cout << "X.shape = " << fx::shape_to_string(X.shape()) << ", Z[0][0] = g(-5, -5) = " << Z[0][0]
-            << ", Z[-1][-1] = g(5, 5) = " << Z[-1][-1] << "\n";
-
-  section("Seed 003, example 5.15: 0.5 * einsum('ij,i,j', H, delta, delta) with H = [[2, 2], [2, 12]]");
-  const fx::Array H = fx::array({{2., 2.}, {2., 12.}});
-  const fx::Array d = fx::array({1., 1.}) - fx::array({1.0, 2.0});
-  std::cout << 0.5 * fx::einsum("ij,i,j", H, d, d) << "\n";
-
-  section("Seed 003: 0.5 * einsum('ij, ij->i', einsum('ij,jk->ik', deltas, H), deltas)");
-  const fx::Array deltas = fx::array({{1.0, 1.0}, {1.0, 2.0}, {3.0, 4.0}}) - fx::array({1.0, 2.0});
-  std::cout << 0.5 * fx::einsum("ij, ij->i", fx::einsum("ij,jk->ik", deltas, H), deltas) << "\n";
-
-  section("Reductions with axes and keepdims");
-  const fx::Array m = fx::reshape(fx::arange(6), {2, 3});
-  std::cout << "m = " << m << "\nsum(m, {1}) = " << fx::sum(m, {1})
-            << "\nmean(m, {-2}, keepdims) = " << fx::mean(m, {-2}, true) << "\n";
+  demo::section("Reductions along axes");
+  CODE(const fx::Array m = fx::reshape(fx::arange(6), {2, 3}));
+  SHOW(m);
+  SHOW(fx::sum(m, {1}));
+  SHOW(fx::mean(m, {-2}, /*keepdims=*/true));
+  demo::notice("axes and keepdims mean what they mean in NumPy, and the mean of integers is a float64.");
   return 0;
 }

@@ -225,7 +225,7 @@ TEST(Seed003, DescribeJaxprPrintsTheSeedsLines) {
             "def f(x):\n  return x**2 + jnp.exp(x)\n"
             "\nThe function has the following inputs, represented as [a]\n"
             "the function has the following constants, represented as []\n"
-            "\nThese are the intermediate variables describe by the equations computed along the DAG: \n"
+            "\nThese are the intermediate variables described by the equations computed along the DAG: \n"
             "   0. Obtain [b] applying the primitive integer_pow with params {'y': 2} on input/s [a]\n"
             "   1. Obtain [c] applying the primitive exp with params {} on input/s [a]\n"
             "   2. Obtain [d] applying the primitive add with params {} on input/s [b, c]\n"
