@@ -2,8 +2,10 @@
 // works on, printed by the library for f(x) = x² + eˣ, its gradient, a
 // batched gradient, and the C++ that fx::jit generates from it. After the
 // computation-graph section of "Taylor Approximation and JAX".
+#include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -50,9 +52,20 @@ int main() {
   CODE(const fx::Array three = 3.0);
   SHOW(fx::eval_jaxpr(program.jaxpr, program.consts, {&three, 1})[0]);
   SHOW(2 * 3 + std::exp(3.0));
-  demo::notice("reverse mode wrote the derivative of each operation (2·x for x², eˣ for eˣ) times the "
-               "incoming cotangent 1.0, and add_any sums the two paths from x to the result. The value "
-               "x² + eˣ itself is gone: the gradient does not need it.");
+  // Whether the program still computes f(x) itself: an equation whose results
+  // nothing reads (printed `_`), as JAX's jaxprs keep it.
+  std::set<int> read;
+  for (const fx::JaxprEqn& e : program.jaxpr.eqns)
+    for (const fx::Atom& a : e.inputs) read.insert(a.var);
+  for (const fx::Atom& a : program.jaxpr.outvars) read.insert(a.var);
+  bool keeps_primal = false;
+  for (const fx::JaxprEqn& e : program.jaxpr.eqns)
+    keeps_primal = keeps_primal || std::none_of(e.outputs.begin(), e.outputs.end(), [&](int v) { return read.count(v) > 0; });
+  demo::notice(std::string("reverse mode wrote the derivative of each operation (2·x for x², eˣ for eˣ) times "
+                           "the incoming cotangent 1.0, and add_any sums the two paths from x to the result. ") +
+               (keeps_primal ? "The equation whose result is _ computes x² + eˣ itself, which nothing reads, "
+                               "as in the program the write-up printed."
+                             : "The value x² + eˣ itself is not computed: the gradient does not need it."));
 
   demo::section("The batched program: fx::vmap(f′) over three points");
   CODE(const fx::Array xs = fx::array({0.0, 1.0, 2.0}));
@@ -66,8 +79,11 @@ int main() {
   demo::say("jit compiles the gradient's program: its elementwise operations fuse into one loop, the system "
             "C++ compiler builds it on the first call (and keeps it in a disk cache), and later calls run "
             "the machine code. The generated function, after a preamble of helpers:");
-  const size_t start = source.find("// grad_f");
-  block(source.substr(start == std::string::npos ? 0 : start));
+  // From the generated function's name to the brace that closes it, when the source has that shape.
+  size_t start = source.find("// grad_f");
+  start = start == std::string::npos ? 0 : start;
+  const size_t end = source.find("\n}\n", start);
+  block(source.substr(start, end == std::string::npos ? std::string::npos : end + 2 - start));
   SHOW(jit_df(3.0));
   SHOW(df(3.0));
   demo::notice("the compiled function returns the same bits as the traced one: both call the same SIMD exp.");

@@ -38,7 +38,6 @@ int main() {
             "x₀. vmap maps it over the rows of xs (axis 0) and hands every row the same x₀ (fx::none):");
   CODE_JAX("jax.vmap(diff, in_axes=(0, None))(xs, xo)",
            const fx::Array errors = fx::vmap(seeds::diff, {0, fx::none})(xs, xo));
-  SHOW(errors);
   const std::vector<double> s = scales.to_vector<double>(), e = errors.to_vector<double>();
   demo::Table table({"step s", "Q(x) − f(x)", "previous / this"});
   for (size_t k = 0; k < s.size(); ++k)

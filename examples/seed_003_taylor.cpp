@@ -127,7 +127,8 @@ int main() {
   SHOW(fx::stack(fx::jacrev(seeds::g, {0, 1})(1.0, 2.0)));
   CODE(auto h = [](fx::Array x, fx::Array y, fx::Array z) { return fx::pow(x, 2) + 3 * y + fx::pow(z, 2); });
   SHOW(fx::stack(fx::jacfwd(h, {0, 1, 2})(1.0, 2.0, 2.0)));
-  const fx::Array H = SHOW(seeds::asarray(fx::jacfwd(fx::jacfwd(seeds::g, {0, 1}), {0, 1})(1.0, 2.0)));
+  CODE(const fx::Array H = seeds::asarray(fx::jacfwd(fx::jacfwd(seeds::g, {0, 1}), {0, 1})(1.0, 2.0)));
+  SHOW(H);
   demo::notice("forward mode (jacfwd) and reverse mode (grad, jacrev) agree on (6, 14), and H's corner is "
                "∂²g/∂y² = 6y = 12. fx::hessian(seeds::g, {0, 1}) computes the same H.");
   demo::say("The quadratic term ½·δᵀHδ at (1, 1), where δ = (1, 1) − (1, 2), as a trace and as one einsum:");

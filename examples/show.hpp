@@ -41,39 +41,59 @@ inline std::string pad_left(const std::string& s, size_t width) {
   return n < width ? std::string(width - n, ' ') + s : s;
 }
 
-// Words of `text` in lines of at most kWidth columns, each starting with
-// `first` (the first line) or `rest` (the others). Newlines in text are kept.
+// A word that is a binary operator or relation: a line never breaks next to
+// one, so that a formula such as "1 + x − x²/2" stays on one line.
+inline bool is_operator(std::string_view word) {
+  for (std::string_view op : {"+", "-", "−", "=", "≈", "·", "×", "/", "<", ">", "≤", "≥", "→", "←"})
+    if (word == op) return true;
+  return false;
+}
+
+// The words of `text` in lines of at most kWidth columns (a formula longer
+// than a line is not broken), each starting with `first` (the first line) or
+// `rest` (the others). Newlines in text are kept.
 inline void wrap(std::string_view text, std::string_view first, std::string_view rest, std::ostream& os = std::cout) {
-  std::string line(first);
-  size_t start = columns(first);
-  bool empty = true;
-  auto flush = [&] {
-    os << line << "\n";
-    line = std::string(rest);
-    start = columns(rest);
-    empty = true;
-  };
+  // Paragraphs, each a list of unbreakable chunks (words glued to operators).
+  std::vector<std::vector<std::string>> paragraphs(1);
+  std::string_view previous;
   size_t at = 0;
   while (at < text.size()) {
-    if (text[at] == '\n') {
-      flush();
-      ++at;
-      continue;
-    }
-    if (text[at] == ' ') {
+    if (text[at] == '\n' || text[at] == ' ') {
+      if (text[at] == '\n') {
+        paragraphs.emplace_back();
+        previous = {};
+      }
       ++at;
       continue;
     }
     size_t end = at;
     while (end < text.size() && text[end] != ' ' && text[end] != '\n') ++end;
     const std::string_view word = text.substr(at, end - at);
-    if (!empty && columns(line) + 1 + columns(word) > kWidth) flush();
-    if (!empty) line += ' ';
-    line += word;
-    empty = false;
+    auto& chunks = paragraphs.back();
+    if (!chunks.empty() && (is_operator(word) || is_operator(previous)))
+      chunks.back() += " " + std::string(word);
+    else
+      chunks.emplace_back(word);
+    previous = word;
     at = end;
   }
-  if (!empty || columns(line) > start) flush();
+  while (paragraphs.size() > 1 && paragraphs.back().empty()) paragraphs.pop_back();
+  bool first_line = true;
+  for (const auto& chunks : paragraphs) {
+    std::string line(first_line ? first : rest);
+    size_t start = columns(line);
+    for (const std::string& chunk : chunks) {
+      if (columns(line) > start && columns(line) + 1 + columns(chunk) > kWidth) {
+        os << line << "\n";
+        line = std::string(rest);
+        start = columns(line);
+      }
+      if (columns(line) > start) line += ' ';
+      line += chunk;
+    }
+    os << line << "\n";
+    first_line = false;
+  }
 }
 
 // A program's title, and the write-up it follows.
