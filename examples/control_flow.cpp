@@ -97,7 +97,7 @@ int main() {
   demo::section("Newton's method in fx::while_loop: √a as the root of x² − a, and d√a/da");
   demo::say("newton_sqrt(a) iterates x ← (x + a/x)/2 from x = a while |x² − a| > 10⁻¹²·a. fx::jvp carries the "
             "derivative through the iterations that ran:");
-  CODE(auto root_and_slope = [](double a) { return fx::jvp(newton_sqrt, {fx::Array(a)}, {fx::Array(1.0)}); });
+  CODE(auto root_and_slope = [](double a) { return fx::jvp(newton_sqrt, {a}, {1.0}); });
   demo::Table roots({"a", "√a", "d√a/da by jvp", "1/(2√a)"});
   roots.align_on_point(0).align_on_point(1).align_on_point(2).align_on_point(3);
   for (double a : {2.0, 9.0, 1e6}) {

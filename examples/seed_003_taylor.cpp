@@ -151,7 +151,7 @@ int main() {
             "checks quadratic_taylor_approx against it at seven points:");
   CODE(const std::vector<double> xs = {1.0, 2.0, 4.2, 2.8, 10.2, -5.1, -3.4});
   CODE(const std::vector<double> ys = {2.0, 3.0, 3.7, 1.3, 21.0, 2.3, -2.5});
-  CODE(auto closed_form = [](double x, double y) { return seeds::g_quadratic_approx(x, y).item<double>(); });
+  CODE(auto by_hand = [](double x, double y) { return seeds::g_quadratic_approx(x, y).item<double>(); });
   CODE(const fx::Array points = fx::stack({fx::array(xs, {7}), fx::array(ys, {7})}, 1));
   CODE(const fx::Array t64 = seeds::quadratic_taylor_approx(seeds::g, points, x0));
   CODE(const fx::Array points32 = points.astype(fx::float32), x0_32 = x0.astype(fx::float32));
@@ -160,7 +160,7 @@ int main() {
   compare.align_on_point(0).align_on_point(1).align_on_point(2).align_on_point(3).align_on_point(4);
   for (size_t i = 0; i < xs.size(); ++i) {
     const auto at = static_cast<int64_t>(i);
-    compare.row({shortest(xs[i]), shortest(ys[i]), shortest(closed_form(xs[i], ys[i])), fx::to_string(t64[at]),
+    compare.row({shortest(xs[i]), shortest(ys[i]), shortest(by_hand(xs[i], ys[i])), fx::to_string(t64[at]),
                  fx::to_string(t32[at])});
   }
   compare.print();

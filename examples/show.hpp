@@ -149,19 +149,11 @@ inline std::string text(std::string_view s) { return std::string(s); }
 inline std::string text(bool v) { return v ? "true" : "false"; }
 inline std::string text(const std::string& s) { return s; }
 inline std::string text(const char* s) { return s; }
-inline std::string text(const std::vector<double>& v) {
-  std::string s = "{";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + shortest(v[i]);
-  return s + "}";
-}
 // A tuple of results, as grad with several argnums returns.
 inline std::string text(const std::vector<fx::Array>& v) {
   std::string s = "{";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + text(v[i]);
   return s + "}";
-}
-template <class A, class B> std::string text(const std::pair<A, B>& p) {
-  return "{" + text(p.first) + ", " + text(p.second) + "}";
 }
 
 // ------------------------------------------------------------------- code
@@ -183,7 +175,7 @@ inline void result(std::string_view line, std::string_view jax, const std::strin
   const bool one_line = value.find('\n') == std::string::npos;
   std::string head = std::string(kCodeIndent) + std::string(line);
   std::string indent;
-  if (jax.empty() && one_line && columns(head) + 2 <= kResultColumn) {
+  if (jax.empty() && one_line && columns(head) + 2 <= kResultColumn && kResultColumn + 2 + columns(value) <= kWidth) {
     head = pad_right(head, kResultColumn) + "→ ";
     indent = std::string(kResultColumn + 2, ' ');
   } else {
@@ -230,6 +222,11 @@ class Table {
     rows_.push_back(std::move(cells));
     return *this;
   }
+  // Spaces between columns (3 unless a wide table needs fewer).
+  Table& gap(size_t spaces) {
+    gap_ = spaces;
+    return *this;
+  }
   // Numbers of varying length in this column line up on their decimal point.
   Table& align_on_point(size_t column) {
     on_point_.push_back(column);
@@ -254,14 +251,15 @@ class Table {
       for (size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
     auto line = [&](const std::vector<std::string>& cells) {
       std::string s(kCodeIndent);
-      for (size_t c = 0; c < cells.size() && c < width.size(); ++c) s += (c ? "   " : "") + pad_left(cells[c], width[c]);
+      for (size_t c = 0; c < cells.size() && c < width.size(); ++c)
+        s += (c ? std::string(gap_, ' ') : "") + pad_left(cells[c], width[c]);
       s.erase(s.find_last_not_of(' ') + 1);
       os << s << "\n";
     };
     line(headers_);
     std::string rule(kCodeIndent);
     for (size_t c = 0; c < width.size(); ++c) {
-      if (c) rule += "   ";
+      if (c) rule += std::string(gap_, ' ');
       for (size_t i = 0; i < width[c]; ++i) rule += "─";
     }
     os << rule << "\n";
@@ -272,6 +270,7 @@ class Table {
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
   std::vector<size_t> on_point_;
+  size_t gap_ = 3;
 };
 
 // ------------------------------------------------------------------ timing

@@ -27,6 +27,7 @@ int main() {
             "The table sets grad's ∂E/∂M and ∂E/∂e beside those formulas:");
   CODE(const auto dE = fx::grad(solvers::kepler, {0, 1}));
   demo::Table kepler({"M", "e", "E", "∂E/∂M", "1/(1 − e·cos E)", "∂E/∂e", "sin E/(1 − e·cos E)"});
+  kepler.gap(2);
   for (const auto& [M, e] : {std::pair{0.5, 0.1}, std::pair{2.0, 0.6}, std::pair{3.0, 0.9}}) {
     const double E = solvers::kepler(M, e).item<double>(), denom = 1.0 - e * std::cos(E);
     const std::vector<fx::Array> g = dE(M, e);
@@ -48,7 +49,8 @@ int main() {
             "The data: 500 points in ℝ³ labelled by a known plane with logistic noise.");
   CODE(const auto [X, y, w_true] = solvers::synthetic_data(500, 3, 7));
   CODE(const Logistic start{fx::zeros({3}), fx::Array(0.0)});
-  CODE(auto train = fx::jit([](Logistic p, fx::Array Xs, fx::Array ys) { return solvers::train(p, Xs, ys, 300, 0.5); }));
+  CODE(auto fit = [](Logistic p, fx::Array Xs, fx::Array ys) { return solvers::train(p, Xs, ys, 300, 0.5); });
+  CODE(auto train = fx::jit(fit));
   const auto t0 = std::chrono::steady_clock::now();
   CODE(const Logistic fitted = train(start, X, y));
   const auto t1 = std::chrono::steady_clock::now();
@@ -59,8 +61,8 @@ int main() {
   SHOW(fitted.w);
   SHOW(w_true);
   SHOW(fitted.b);
-  const fx::Array accuracy =
-      SHOW(fx::mean(((fx::matmul(X, fitted.w) + fitted.b > 0.0).astype(fx::float64) == y).astype(fx::float64)));
+  CODE(const fx::Array predicted = (fx::matmul(X, fitted.w) + fitted.b > 0.0).astype(fx::float64));
+  const fx::Array accuracy = SHOW(fx::mean((predicted == y).astype(fx::float64)));
   SHOW(fx::all(again.w == fitted.w).item<bool>());
   auto ms = [](auto from, auto to) { return demo::duration(std::chrono::duration<double>(to - from).count()); };
   demo::say("The first call of train traced and compiled the 300 steps (or loaded them from the disk cache) in " +

@@ -34,9 +34,9 @@ C++ function of fx::Array values (NumPy-like arrays, float64 by default); fx::gr
 fx::jacfwd, fx::jacrev and fx::hessian return its derivatives as new functions,
 fx::vmap maps it over a batch, and fx::jit compiles it to machine code.
 
-Every result below is printed under the C++ line that computed it, the JAX spelling
-beside it where the two differ. The chapters follow five write-ups that teach calculus
-with JAX, and print the same numbers:
+Every result below is printed after the C++ line that computed it; where JAX spells a
+call differently, its spelling stands beside the C++ as a comment. The chapters follow
+five write-ups that teach calculus with JAX, and print the numbers they print:
 
    1. Arrays                                   examples/tour.cpp
    2. Derivatives with fx::grad                examples/seed_002_basics.cpp
