@@ -24,8 +24,8 @@ int main() {
   CODE(const fx::Array scales = fx::logspace(-1, -5, 5));
   SHOW(fx::to_string(scales));
   SHOW(fx::repr(scales));
-  demo::say("std::cout << a prints the repr, with the dtype, as JAX does; this tour shows fx::to_string, NumPy's "
-            "form, and marks float32 values.");
+  demo::notice("std::cout << a prints the repr, with the dtype, as JAX does; this tour shows fx::to_string, "
+               "NumPy's form, and marks the values that are float32.");
 
   demo::section("Broadcasting: shapes (3,) and (5, 1) make (5, 3)");
   CODE(const fx::Array row = fx::arange(3));
@@ -56,8 +56,9 @@ int main() {
   SHOW(fx::shape_to_string(Z.shape()));
   SHOW(Z[0][0]);
   SHOW(Z[-1][-1]);
-  demo::say("The write-up draws this surface; here are its shape (40 rows of y, 50 columns of x, as meshgrid "
-            "orders them) and its corners g(−5, −5) = −50 and g(5, 5) = 200.");
+  demo::say("The write-up draws this surface; here are its shape and two corners.");
+  demo::notice("meshgrid orders the grid as NumPy does, 40 rows of y by 50 columns of x, and g runs on all 2000 "
+               "points as written, with no loop: g(−5, −5) = −50 and g(5, 5) = 200.");
 
   demo::section("Reductions along axes");
   CODE(const fx::Array m = fx::reshape(fx::arange(6), {2, 3}));
