@@ -26,6 +26,15 @@ class TypeError : public Error {
   using Error::Error;
 };
 
+/// A value of the right kind that is not acceptable, where JAX raises
+/// ValueError: a zero step, an unknown option, counts or mapped sizes that
+/// disagree, a static_argnums position out of range. Shapes and axes that do
+/// not fit are ShapeError.
+class ValueError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A concrete value was needed (C++ `if`, item()) but only an abstract one exists.
 class ConcretizationError : public Error {
  public:

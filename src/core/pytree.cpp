@@ -19,7 +19,7 @@ TreeDef TreeDef::tuple(std::vector<TreeDef> children) { return TreeDef(Kind::tup
 TreeDef TreeDef::list(std::vector<TreeDef> children) { return TreeDef(Kind::list, "", {}, std::move(children)); }
 
 TreeDef TreeDef::dict(std::vector<std::string> keys, std::vector<TreeDef> children) {
-  if (keys.size() != children.size()) throw Error("fx::TreeDef::dict: one key per child is needed");
+  if (keys.size() != children.size()) throw ValueError("fx::TreeDef::dict: one key per child is needed");
   // JAX sorts a dict's keys; a std::map already is, a hand-built one may not be.
   std::vector<size_t> order(keys.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -34,7 +34,7 @@ TreeDef TreeDef::dict(std::vector<std::string> keys, std::vector<TreeDef> childr
 }
 
 TreeDef TreeDef::node(std::string type_name, std::vector<std::string> fields, std::vector<TreeDef> children) {
-  if (fields.size() != children.size()) throw Error("fx::TreeDef::node: one field name per child is needed");
+  if (fields.size() != children.size()) throw ValueError("fx::TreeDef::node: one field name per child is needed");
   return TreeDef(Kind::node, std::move(type_name), std::move(fields), std::move(children));
 }
 

@@ -126,9 +126,9 @@ Array arange(const Array& start, const Array& stop, const Array& step, std::opti
   const DType out = dtype.value_or(promote_types({detail::typed(start), detail::typed(stop), detail::typed(step)}).dtype);
   if (is_floating(out) || is_floating(start.dtype()) || is_floating(stop.dtype()) || is_floating(step.dtype())) {
     const double b = start.item<double>(), e = stop.item<double>(), s = step.item<double>();
-    if (s == 0 || std::isnan(s)) throw Error("arange: step must be a non-zero number, got " + std::to_string(s));
+    if (s == 0 || std::isnan(s)) throw ValueError("arange: step must be a non-zero number, got " + std::to_string(s));
     const double len = std::ceil((e - b) / s);
-    if (!(len < 1e12)) throw Error("arange: the range is too large (" + std::to_string(len) + " elements)");
+    if (!(len < 1e12)) throw ValueError("arange: the range is too large (" + std::to_string(len) + " elements)");
     const int64_t n = len > 0 ? static_cast<int64_t>(len) : 0;
     const double delta = (b + s) - b;
     std::vector<double> v(static_cast<size_t>(n));
@@ -136,7 +136,7 @@ Array arange(const Array& start, const Array& stop, const Array& step, std::opti
     return array(v, {n}, out);
   }
   const long long b = start.item<long long>(), e = stop.item<long long>(), s = step.item<long long>();
-  if (s == 0) throw Error("arange: step must be non-zero");
+  if (s == 0) throw ValueError("arange: step must be non-zero");
   const long long n = (s > 0 ? (e > b ? (e - b + s - 1) / s : 0) : (b > e ? (b - e - s - 1) / -s : 0));
   if (out == default_int && b == 0 && s == 1)
     return bind1(prim::iota_p, {}, {{"dtype", out}, {"shape", Shape{n}}, {"dimension", int64_t{0}}});
@@ -187,7 +187,7 @@ Array eye(int64_t n, std::optional<int64_t> m, int64_t k, DType dtype) {
 
 std::vector<Array> meshgrid(const std::vector<Array>& xs, std::string_view indexing) {
   if (indexing != "xy" && indexing != "ij")
-    throw Error("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + std::string(indexing) + "\"");
+    throw ValueError("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + std::string(indexing) + "\"");
   for (const Array& x : xs)
     if (x.ndim() != 1) throw ShapeError("meshgrid: arguments must be 1-D, got shape " + shape_to_string(x.shape()));
   std::vector<Array> args = xs;

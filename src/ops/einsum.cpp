@@ -18,7 +18,13 @@ struct Term {
   std::string names;
 };
 
+// The subscripts themselves are wrong (numpy's and JAX's ValueError) ...
 [[noreturn]] void spec_error(std::string_view spec, const std::string& why) {
+  throw ValueError("einsum('" + std::string(spec) + "'): " + why);
+}
+
+// ... or they are right but the operands' shapes do not fit them.
+[[noreturn]] void shape_error(std::string_view spec, const std::string& why) {
   throw ShapeError("einsum('" + std::string(spec) + "'): " + why);
 }
 
@@ -119,16 +125,16 @@ Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
       if (!std::isalpha(static_cast<unsigned char>(c)))
         spec_error(spec_in, std::string("invalid subscript '") + c + "' (subscripts are letters a-z, A-Z; '...' is not supported)");
     if (static_cast<int64_t>(terms[i].size()) != operands_in[i].ndim())
-      spec_error(spec_in, "operand " + std::to_string(i) + " has shape " + shape_to_string(operands_in[i].shape()) +
-                              " (rank " + std::to_string(operands_in[i].ndim()) + ") but its subscripts '" + terms[i] +
-                              "' name " + std::to_string(terms[i].size()) + " axes");
+      shape_error(spec_in, "operand " + std::to_string(i) + " has shape " + shape_to_string(operands_in[i].shape()) +
+                               " (rank " + std::to_string(operands_in[i].ndim()) + ") but its subscripts '" + terms[i] +
+                               "' name " + std::to_string(terms[i].size()) + " axes");
     for (size_t k = 0; k < terms[i].size(); ++k) {
       const char c = terms[i][k];
       const int64_t n = operands_in[i].shape()[k];
       auto [it, inserted] = sizes.emplace(c, n);
       if (!inserted && it->second != n)
-        spec_error(spec_in, std::string("size of index '") + c + "' differs between operands: " +
-                                std::to_string(it->second) + " vs " + std::to_string(n));
+        shape_error(spec_in, std::string("size of index '") + c + "' differs between operands: " +
+                                 std::to_string(it->second) + " vs " + std::to_string(n));
       ++counts[c];
     }
   }

@@ -94,7 +94,7 @@ Array squeeze(const Array& x, const Axes& axes) {
 }
 
 Array concatenate(const std::vector<Array>& arrays, int64_t axis) {
-  if (arrays.empty()) throw Error("concatenate: need at least one array to concatenate");
+  if (arrays.empty()) throw ValueError("concatenate: need at least one array to concatenate");
   for (const Array& a : arrays)
     if (a.ndim() == 0) throw ShapeError("concatenate: zero-dimensional arrays cannot be concatenated");
   const int64_t rank = arrays[0].ndim();
@@ -112,7 +112,7 @@ Array concatenate(const std::vector<Array>& arrays, int64_t axis) {
 }
 
 Array stack(const std::vector<Array>& arrays, int64_t axis) {
-  if (arrays.empty()) throw Error("stack: need at least one array to stack");
+  if (arrays.empty()) throw ValueError("stack: need at least one array to stack");
   for (const Array& a : arrays)
     if (a.shape() != arrays[0].shape())
       throw ShapeError("stack: all input arrays must have the same shape, got " + shape_to_string(arrays[0].shape()) +

@@ -4,6 +4,7 @@
 // as the library prints them (shapes in NumPy's tuple form).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -68,13 +69,17 @@ TEST(Errors, ReshapeSizeMismatchIsAShapeError) {
   EXPECT_TRUE(raises<fx::ShapeError>([] { fx::reshape(m23, {-1, -1}); }, {"reshape", "-1"}));
 }
 
+// Malformed subscripts are numpy's (and so jnp.einsum's) ValueError;
+// well-formed subscripts the operands' shapes do not fit are a ShapeError.
 TEST(Errors, EinsumSpecErrors) {
   const fx::Array a = fx::zeros({2, 3}), b = fx::zeros({4, 5});
-  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("i$,jk", a, b); }, {"einsum", "$"}));
-  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij,jk->ik", a); }, {"einsum", "2", "1"}));
-  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij", a, b); }, {"einsum", "1", "2"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::einsum("i$,jk", a, b); }, {"einsum", "$"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::einsum("ij,jk->ik", a); }, {"einsum", "2", "1"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::einsum("ij", a, b); }, {"einsum", "1", "2"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::einsum("ij", std::vector<fx::Array>{}); }, {"einsum", "operand"}));
   EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ijk", a); }, {"einsum", "ijk", "(2, 3)"}));
-  EXPECT_TRUE(raises<fx::Error>([&] { fx::einsum("ij->ik", a); }, {"einsum", "k"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::einsum("ij->ik", a); }, {"einsum", "k"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::einsum("ij->ii", a); }, {"einsum", "i", "more than once"}));
   EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ij,jk->ik", a, b); }, {"einsum", "j", "3", "4"}));
   EXPECT_TRUE(raises<fx::ShapeError>([&] { fx::einsum("ii", a); }, {"einsum", "i", "2", "3"}));
 }
@@ -143,10 +148,31 @@ TEST(Errors, StructuralMismatches) {
                                      {"concatenate", "(2, 3)", "(2, 4)"}));
   EXPECT_TRUE(raises<fx::ShapeError>([] { fx::stack({fx::zeros({2}), fx::zeros({3})}); },
                                      {"stack", "(2,)", "(3,)"}));
-  EXPECT_TRUE(raises<fx::Error>([] { fx::concatenate({}); }, {"concatenate"}));
-  EXPECT_TRUE(raises<fx::Error>([] { fx::stack({}); }, {"stack"}));
-  EXPECT_TRUE(raises<fx::Error>([] { fx::meshgrid({fx::zeros({2})}, "xz"); }, {"meshgrid", "xz"}));
+  // Nothing to join, or an unknown option: jnp's ValueError.
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::concatenate({}); }, {"concatenate"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::stack({}); }, {"stack"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::meshgrid({fx::zeros({2})}, "xz"); }, {"meshgrid", "xz"}));
   EXPECT_TRUE(raises<fx::ShapeError>([] { fx::zeros({2, -1}); }, {"-1"}));
+}
+
+// jnp.arange (through NumPy) raises ValueError for a zero or NaN step and
+// for a range too long to hold.
+TEST(Errors, ArangeBadStepIsAValueError) {
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::arange(0, 5, 0); }, {"arange", "non-zero"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::arange(0.0, 1.0, 0.0); }, {"arange", "non-zero", "0"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::arange(0.0, 1.0, std::nan("")); }, {"arange", "nan"}));
+  EXPECT_TRUE(raises<fx::ValueError>([] { fx::arange(0.0, 1e13, 1.0); }, {"arange", "too large"}));
+}
+
+// A hand-built tree with a key or field name per child, and one child too
+// few, is a bad value, not a bad kind.
+TEST(Errors, TreeDefNamesMustMatchChildren) {
+  const std::vector<fx::TreeDef> one{fx::TreeDef::leaf()};
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::TreeDef::dict({"a", "b"}, one); },
+                                     {"TreeDef::dict", "one key per child"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::TreeDef::node("Point", {"x", "y"}, one); },
+                                     {"TreeDef::node", "one field name per child"}));
+  EXPECT_EQ(fx::TreeDef::dict({"a"}, one).num_leaves(), 1u);
 }
 
 // A negative count of elements is a negative dimension of the result, as
