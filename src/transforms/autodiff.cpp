@@ -23,7 +23,7 @@ struct Linearized {
 };
 
 void throw_arity_error() {
-  throw Error("jvp: the function cannot be called with that many arguments (1 to 8 are supported)");
+  throw TypeError("jvp: the function cannot be called with that many arguments (1 to 8 are supported)");
 }
 
 namespace {
@@ -35,8 +35,8 @@ AbstractValue tangent_type(const Array& primal) { return AbstractValue{primal.sh
 std::pair<std::vector<Array>, std::vector<Array>> jvp_core(const Fn& f, const std::vector<Array>& primals,
                                                            const std::vector<Array>& tangents) {
   if (primals.size() != tangents.size())
-    throw Error("jvp: primal and tangent arguments must have the same structure, got " +
-                std::to_string(primals.size()) + " primals and " + std::to_string(tangents.size()) + " tangents");
+    throw TypeError("jvp: primal and tangent arguments must have the same structure, got " +
+                    std::to_string(primals.size()) + " primals and " + std::to_string(tangents.size()) + " tangents");
   for (size_t i = 0; i < primals.size(); ++i) {
     const Array& p = primals[i];
     const Array& t = tangents[i];
@@ -92,8 +92,8 @@ VjpResult vjp_core(const Fn& f, const std::vector<Array>& primals) {
 std::vector<Array> pullback(const VjpResult& vjp, const std::vector<Array>& cts) {
   const Linearized& lin = *vjp.linear;
   if (cts.size() != lin.output_types.size())
-    throw Error("vjp: the pullback takes " + std::to_string(lin.output_types.size()) + " cotangent(s), got " +
-                std::to_string(cts.size()));
+    throw TypeError("vjp: the pullback takes " + std::to_string(lin.output_types.size()) + " cotangent(s), got " +
+                    std::to_string(cts.size()));
   for (size_t i = 0; i < cts.size(); ++i) {
     if (!cts[i].valid()) continue;
     const AbstractValue& want = lin.output_types[i];

@@ -276,12 +276,12 @@ class Checker {
 
 void check_grads_core(const Fn& f, const std::vector<Array>& args, int order, GradMode modes,
                       const CheckGradsOptions& options) {
-  if (order < 1) throw Error("check_grads: order must be at least 1, got " + std::to_string(order));
+  if (order < 1) throw ValueError("check_grads: order must be at least 1, got " + std::to_string(order));
   if (!has_mode(modes, GradMode::fwd) && !has_mode(modes, GradMode::rev))
-    throw Error("check_grads: modes must include fx::fwd or fx::rev");
+    throw ValueError("check_grads: modes must include fx::fwd or fx::rev");
   for (size_t i = 0; i < args.size(); ++i)
     if (!args[i].valid() || !args[i].is_concrete())
-      throw Error("check_grads: argument " + std::to_string(i) + " must be a concrete array");
+      throw TypeError("check_grads: argument " + std::to_string(i) + " must be a concrete array");
   Checker(modes, options).run(f, args, order, "", 1);
 }
 

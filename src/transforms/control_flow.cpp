@@ -83,7 +83,7 @@ ClosedJaxpr trace_step(const Fn& f, std::vector<Array>& init, const std::vector<
 std::vector<Array> switch_core(const Array& index_in, const std::vector<Fn>& branches, const std::vector<Array>& operands,
                                const char* api) {
   const std::string name = std::string("fx::") + api;
-  if (branches.empty()) throw Error(name + ": there must be at least one branch");
+  if (branches.empty()) throw ValueError(name + ": there must be at least one branch");
   if (index_in.ndim() != 0)
     throw TypeError(name + ": the branch index must be a scalar, got shape " + shape_to_string(index_in.shape()));
   if (std::string(api) == "switch_" && !is_integer(index_in.dtype()))
@@ -171,7 +171,7 @@ std::vector<Array> scan_core(const Fn& f, size_t num_carry, const std::vector<Ar
                        std::to_string(x.shape()[0]));
     length = x.shape()[0];
   }
-  if (!length) throw Error("fx::scan: with no xs, `length` must say how many steps to run");
+  if (!length) throw ValueError("fx::scan: with no xs, `length` must say how many steps to run");
   std::vector<Array> init = init_in;
   std::vector<AbstractValue> slices;
   for (const Array& x : xs) {

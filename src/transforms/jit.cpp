@@ -110,7 +110,7 @@ SignatureKey key_of(const std::string& statics, const std::vector<Array>& args) 
   SignatureKey key{statics, {}};
   key.avals.reserve(args.size());
   for (const Array& a : args) {
-    if (!a.valid()) throw Error("jit: an argument is an empty Array handle (default-constructed)");
+    if (!a.valid()) throw TypeError("jit: an argument is an empty Array handle (default-constructed)");
     key.avals.push_back(a.aval());
   }
   return key;
@@ -175,8 +175,8 @@ void check_static_argnums(const std::vector<int>& argnums, size_t arity) {
   const int n = static_cast<int>(arity);
   for (int a : argnums)
     if (a < -n || a >= n)
-      throw Error("jit: static_argnums " + std::to_string(a) + " is out of bounds for a function called with " +
-                  std::to_string(n) + " positional argument(s)");
+      throw ValueError("jit: static_argnums " + std::to_string(a) + " is out of bounds for a function called with " +
+                       std::to_string(n) + " positional argument(s)");
 }
 
 }  // namespace detail
@@ -195,11 +195,11 @@ std::vector<Array> Compiled::operator()(const std::vector<Array>& args) const {
     throw TypeError("Compiled: the program takes " + std::to_string(types.size()) + " argument(s), got " +
                     std::to_string(args.size()));
   for (size_t i = 0; i < args.size(); ++i) {
-    if (!args[i].valid()) throw Error("Compiled: argument " + std::to_string(i) + " is an empty Array handle");
+    if (!args[i].valid()) throw TypeError("Compiled: argument " + std::to_string(i) + " is an empty Array handle");
     if (args[i].value()->is_tracer())
-      throw Error("Compiled: argument " + std::to_string(i) +
-                  " is a tracer; a Compiled program runs on concrete arrays (use fx::jit(f) inside "
-                  "transformations: it composes with them)");
+      throw TypeError("Compiled: argument " + std::to_string(i) +
+                      " is a tracer; a Compiled program runs on concrete arrays (use fx::jit(f) inside "
+                      "transformations: it composes with them)");
     if (args[i].shape() != types[i].shape || args[i].dtype() != types[i].dtype)
       throw TypeError("Compiled: argument " + std::to_string(i) + " has type " + to_string(args[i].aval()) +
                       " but the program was compiled for " + to_string(types[i]) +

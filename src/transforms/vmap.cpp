@@ -57,8 +57,8 @@ void expand(const MapAxes::Entry& e, const TreeDef& def, const char* what, std::
                             def.kind() == TreeDef::Kind::node) &&
                                def.children().size() == e.children().size();
   if (!fits)
-    throw Error(std::string("vmap ") + what + " specification must be a tree prefix of the corresponding value, got "
-                "specification " + e.str() + " for value tree " + def.str() + ".");
+    throw TypeError(std::string("vmap ") + what + " specification must be a tree prefix of the corresponding value, "
+                    "got specification " + e.str() + " for value tree " + def.str() + ".");
   for (size_t i = 0; i < e.children().size(); ++i) expand(e.children()[i], def.children()[i], what, out);
 }
 
@@ -77,17 +77,19 @@ std::optional<int> MapAxes::at(size_t i, size_t n, const char* what) const {
     return out_leaves_[i].axis();
   }
   if (entries_.size() != n)
-    throw Error(std::string("vmap ") + what + " must be an int, fx::none, or a list with one entry per " +
-                (what == std::string_view("in_axes") ? "positional argument" : "output") +
-                " of the function, but got " + std::to_string(entries_.size()) + " entries for " + std::to_string(n));
+    throw TypeError(std::string("vmap ") + what + " must be an int, fx::none, or a list with one entry per " +
+                    (what == std::string_view("in_axes") ? "positional argument" : "output") +
+                    " of the function, but got " + std::to_string(entries_.size()) + " entries for " +
+                    std::to_string(n));
   return entries_[i].axis();
 }
 
 MapAxes MapAxes::per_leaf(const std::vector<TreeDef>& defs) const {
   if (all_) return *this;
   if (entries_.size() != defs.size())
-    throw Error("vmap in_axes must be an int, fx::none, or a list with one entry per positional argument of the "
-                "function, but got " + std::to_string(entries_.size()) + " entries for " + std::to_string(defs.size()));
+    throw TypeError("vmap in_axes must be an int, fx::none, or a list with one entry per positional argument of the "
+                    "function, but got " + std::to_string(entries_.size()) + " entries for " +
+                    std::to_string(defs.size()));
   bool flat = true;
   for (size_t k = 0; flat && k < defs.size(); ++k) flat = defs[k].kind() == TreeDef::Kind::leaf && !entries_[k].is_node();
   if (flat) return *this;
@@ -109,9 +111,9 @@ namespace {
 int normalize(int axis, int64_t rank, const std::string& what, const Shape& shape) {
   const int64_t a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank)
-    throw Error("vmap was requested to map " + what + " along axis " + std::to_string(axis) +
-                ", which implies that its rank should be at least " + std::to_string(axis < 0 ? -axis : axis + 1) +
-                ", but is only " + std::to_string(rank) + " (its shape is " + shape_to_string(shape) + ")");
+    throw ShapeError("vmap was requested to map " + what + " along axis " + std::to_string(axis) +
+                     ", which implies that its rank should be at least " + std::to_string(axis < 0 ? -axis : axis + 1) +
+                     ", but is only " + std::to_string(rank) + " (its shape is " + shape_to_string(shape) + ")");
   return static_cast<int>(a);
 }
 
@@ -132,12 +134,12 @@ int64_t mapped_size(const std::vector<Array>& args, const std::vector<int>& axes
         msg += "\n  * argument " + std::to_string(i) + " has shape " + shape_to_string(args[i].shape()) +
                " and axis " + std::to_string(axes[i]) + " (size " + std::to_string(args[i].shape()[axes[i]]) +
                ") is to be mapped";
-    throw Error(msg);
+    throw ValueError(msg);
   }
   if (!size)
-    throw Error("vmap must have at least one non-None value in in_axes, or be given an explicit axis_size "
-                "(no argument is mapped, so the batch size is unknown)");
-  if (*size < 0) throw Error("vmap: axis_size must be non-negative, got " + std::to_string(*size));
+    throw ValueError("vmap must have at least one non-None value in in_axes, or be given an explicit axis_size "
+                     "(no argument is mapped, so the batch size is unknown)");
+  if (*size < 0) throw ValueError("vmap: axis_size must be non-negative, got " + std::to_string(*size));
   return *size;
 }
 
@@ -170,16 +172,16 @@ std::optional<int> output_axis(const MapAxes& out_axes, size_t i, size_t n, cons
   const std::optional<int> axis = out_axes.at(i, n, "out_axes");
   if (!axis) {
     if (dim != not_mapped)
-      throw Error("vmap has mapped output " + std::to_string(i) +
-                  " but out_axes is fx::none for it (only outputs that do not depend on a mapped argument can be "
-                  "unmapped)");
+      throw TypeError("vmap has mapped output " + std::to_string(i) +
+                      " but out_axes is fx::none for it (only outputs that do not depend on a mapped argument can be "
+                      "unmapped)");
     return std::nullopt;
   }
   const int64_t rank = value.ndim() + (dim == not_mapped ? 1 : 0);  // with the batch axis
   const int64_t to = *axis < 0 ? *axis + rank : *axis;
   if (to < 0 || to >= rank)
-    throw Error("vmap out_axes " + std::to_string(*axis) + " is out of range for output " + std::to_string(i) +
-                ", which has rank " + std::to_string(rank) + " with the batch axis");
+    throw ShapeError("vmap out_axes " + std::to_string(*axis) + " is out of range for output " + std::to_string(i) +
+                     ", which has rank " + std::to_string(rank) + " with the batch axis");
   return static_cast<int>(to);
 }
 

@@ -79,7 +79,52 @@ TEST(AutodiffErrors, JvpTangentMismatch) {
   const std::string dtype = message_of<fx::TypeError>([&] { (void)fx::jvp(f, {x}, {x.astype(fx::float32)}); });
   EXPECT_NE(dtype.find("float32"), std::string::npos) << dtype;
   EXPECT_THROW((void)fx::jvp(f, {x}, {fx::array_of<int32_t>({1, 2, 3}, {3})}), fx::TypeError);
-  EXPECT_THROW((void)fx::jvp(f, {x}, {x, x}), fx::Error);  // one tangent per primal
+  EXPECT_THROW((void)fx::jvp(f, {x}, {x, x}), fx::TypeError);  // one tangent per primal
+}
+
+// Calling a function, or a pullback, with the wrong number of arguments is
+// Python's TypeError for a call of the wrong arity.
+TEST(AutodiffErrors, WrongArgumentCountsAreTypeErrors) {
+  const fx::Array x = uniform(12, {3});
+  const auto unary = [](fx::Array a) { return fx::sin(a); };
+  const std::string arity = message_of<fx::TypeError>([&] { (void)fx::jvp(unary, {x, x}, {x, x}); });
+  EXPECT_NE(arity.find("that many arguments"), std::string::npos) << arity;
+  const fx::detail::VjpResult r =
+      fx::detail::vjp_core([](const std::vector<fx::Array>& a) { return std::vector<fx::Array>{fx::sin(a[0])}; }, {x});
+  const std::string count = message_of<fx::TypeError>([&] { (void)fx::detail::pullback(r, {x, x}); });
+  EXPECT_NE(count.find("takes 1 cotangent(s), got 2"), std::string::npos) << count;
+  EXPECT_EQ(values(fx::detail::pullback(r, {x})[0]), values(fx::cos(x) * x));
+}
+
+// jax.test_util.check_grads: an order below 1 or no mode is a bad value; an
+// argument that is not a concrete array is the wrong kind.
+TEST(CheckGradsErrors, BadValuesAndKinds) {
+  const auto f = [](fx::Array a) { return fx::sum(fx::sin(a)); };
+  const fx::Array x = uniform(13, {3});
+  EXPECT_THROW(fx::check_grads(f, {x}, 0), fx::ValueError);
+  EXPECT_THROW(fx::check_grads(f, {x}, 1, fx::GradMode{}), fx::ValueError);
+  EXPECT_THROW(fx::check_grads(f, {fx::Array()}, 1), fx::TypeError);
+  EXPECT_THROW((void)fx::make_jaxpr([&](fx::Array y) {
+                 fx::check_grads(f, {y}, 1);  // y is abstract here
+                 return y;
+               })(x),
+               fx::TypeError);
+  EXPECT_NO_THROW(fx::check_grads(f, {x}, 1));
+}
+
+// lax.switch with no branches, and lax.scan with nothing to scan and no
+// length, raise ValueError.
+TEST(ControlFlowErrors, MissingBranchesOrLengthAreValueErrors) {
+  using Arrays = std::vector<fx::Array>;
+  using Branch = std::function<fx::Array(fx::Array)>;
+  const fx::Array x = uniform(14, {2});
+  const std::string branches =
+      message_of<fx::ValueError>([&] { (void)fx::switch_(fx::Array(0), std::vector<Branch>{}, x); });
+  EXPECT_NE(branches.find("at least one branch"), std::string::npos) << branches;
+  const auto step = [](const Arrays& c, const Arrays&) { return std::pair{c, Arrays{}}; };
+  const std::string length = message_of<fx::ValueError>([&] { (void)fx::scan(step, Arrays{x}, Arrays{}); });
+  EXPECT_NE(length.find("`length`"), std::string::npos) << length;
+  EXPECT_EQ(values(fx::scan(step, Arrays{x}, Arrays{}, 3).first[0]), values(x));
 }
 
 TEST(AutodiffErrors, VjpCotangentMismatch) {

@@ -180,10 +180,11 @@ TEST(Jit, StaticArrayIsATypeError) {
   EXPECT_THROW(jf(strong(1.0), strong(2.0)), fx::TypeError);
 }
 
+// JAX's ValueError.
 TEST(Jit, StaticArgnumsOutOfRange) {
   const auto f = [](fx::Array x, fx::Array s) { return x * s; };
-  EXPECT_THROW(fx::jit(f, {.static_argnums = {2}})(1.0, 2.0), fx::Error);
-  EXPECT_THROW(fx::jit(f, {.static_argnums = {-3}})(1.0, 2.0), fx::Error);
+  EXPECT_THROW(fx::jit(f, {.static_argnums = {2}})(1.0, 2.0), fx::ValueError);
+  EXPECT_THROW(fx::jit(f, {.static_argnums = {-3}})(1.0, 2.0), fx::ValueError);
 }
 
 // ---------------------------------------------------------------- the cache
@@ -425,6 +426,28 @@ TEST(JitErrors, DataDependentIfIsAConcretizationError) {
   // The same function on a fresh jit object, through fx::where instead, works.
   const auto ok = fx::jit([](fx::Array x) { return fx::where(x > 0.0, x, -x); });
   expect_same(ok(strong(-2.0)), strong(2.0));
+}
+
+// An empty handle is the wrong kind of argument, as None is to a jitted
+// function that uses it, and so is a tracer to a Compiled program: TypeErrors
+// from jit and Compiled themselves, not from the trace.
+TEST(JitErrors, EmptyHandlesAndTracersAreTypeErrors) {
+  const auto type_error = [](const auto& call) {
+    try {
+      call();
+    } catch (const fx::TypeError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no exception");
+  };
+  const auto f = [](fx::Array x) { return x * 2.0; };
+  EXPECT_EQ(type_error([&] { (void)fx::jit(f)(fx::Array()); }),
+            "jit: an argument is an empty Array handle (default-constructed)");
+  const fx::Compiled c = fx::jit(f).lower(uniform(51, {3})).compile();
+  EXPECT_EQ(type_error([&] { (void)c(fx::Array()); }), "Compiled: argument 0 is an empty Array handle");
+  const auto call_c = [&](fx::Array v) { return c(v)[0]; };
+  const std::string tracer = type_error([&] { (void)fx::vmap(call_c)(uniform(52, {2, 3})); });
+  EXPECT_NE(tracer.find("Compiled: argument 0 is a tracer"), std::string::npos) << tracer;
 }
 
 // ---------------------------------------------------------------- threads
