@@ -8,6 +8,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -229,10 +230,21 @@ inline std::map<int, std::string> jaxpr_var_names(const fx::Jaxpr& j) {
     } while (n > 0);
     names[v] = s;
   };
+  // A result nothing reads is `_`, as in the write-up's listing of the
+  // gradient's program, and takes no letter.
+  std::set<int> read;
+  for (const fx::Atom& a : j.outvars)
+    if (!a.is_literal()) read.insert(a.var);
+  for (const fx::JaxprEqn& e : j.eqns)
+    for (const fx::Atom& a : e.inputs)
+      if (!a.is_literal()) read.insert(a.var);
   for (int v : j.constvars) add(v);
   for (int v : j.invars) add(v);
   for (const fx::JaxprEqn& e : j.eqns)
-    for (int v : e.outputs) add(v);
+    for (int v : e.outputs) {
+      if (v >= 0 && !read.count(v)) names[v] = "_";
+      add(v);
+    }
   return names;
 }
 

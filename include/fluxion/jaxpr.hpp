@@ -31,6 +31,9 @@ struct JaxprEqn {
   std::vector<Atom> inputs;
   std::vector<int> outputs;  ///< variable ids; -1 is a dropped output (printed `_`)
   Params params;
+  /// Equations recorded by one JVP rule share a group (-1: none), which
+  /// canonicalize_order keeps together.
+  int group = -1;
 };
 
 struct Jaxpr {
@@ -82,7 +85,8 @@ void dead_code_elimination(Jaxpr& jaxpr);
 /// equation after its inputs' producers, taken in argument order). C++ leaves
 /// the evaluation order of `f(x) + g(x)`'s operands unspecified (GCC goes right
 /// to left); this makes printed programs read like the source, identically on
-/// every compiler. Equations must be live (run dead_code_elimination first).
+/// every compiler. An equation whose results nothing reads is a root too,
+/// placed among the outputs by when it was recorded.
 void canonicalize_order(Jaxpr& jaxpr);
 
 }  // namespace fluxion

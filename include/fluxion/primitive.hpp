@@ -172,6 +172,19 @@ using LowerRule = void (*)(const Primitive& prim, compiler::Emitter& emitter);
 using ViewRule = bool (*)(const Params& params, const AbstractValue& in, const AbstractValue& out,
                           compiler::Layout& layout);
 
+/// Printing (make_jaxpr), optional: what an equation shows, as JAX's
+/// pp_eqn_rules decide it. A rule hides parameters that the result's type
+/// implies or that sit at their default, and may show ones that Fluxion does
+/// not keep but JAX prints (`sharding=None`), so that the text is JAX's.
+/// Without a rule an equation shows every parameter, sorted by name.
+struct PrintedEqn {
+  std::vector<std::pair<std::string_view, ParamValue>> params;  ///< in printed order
+  /// jit's rule: this sub-program's inputs and outputs take the names of the
+  /// equation's operands and results (JAX's suggest_same_var_names).
+  const ClosedJaxpr* same_names_as_equation = nullptr;
+};
+using PrintRule = PrintedEqn (*)(const Params& params);
+
 /// What the compiler may assume of a primitive.
 enum PrimitiveTraits : unsigned {
   /// Output element i depends only on element i of each operand (operands of
@@ -209,6 +222,8 @@ struct Primitive {
   LowerRule lower = nullptr;
   /// jit, optional: the output is a strided view of the operand (see ViewRule).
   ViewRule view = nullptr;
+  /// make_jaxpr, optional: which parameters print (see PrintRule).
+  PrintRule print = nullptr;
   unsigned traits = 0;  ///< PrimitiveTraits
 };
 

@@ -109,7 +109,9 @@ std::vector<std::vector<Array>> jacfwd_core(const Fn& f, const std::vector<Array
                                             const std::vector<int>& argnums);
 std::vector<std::vector<Array>> jacrev_core(const Fn& f, const std::vector<Array>& args,
                                             const std::vector<int>& argnums);
-ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args);
+// f traced into a program. make_jaxpr's keeps what f computed and did not
+// return (JAX prints such results `_`); jit's drops it before compiling.
+ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args, bool keep_unused = true);
 std::vector<Array> vmap_core(const Fn& f, const std::vector<Array>& args, const MapAxes& in_axes,
                              const MapAxes& out_axes, std::optional<int64_t> axis_size);
 

@@ -97,4 +97,25 @@ class DynamicScope {
   Interpreter* previous_;
 };
 
+// The equations one JVP rule records at once (its primal result and the
+// residuals its derivative reads, such as 2x beside x**2) share a group, so
+// that canonicalize_order keeps them together as JAX's evaluation order
+// does. -1 outside any rule; a rule inside another joins the outer group.
+inline thread_local int current_rule_group = -1;
+class RuleGroupScope {
+ public:
+  RuleGroupScope() : outer_(current_rule_group < 0) {
+    static thread_local int next = 0;
+    if (outer_) current_rule_group = next++ & 0x3fffffff;
+  }
+  ~RuleGroupScope() {
+    if (outer_) current_rule_group = -1;
+  }
+  RuleGroupScope(const RuleGroupScope&) = delete;
+  RuleGroupScope& operator=(const RuleGroupScope&) = delete;
+
+ private:
+  bool outer_;
+};
+
 }  // namespace fluxion::detail

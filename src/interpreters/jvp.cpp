@@ -47,7 +47,11 @@ std::vector<Array> JvpInterpreter::process_primitive(const Primitive& prim, std:
     primals[i] = std::move(p);
     tangents[i] = std::move(t);
   }
-  JvpResult r = prim.jvp(prim, primals.span(), tangents.span(), params);
+  JvpResult r;
+  {
+    RuleGroupScope group;
+    r = prim.jvp(prim, primals.span(), tangents.span(), params);
+  }
   std::vector<Array> outs;
   outs.reserve(r.primals_out.size());
   for (size_t i = 0; i < r.primals_out.size(); ++i) {

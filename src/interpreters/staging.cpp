@@ -103,6 +103,7 @@ std::vector<Array> StagingInterpreter::process_primitive(const Primitive& prim, 
   JaxprEqn& eqn = jaxpr_.eqns[n_eqns_];
   eqn.primitive = &prim;
   eqn.params = params;
+  eqn.group = current_rule_group;
   eqn.inputs.clear();
   eqn.outputs.clear();
   eqn.inputs.reserve(inputs.size());

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "core/format.hpp"
+#include "fluxion/errors.hpp"
 #include "ir/pretty_printer.hpp"
 #include "primitives/primitives.hpp"
 
@@ -31,8 +32,8 @@ std::string var_name(int n) {
   return s;
 }
 
-// JAX's pp_toplevel_jaxpr / pp_jaxpr / pp_eqn ... (jax/_src/core.py, 0.4.x),
-// building the same document JAX builds. One Printer is JAX's
+// JAX's pp_toplevel_jaxpr / pp_jaxpr / pp_eqn ... (jax/_src/core.py, JAX
+// 0.11), building the same document JAX builds. One Printer is JAX's
 // JaxprPpContext: variable names are handed out in the order the document
 // is built (so first occurrence across the whole tree, constvars first, an
 // equation's outputs before its parameters and inputs) and continue into
@@ -41,22 +42,40 @@ std::string var_name(int n) {
 class Printer {
  public:
   std::string print(const Jaxpr& top) {
+    drop_unused_outputs(top);
     std::vector<pp::Doc> docs;
-    share_repeated_programs(top, docs);
+    share_programs(top, docs);
     docs.push_back(jaxpr(top));
     return pp::format(pp::concat(std::move(docs)), 80);
   }
 
  private:
+  // JAX's _dropvars: an output of a top-level equation that nothing reads
+  // prints as `_` (without taking a letter). Sub-programs keep theirs.
+  void drop_unused_outputs(const Jaxpr& top) {
+    std::vector<bool> used(top.var_types.size());
+    for (const Atom& a : top.outvars)
+      if (!a.is_literal()) used[static_cast<size_t>(a.var)] = true;
+    for (const JaxprEqn& e : top.eqns)
+      for (const Atom& a : e.inputs)
+        if (!a.is_literal()) used[static_cast<size_t>(a.var)] = true;
+    for (const JaxprEqn& e : top.eqns)
+      for (int v : e.outputs)
+        if (v >= 0 && !used[static_cast<size_t>(v)]) slot(top, v) = "_";
+  }
+
   // A program that occurs more than once in the tree (the same parameter
-  // object, as JAX compares jaxprs by identity) is printed once before the
-  // top-level one, `let f = { lambda ... } in`, named after its equation's
-  // `name` parameter, and referred to by that name. This follows JAX's
-  // order of operations exactly, quirks included: a shared program's body
-  // is printed before its name is registered (a shared program inside an
-  // earlier shared one is printed inline there), and fresh variable names
-  // skip only names registered so far.
-  void share_repeated_programs(const Jaxpr& top, std::vector<pp::Doc>& docs) {
+  // object, as JAX compares jaxprs by identity), or any sub-program of more
+  // than ten equations, is printed once before the top-level one, `let f =
+  // { lambda ... } in`, and referred to by that name: its equation's `name`
+  // parameter (a jit's function), else "jaxpr", numbered when taken. Every
+  // name is registered before any program prints, so fresh variable names
+  // skip them all and a shared program inside another is referred to by its
+  // name there. (JAX visits a
+  // primitive's sub-programs in its keyword order, ours by name: the two
+  // differ only for a while loop whose condition and body are both shared,
+  // which are then numbered the other way round.)
+  void share_programs(const Jaxpr& top, std::vector<pp::Doc>& docs) {
     std::vector<const Jaxpr*> order;  // by first visit, as Python's Counter
     std::map<const Jaxpr*, int> counts;
     std::map<const Jaxpr*, std::string> names;
@@ -65,9 +84,12 @@ class Printer {
       const Jaxpr* j = queue.front();
       queue.pop_front();
       if (counts[j]++ == 0) order.push_back(j);
+      if (j != &top && j->eqns.size() > 10) ++counts[j];
       for (const JaxprEqn& e : j->eqns) {
+        // Of our primitives only jit has a `name` among its JAX parameters
+        // (the custom calls' names are added by their printing rules).
         const std::string* name = nullptr;
-        if (e.params.contains("name")) name = std::get_if<std::string>(&e.params.at("name"));
+        if (e.primitive == &prim::pjit_p) name = &e.params.get<std::string>("name");
         for (const auto& [key, value] : e.params.items()) {
           std::vector<const JaxprParam*> subs;
           if (const JaxprParam* sub = std::get_if<JaxprParam>(&value)) subs.push_back(sub);
@@ -82,6 +104,7 @@ class Printer {
       }
     }
     std::map<std::string, int> name_counts;
+    std::vector<std::pair<std::string, const Jaxpr*>> shared;
     for (const Jaxpr* j : order) {
       if (counts[j] == 1) continue;
       auto it = names.find(j);
@@ -91,10 +114,13 @@ class Printer {
         name += std::to_string(count);
       }
       ++name_counts[name];
-      docs.push_back(pp::concat({pp::text("let " + name + " = "), jaxpr(*j), pp::text(" in"), pp::brk()}));
       used_names_.insert(name);
-      shared_.emplace(j, std::move(name));
+      shared_.emplace(j, name);
+      shared.emplace_back(std::move(name), j);
     }
+    // pp_shared_jaxpr: printed after every name is registered.
+    for (const auto& [name, j] : shared)
+      docs.push_back(pp::concat({pp::text("let " + name + " = "), skeleton(*j), pp::text(" in"), pp::brk()}));
   }
 
   // Python's str.strip("<>"): `<lambda>` -> `lambda`.
@@ -104,15 +130,45 @@ class Printer {
     return s.substr(first, s.find_last_not_of("<>") - first + 1);
   }
 
-  const std::string& name(const Jaxpr& j, int var) {
+  std::string& slot(const Jaxpr& j, int var) {
     std::vector<std::string>& names = names_[&j];
     if (names.empty()) names.resize(j.var_types.size());
-    std::string& n = names[static_cast<size_t>(var)];
+    return names[static_cast<size_t>(var)];
+  }
+  const std::string& name(const Jaxpr& j, int var) {
+    std::string& n = slot(j, var);
     if (n.empty()) {
       do n = var_name(next_name_++);
       while (used_names_.count(n));
     }
     return n;
+  }
+
+  // JAX's suggest_same_var_names: each of `sub`'s variables `for_vars`
+  // takes the name of the equation's atom in the same place, unless that
+  // atom is a literal or was already lent, or the variable already has a
+  // name. The equation's atoms are named now if they were not yet.
+  void suggest_same_names(const Jaxpr& sub, const std::vector<int>& for_vars, const Jaxpr& j,
+                          const std::vector<Atom>& like) {
+    if (for_vars.size() != like.size()) return;
+    std::set<int> lent;
+    for (size_t i = 0; i < like.size(); ++i) {
+      if (like[i].is_literal() || for_vars[i] < 0 || !lent.insert(like[i].var).second) continue;
+      if (!slot(sub, for_vars[i]).empty()) continue;
+      slot(sub, for_vars[i]) = name(j, like[i].var);
+    }
+  }
+  void suggest_same_names(const Jaxpr& sub, const std::vector<Atom>& for_atoms, const Jaxpr& j,
+                          const std::vector<int>& like) {
+    if (for_atoms.size() != like.size()) return;
+    std::set<int> lent;
+    for (size_t i = 0; i < like.size(); ++i) {
+      if (for_atoms[i].is_literal()) continue;
+      // A dropped output lends its `_`.
+      if (like[i] >= 0 && !lent.insert(like[i]).second) continue;
+      if (!slot(sub, for_atoms[i].var).empty()) continue;
+      slot(sub, for_atoms[i].var) = like[i] >= 0 ? name(j, like[i]) : "_";
+    }
   }
 
   // pp_vars: `sep` then a space between items, each space its own group, so
@@ -137,10 +193,14 @@ class Printer {
     }
     return vars(std::move(items));
   }
+  // Literal.pretty_print: `str(np.asarray(val).item())`, so a floating
+  // literal of any width prints as the Python float (a double) it converts
+  // to: 0.1 in float32 prints 0.10000000149011612.
   pp::Doc atom(const Jaxpr& j, const Atom& a) {
     if (!a.is_literal()) return pp::text(name(j, a.var));
     const Array& v = a.literal;
-    return pp::text(detail::numpy_str(v.data(), v.dtype(), {}) + ":" + to_string(AbstractValue{{}, v.dtype()}));
+    const Array shown = is_floating(v.dtype()) ? v.astype(float64) : v;
+    return pp::text(detail::numpy_str(shown.data(), shown.dtype(), {}) + ":" + to_string(AbstractValue{{}, v.dtype()}));
   }
   pp::Doc atoms(const Jaxpr& j, const std::vector<Atom>& as, bool commas = false) {
     std::vector<pp::Doc> items;
@@ -164,10 +224,22 @@ class Printer {
     return {};
   }
 
-  // _pp_eqn. Built in JAX's order, which is the order names are handed out:
-  // outputs, then parameters (sub-programs), then inputs.
+  // pp_eqn: the primitive's printing rule (its pp_eqn_rules entry), then
+  // _pp_eqn, built in JAX's order, which is the order names are handed
+  // out: the rule's name suggestions, outputs, parameters (sub-programs),
+  // inputs.
   pp::Doc eqn(const Jaxpr& j, const JaxprEqn& e) {
     static const pp::Doc equals = pp::text(" = "), space = pp::text(" ");
+    PrintedEqn printed;
+    if (e.primitive->print) {
+      printed = e.primitive->print(e.params);
+    } else {
+      for (const Params::Item& item : e.params.items()) printed.params.emplace_back(item.first, item.second);
+    }
+    if (const ClosedJaxpr* sub = printed.same_names_as_equation; sub && !shared_.contains(&sub->jaxpr)) {
+      suggest_same_names(sub->jaxpr, sub->jaxpr.invars, j, e.inputs);
+      suggest_same_names(sub->jaxpr, sub->jaxpr.outvars, j, e.outputs);
+    }
     std::vector<pp::Doc> parts;
     parts.reserve(6);
     if (!e.outputs.empty()) {
@@ -177,7 +249,7 @@ class Printer {
       parts.push_back(equals);
     }
     parts.push_back(pp::text(std::string(e.primitive->name)));
-    parts.push_back(kv_pairs(e));
+    parts.push_back(kv_pairs(printed));
     // JAX's `text(" ") + pp_vars(invars)`, flattened into this concat (the
     // same layout); JAX writes the space even before an empty input list.
     parts.push_back(space);
@@ -185,27 +257,11 @@ class Printer {
     return pp::concat(std::move(parts));
   }
 
-  // pp_kv_pairs: sorted by key, except that pjit's rule (_pjit_pp_rule)
-  // moves `name` to the front "to make the resulting equation easier to
-  // scan".
-  pp::Doc kv_pairs(const JaxprEqn& e) {
-    if (e.params.items().empty()) return pp::nil();
-    std::vector<const Params::Item*> items;
-    for (const Params::Item& item : e.params.items()) items.push_back(&item);
-    // The custom-derivative calls print the same way and hide num_consts
-    // (their _custom_jvp_call_pp / _custom_vjp_call_pp rules).
-    const bool custom = e.primitive == &prim::custom_jvp_call_p || e.primitive == &prim::custom_vjp_call_p;
-    if (custom) std::erase_if(items, [](const Params::Item* i) { return i->first == "num_consts"; });
-    // scan's rule (_scan_pp_rule) hides `linear`, and `_split_transpose` when False.
-    if (e.primitive == &prim::scan_p)
-      std::erase_if(items, [](const Params::Item* i) {
-        return i->first == "linear" || (i->first == "_split_transpose" && std::get_if<bool>(&i->second) &&
-                                        !std::get<bool>(i->second));
-      });
-    if (e.primitive == &prim::pjit_p || custom)
-      std::stable_partition(items.begin(), items.end(), [](const Params::Item* i) { return i->first == "name"; });
+  // pp_kv_pairs.
+  pp::Doc kv_pairs(const PrintedEqn& printed) {
+    if (printed.params.empty()) return pp::nil();
     std::vector<pp::Doc> kvs;
-    for (const Params::Item* item : items) kvs.push_back(kv_pair(item->first, item->second));
+    for (const auto& [key, value] : printed.params) kvs.push_back(kv_pair(key, value));
     return pp::group(pp::concat({pp::nest(2, pp::concat({pp::text("["), pp::brk(""), pp::join(pp::brk(), std::move(kvs))})),
                                  pp::brk(""), pp::text("]")}));
   }
@@ -217,15 +273,8 @@ class Printer {
     const JaxprParams* tuple = std::get_if<JaxprParams>(&value);
     if (sub && *sub) v = jaxpr((*sub)->jaxpr);
     else if (tuple) v = jaxprs(*tuple);
-    else if (key == "in_zeros") v = pp::text(bool_list(std::get<std::vector<bool>>(value)));  // custom_lin's is a list
     else v = pp::text(param_to_string(value));
     return pp::text(std::string(key) + "=") + std::move(v);
-  }
-
-  static std::string bool_list(const std::vector<bool>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += std::string(i ? ", " : "") + (v[i] ? "True" : "False");
-    return s + "]";
   }
 
   // pp_jaxprs: a tuple of programs, one per line unless all fit on one.
@@ -354,21 +403,72 @@ void canonicalize_order(Jaxpr& jaxpr) {
     emitted[producer[a.var]] = true;  // claimed now, emitted after its inputs
     stack.push_back(Frame{producer[a.var], children(producer[a.var])});
   };
-  for (const Atom& out : jaxpr.outvars) {
-    push(out);
+  // An equation emitted brings along the ones its JVP rule recorded with
+  // it, once they are ready (their inputs emitted): the residuals a
+  // derivative reads later, such as 2x beside x**2, which JAX evaluates at
+  // that point too.
+  std::vector<bool> done(jaxpr.eqns.size(), false);
+  auto ready = [&](size_t i) {
+    for (const Atom& a : jaxpr.eqns[i].inputs)
+      if (!a.is_literal() && producer[a.var] >= 0 && !done[producer[a.var]]) return false;
+    return true;
+  };
+  auto emit = [&](int eqn) {
+    order.push_back(eqn);
+    done[eqn] = true;
+    const int group = jaxpr.eqns[eqn].group;
+    if (group < 0) return;
+    for (size_t next = static_cast<size_t>(eqn) + 1;
+         next < jaxpr.eqns.size() && jaxpr.eqns[next].group == group && !emitted[next] && ready(next); ++next) {
+      emitted[next] = done[next] = true;
+      order.push_back(static_cast<int>(next));
+    }
+  };
+  auto drain = [&] {
     while (!stack.empty()) {
       Frame& f = stack.back();
       if (f.next < f.children.size()) {
         const Atom child = f.children[f.next++];
         push(child);
       } else {
-        order.push_back(f.eqn);
+        const int eqn = f.eqn;
         stack.pop_back();
+        emit(eqn);
       }
     }
+  };
+  auto walk = [&](int eqn) {
+    if (emitted[eqn]) return;  // an earlier equation brought it along
+    emitted[eqn] = true;
+    stack.push_back(Frame{eqn, children(eqn)});
+    drain();
+  };
+  // The roots are the outputs, in order, and the equations whose results
+  // nothing reads (what f computed and dropped, such as the value in
+  // grad's forward pass), in the order they were recorded. The two lists
+  // merge by when each root was recorded, so a dropped value computed
+  // before the outputs (grad's forward pass before its backward pass)
+  // prints before them, as JAX's evaluation order has it.
+  std::vector<bool> used(jaxpr.var_types.size(), false);
+  for (const JaxprEqn& e : jaxpr.eqns)
+    for (const Atom& a : e.inputs)
+      if (!a.is_literal()) used[a.var] = true;
+  for (const Atom& a : jaxpr.outvars)
+    if (!a.is_literal()) used[a.var] = true;
+  std::vector<int> dead;
+  for (size_t i = 0; i < jaxpr.eqns.size(); ++i) {
+    const auto& outs = jaxpr.eqns[i].outputs;
+    if (std::none_of(outs.begin(), outs.end(), [&](int v) { return v >= 0 && used[v]; }))
+      dead.push_back(static_cast<int>(i));
   }
-  for (size_t i = 0; i < jaxpr.eqns.size(); ++i)  // anything left (not live) keeps its place at the end
-    if (!emitted[i]) order.push_back(static_cast<int>(i));
+  auto recorded_at = [&](const Atom& a) { return a.is_literal() ? -1 : producer[a.var]; };
+  size_t next_dead = 0;
+  for (const Atom& out : jaxpr.outvars) {
+    for (; next_dead < dead.size() && dead[next_dead] < recorded_at(out); ++next_dead) walk(dead[next_dead]);
+    if (recorded_at(out) >= 0) walk(recorded_at(out));
+  }
+  for (; next_dead < dead.size(); ++next_dead) walk(dead[next_dead]);
+  if (order.size() != jaxpr.eqns.size()) throw Error("canonicalize_order: internal error, equations lost or repeated");
   std::vector<JaxprEqn> sorted;
   sorted.reserve(order.size());
   for (int i : order) sorted.push_back(std::move(jaxpr.eqns[i]));

@@ -213,9 +213,13 @@ Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
     if (batch + rest_r + rest_l == result) {
       std::swap(dn.lhs_contracting, dn.rhs_contracting);
       std::swap(dn.lhs_batch, dn.rhs_batch);
-      product = {bind1(prim::dot_general_p, {rhs.operand, lhs.operand}, {{"dimension_numbers", dn}}), batch + rest_r + rest_l};
+      product = {bind1(prim::dot_general_p, {rhs.operand, lhs.operand},
+                       {{"dimension_numbers", dn}, {"preferred_element_type", rhs.operand.dtype()}}),
+                 batch + rest_r + rest_l};
     } else {
-      product = {bind1(prim::dot_general_p, {lhs.operand, rhs.operand}, {{"dimension_numbers", dn}}), batch + rest_l + rest_r};
+      product = {bind1(prim::dot_general_p, {lhs.operand, rhs.operand},
+                       {{"dimension_numbers", dn}, {"preferred_element_type", lhs.operand.dtype()}}),
+                 batch + rest_l + rest_r};
     }
     pending.erase(pending.begin(), pending.begin() + 2);
     pending.push_back(transpose_to(product, result));

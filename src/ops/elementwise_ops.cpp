@@ -209,7 +209,7 @@ Array floor_divide(const Array& a, const Array& b) {
     Array div = bind1(prim::div_p, {numerator, y});
     const Array fix = logical_and(not_equal(mod, zero), not_equal(sign(y), sign(mod)));
     div = where(fix, bind1(prim::sub_p, {div, one}), div);
-    return bind1(prim::round_p, {div});
+    return bind1(prim::round_p, {div}, {{"rounding_method", int64_t{0}}});  // lax.round's default
   }
   const Array q = bind1(prim::div_p, {x, y});
   const Array fix = logical_and(not_equal(sign(x), sign(y)), not_equal(bind1(prim::rem_p, {x, y}), zero));

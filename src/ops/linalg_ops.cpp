@@ -9,8 +9,11 @@
 namespace fluxion {
 namespace {
 
+// jnp names the result's dtype as preferred_element_type (the promoted
+// operands' dtype), so the jaxpr shows it as JAX's does.
 Array dot_general(const Array& a, const Array& b, DotDimensionNumbers dn) {
-  return bind1(prim::dot_general_p, {a, b}, {{"dimension_numbers", std::move(dn)}});
+  return bind1(prim::dot_general_p, {a, b},
+               {{"dimension_numbers", std::move(dn)}, {"preferred_element_type", a.dtype()}});
 }
 
 }  // namespace

@@ -358,15 +358,28 @@ template <class T> T abs_value(T x) {
   else return x;
 }
 
-std::vector<AbstractValue> unary_aval(const Primitive& p, AvalRefs in, const Params&) {
+// round's rounding_method, as lax.RoundingMethod numbers it: 0 rounds
+// halves away from zero (lax.round's default, what jnp.floor_divide uses),
+// 1 to the nearest even (jnp.round's). Absent means 0.
+bool rounds_to_even(const Params& params) {
+  if (!params.contains("rounding_method")) return false;
+  const int64_t method = params.get<int64_t>("rounding_method");
+  if (method != 0 && method != 1)
+    throw ValueError("round: rounding_method must be 0 (AWAY_FROM_ZERO) or 1 (TO_NEAREST_EVEN), got " +
+                     std::to_string(method));
+  return method == 1;
+}
+
+std::vector<AbstractValue> unary_aval(const Primitive& p, AvalRefs in, const Params& params) {
   static constexpr DTypeSet accepted[] = {/*neg*/ kNumbers, /*abs*/ kNumbers, /*sign*/ kNumbers,
                                           /*floor*/ kFloats, /*ceil*/ kFloats, /*square*/ kNumbers,
                                           /*not*/ kIntsAndBool, /*round*/ kFloats};
+  if (static_cast<Unary>(p.tag) == Unary::round) rounds_to_even(params);  // validates
   return single(elementwise_aval(p.name, in, accepted[p.tag]));
 }
 
 std::vector<Array> unary_impl(const Primitive& p, std::span<const Array> in,
-                              std::span<const AbstractValue> out, const Params&) {
+                              std::span<const AbstractValue> out, const Params& params) {
   auto result = output(out[0]);
   const int64_t n = out[0].size();
   const auto op = static_cast<Unary>(p.tag);
@@ -388,8 +401,12 @@ std::vector<Array> unary_impl(const Primitive& p, std::span<const Array> in,
       if constexpr (std::is_floating_point_v<T>) {
         if (op == Unary::floor) return map_unary(x, o, n, [](T v) { return std::floor(v); });
         if (op == Unary::ceil) return map_unary(x, o, n, [](T v) { return std::ceil(v); });
-        // Halves away from zero: lax.round's default rounding_method.
-        if (op == Unary::round) return map_unary(x, o, n, [](T v) { return std::round(v); });
+        if (op == Unary::round) {
+          // nearbyint rounds as the current mode, which the library leaves at
+          // its default, to nearest even.
+          if (rounds_to_even(params)) return map_unary(x, o, n, [](T v) { return std::nearbyint(v); });
+          return map_unary(x, o, n, [](T v) { return std::round(v); });
+        }
       } else {
         if (op == Unary::bit_not) return map_unary(x, o, n, [](T v) { return T(~v); });
       }
@@ -440,7 +457,8 @@ void unary_lower(const Primitive& p, compiler::Emitter& e) {
     // NaN); the roundsd of -march=native would quiet a signalling NaN.
     case Unary::floor: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_floor" + suffix + x + "))");
     case Unary::ceil: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_ceil" + suffix + x + "))");
-    case Unary::round: return e.assign("__builtin_round" + suffix + x + ")");
+    case Unary::round:
+      return e.assign((rounds_to_even(e.params()) ? "__builtin_nearbyint" : "__builtin_round") + suffix + x + ")");
     case Unary::square: return e.assign(is_floating(t) ? "(" + x + " * " + x + ")" : "fx_mul<" + ct + ">(" + x + ", " + x + ")");
     case Unary::bit_not: return e.assign("(" + ct + ")(~" + x + ")");
   }

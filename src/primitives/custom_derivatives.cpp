@@ -14,6 +14,7 @@
 //     (forward mode) is the error JAX raises.
 // Batching maps the rules too: each runs under a batching interpreter with
 // every operand and result mapped along axis 0.
+#include <algorithm>
 #include <string>
 
 #include "compiler/emitter.hpp"
@@ -22,6 +23,7 @@
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
+#include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
 
 namespace fluxion::prim {
@@ -303,14 +305,41 @@ Params custom_lin_params(FunctionParam bwd, int64_t num_res, std::vector<bool> i
                 {"symbolic_zeros", false}};
 }
 
+namespace {
+
+// JAX's _custom_jvp_call_pp_rule and _custom_vjp_call_pp_rule: the
+// function's name first, the rest by name; num_consts only when nonzero.
+PrintedEqn call_print(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  if (params.get<int64_t>("num_consts") == 0) hide_param(printed, "num_consts");
+  std::stable_partition(printed.params.begin(), printed.params.end(),
+                        [](const auto& item) { return item.first == "name"; });
+  return printed;
+}
+
+// custom_lin's in_zeros is a Python list in JAX, so it prints in brackets.
+PrintedEqn lin_print(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  for (auto& [key, value] : printed.params) {
+    if (key != "in_zeros") continue;
+    std::string list = "[";
+    const auto& zeros = std::get<std::vector<bool>>(value);
+    for (size_t i = 0; i < zeros.size(); ++i) list += std::string(i ? ", " : "") + (zeros[i] ? "True" : "False");
+    value = list + "]";
+  }
+  return printed;
+}
+
+}  // namespace
+
 const Primitive custom_jvp_call_p{.name = "custom_jvp_call", .multiple_results = true, .abstract_eval = call_aval,
                                   .impl = call_impl, .jvp = custom_jvp_jvp, .batch = custom_jvp_batch,
-                                  .lower = call_lower};
+                                  .lower = call_lower, .print = call_print};
 const Primitive custom_vjp_call_p{.name = "custom_vjp_call", .multiple_results = true, .abstract_eval = call_aval,
                                   .impl = call_impl, .jvp = custom_vjp_jvp, .batch = custom_vjp_batch,
-                                  .lower = call_lower};
+                                  .lower = call_lower, .print = call_print};
 const Primitive custom_lin_p{.name = "custom_lin", .multiple_results = true, .abstract_eval = lin_aval,
                              .impl = lin_impl, .jvp = lin_jvp, .transpose = lin_transpose, .batch = lin_batch,
-                             .lower = lin_lower};
+                             .lower = lin_lower, .print = lin_print};
 
 }  // namespace fluxion::prim

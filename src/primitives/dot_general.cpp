@@ -35,11 +35,30 @@ Ints free_axes(const std::vector<bool>& used) {
   return free;
 }
 
+// The parameters of a dot_general derived from one with `params` (its
+// transpose, its batched form): new dimension numbers, the same
+// preferred_element_type, as JAX's rules carry it.
+Params with_dimension_numbers(const Params& params, DotDimensionNumbers dims) {
+  if (!params.contains("preferred_element_type")) return Params{{"dimension_numbers", std::move(dims)}};
+  return Params{{"dimension_numbers", std::move(dims)},
+                {"preferred_element_type", params.at("preferred_element_type")}};
+}
+
 std::vector<AbstractValue> dot_general_aval(const Primitive& p, AvalRefs in, const Params& params) {
   const AbstractValue& lhs = *in[0];
   const AbstractValue& rhs = *in[1];
   if (lhs.dtype != rhs.dtype)
     throw TypeError("dot_general requires operands of one dtype, got " + std::string(dtype_name(lhs.dtype)) + " and " + std::string(dtype_name(rhs.dtype)));
+  // jnp's dot, matmul and einsum name the result's dtype, which is the
+  // operands' here (they promote first); another (accumulating float32 in
+  // float64, say) would need kernels of mixed types.
+  if (params.contains("preferred_element_type")) {
+    const ParamValue& preferred = params.at("preferred_element_type");
+    if (const DType* t = std::get_if<DType>(&preferred); t && *t != lhs.dtype)
+      throw TypeError("dot_general: preferred_element_type=" + std::string(dtype_name(*t)) +
+                      " differs from the operands' dtype " + std::string(dtype_name(lhs.dtype)) +
+                      "; convert the operands instead");
+  }
   const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
   std::vector<bool> lused(lhs.shape.size()), rused(rhs.shape.size());
   check_axes(p.name, dn.lhs_contracting, lhs, "lhs contracting", lused);
@@ -184,7 +203,7 @@ Ints argsort(const Ints& v) {
 // JAX's _dot_general_transpose_lhs: contract the cotangent with the other
 // operand over its kept axes, then permute into x's layout.
 Array transpose_lhs(const Primitive& p, const Array& g, const AbstractValue& x, const Array& y,
-                    const DotDimensionNumbers& dn, bool swap_ans) {
+                    const DotDimensionNumbers& dn, bool swap_ans, const Params& params) {
   const Ints& x_contract = dn.lhs_contracting;
   const Ints& y_contract = dn.rhs_contracting;
   const Ints& x_batch = dn.lhs_batch;
@@ -201,7 +220,7 @@ Array transpose_lhs(const Primitive& p, const Array& g, const AbstractValue& x, 
   order.insert(order.end(), x_kept.begin(), x_kept.end());
   order.insert(order.end(), x_contract_sorted_by_y.begin(), x_contract_sorted_by_y.end());
   const Ints out_axes = argsort(order);
-  const Array product = bind1(p, {g, y}, {{"dimension_numbers", dims}});
+  const Array product = bind1(p, {g, y}, with_dimension_numbers(params, dims));
   bool identity = true;
   for (size_t i = 0; i < out_axes.size(); ++i) identity = identity && out_axes[i] == static_cast<int64_t>(i);
   return identity ? product : bind1(prim::transpose_p, {product}, {{"permutation", out_axes}});
@@ -212,9 +231,9 @@ std::vector<Array> dot_general_transpose(const Primitive& p, std::span<const Arr
   const auto& dn = params.get<DotDimensionNumbers>("dimension_numbers");
   if (in[0].is_linear() && in[1].is_linear())
     throw Error("dot_general: transpose with both operands linear (the program is not linear)");
-  if (in[0].is_linear()) return {transpose_lhs(p, cts[0], in[0].aval, in[1].known, dn, false), Array()};
+  if (in[0].is_linear()) return {transpose_lhs(p, cts[0], in[0].aval, in[1].known, dn, false, params), Array()};
   const DotDimensionNumbers swapped{dn.rhs_contracting, dn.lhs_contracting, dn.rhs_batch, dn.lhs_batch};
-  return {Array(), transpose_lhs(p, cts[0], in[1].aval, in[0].known, swapped, true)};
+  return {Array(), transpose_lhs(p, cts[0], in[1].aval, in[0].known, swapped, true, params)};
 }
 
 // Both operands mapped: their batch axes pair up as a new leading batch
@@ -234,7 +253,7 @@ BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values,
   if (ld != not_mapped && rd != not_mapped) {
     b.lhs_batch.insert(b.lhs_batch.begin(), ld);
     b.rhs_batch.insert(b.rhs_batch.begin(), rd);
-    return {{bind1(p, values, {{"dimension_numbers", b}})}, {0}};
+    return {{bind1(p, values, with_dimension_numbers(params, b))}, {0}};
   }
   // Free axes of an operand that come before its batch axis `d`.
   auto free_before = [](int d, const Ints& contracting, const Ints& batch) {
@@ -253,7 +272,7 @@ BatchResult dot_general_batch(const Primitive& p, std::span<const Array> values,
     const int lhs_free = static_cast<int>(values[0].ndim() - dn.lhs_contracting.size() - dn.lhs_batch.size());
     out_dim = nbatch + lhs_free + free_before(rd, b.rhs_contracting, b.rhs_batch);
   }
-  return {{bind1(p, values, {{"dimension_numbers", b}})}, {out_dim}};
+  return {{bind1(p, values, with_dimension_numbers(params, b))}, {out_dim}};
 }
 
 }  // namespace

@@ -44,6 +44,6 @@ void iota_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp,
-                      .lower = iota_lower, .traits = kElementwise};
+                      .lower = iota_lower, .print = print_with_sharding, .traits = kElementwise};
 
 }  // namespace fluxion::prim

@@ -12,11 +12,12 @@
 //   - batching: the program traced under vmap, once per pattern of batch axes.
 // Derived programs are memoised on the parameter (JaxprMemo), so grad(jit(f))
 // traces and compiles each of them once.
-#include "compiler/emitter.hpp"
 #include "primitives/pjit.hpp"
 
+#include <algorithm>
 #include <string>
 
+#include "compiler/emitter.hpp"
 #include "compiler/executable.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
@@ -133,11 +134,23 @@ BatchResult pjit_batch(const Primitive& p, std::span<const Array> values, std::s
   return r;
 }
 
+// JAX's _pjit_pp_rule: `name` first "to make the resulting equation easier
+// to scan", and the program's variables named as the equation's operands
+// and results, so that a reader can follow values across the call.
+PrintedEqn pjit_print(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  std::stable_partition(printed.params.begin(), printed.params.end(),
+                        [](const auto& item) { return item.first == "name"; });
+  printed.same_names_as_equation = pjit_jaxpr(params).get();
+  return printed;
+}
+
 }  // namespace
 
-const Primitive pjit_p{.name = "pjit", .multiple_results = true, .abstract_eval = pjit_aval, .impl = pjit_impl,
+// JAX's pjit primitive, which it names "jit" (since JAX 0.7).
+const Primitive pjit_p{.name = "jit", .multiple_results = true, .abstract_eval = pjit_aval, .impl = pjit_impl,
                        .jvp = pjit_jvp, .transpose = pjit_transpose, .batch = pjit_batch,
-                       .lower = compiler::lower_via_eager};
+                       .lower = compiler::lower_via_eager, .print = pjit_print};
 
 }  // namespace prim
 }  // namespace fluxion

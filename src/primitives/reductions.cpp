@@ -339,7 +339,11 @@ void reduce_lower(const Primitive& p, compiler::Emitter& e) {
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
                    .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
-                   .batch = reduce_batch, .lower = reduce_lower, .traits = kRowReduction};
+                   .batch = reduce_batch, .lower = reduce_lower,
+                   // JAX's reduce_sum, reduce_max and reduce_min take an output
+                   // sharding (printed as None); prod, and, or do not.
+                   .print = r == Reduce::sum || r == Reduce::max || r == Reduce::min ? print_with_out_sharding : nullptr,
+                   .traits = kRowReduction};
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "primitives/rule_helpers.hpp"
+#include <algorithm>
 
 #include "kernels/strided_copy.hpp"
 
@@ -88,6 +89,34 @@ JvpResult linear_jvp(const Primitive& p, std::span<const Array> primals, std::sp
   std::vector<Array> ans = fluxion::bind(p, primals, params);
   if (!tangents[0].valid()) return {std::move(ans), {}};
   return {std::move(ans), fluxion::bind(p, tangents.first(1), params)};
+}
+
+PrintedEqn printed_params(const Params& params) {
+  PrintedEqn printed;
+  for (const Params::Item& item : params.items()) printed.params.emplace_back(item.first, item.second);
+  return printed;
+}
+
+void hide_param(PrintedEqn& printed, std::string_view key) {
+  std::erase_if(printed.params, [&](const auto& item) { return item.first == key; });
+}
+
+void show_none_param(PrintedEqn& printed, std::string_view key) {
+  auto at = std::find_if(printed.params.begin(), printed.params.end(),
+                         [&](const auto& item) { return item.first > key; });
+  printed.params.emplace(at, key, NoneParam{});
+}
+
+PrintedEqn print_with_out_sharding(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  show_none_param(printed, "out_sharding");
+  return printed;
+}
+
+PrintedEqn print_with_sharding(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  show_none_param(printed, "sharding");
+  return printed;
 }
 
 }  // namespace fluxion::prim

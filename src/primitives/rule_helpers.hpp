@@ -88,4 +88,17 @@ JvpResult zero_jvp(const Primitive& p, std::span<const Array> primals, std::span
 JvpResult linear_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                      const Params& params);
 
+// Printing rules (PrintRule): every parameter, sorted by name, as an
+// equation without a rule prints; rules start from it and edit.
+PrintedEqn printed_params(const Params& params);
+// Removes `key` from what prints.
+void hide_param(PrintedEqn& printed, std::string_view key);
+// Adds `key=None` in sorted place: a parameter JAX keeps and prints but
+// Fluxion has no use for (sharding: Fluxion runs on one device).
+void show_none_param(PrintedEqn& printed, std::string_view key);
+// The rule of reduce_sum/max/min, reshape and iota: their JAX parameters
+// include an output sharding, printed as None.
+PrintedEqn print_with_out_sharding(const Params& params);
+PrintedEqn print_with_sharding(const Params& params);
+
 }  // namespace fluxion::prim

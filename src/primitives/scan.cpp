@@ -320,9 +320,19 @@ void scan_lower(const Primitive&, compiler::Emitter& e) {
   e.line("}");
 }
 
+// As JAX's documentation prints scan (docs/jaxpr.md, func11): without
+// `linear`, and without `_split_transpose` when it is False.
+PrintedEqn scan_print(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  hide_param(printed, "linear");
+  if (!params.get<bool>("_split_transpose")) hide_param(printed, "_split_transpose");
+  return printed;
+}
+
 }  // namespace
 
 const Primitive scan_p{.name = "scan", .multiple_results = true, .abstract_eval = scan_aval, .impl = scan_impl,
-                       .jvp = scan_jvp, .transpose = scan_transpose, .batch = scan_batch, .lower = scan_lower};
+                       .jvp = scan_jvp, .transpose = scan_transpose, .batch = scan_batch, .lower = scan_lower,
+                       .print = scan_print};
 
 }  // namespace fluxion::prim

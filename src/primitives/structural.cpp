@@ -412,6 +412,17 @@ bool squeeze_view(const Params&, const AbstractValue& in, const AbstractValue& o
 
 // Inside a fused loop (a one-element operand): the operand's value. Alone:
 // a copy through the view (stride 0 along broadcast axes).
+// JAX's _broadcast_in_dim_pp_rule: the shape is the result's type, and
+// broadcast_dimensions shows only when there are any (so a scalar's
+// broadcast prints `broadcast_in_dim 1.0:f64[]`).
+PrintedEqn broadcast_in_dim_print(const Params& params) {
+  PrintedEqn printed = printed_params(params);
+  hide_param(printed, "shape");
+  if (!params.contains("broadcast_dimensions") || params.get<std::vector<int64_t>>("broadcast_dimensions").empty())
+    hide_param(printed, "broadcast_dimensions");
+  return printed;
+}
+
 void broadcast_in_dim_lower(const Primitive& p, compiler::Emitter& e) {
   if (e.in_group()) return e.assign(e.in(0));
   compiler::lower_view_copy(p, e);
@@ -423,10 +434,10 @@ const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = 
                                    .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
                                    .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch,
                                    .lower = broadcast_in_dim_lower, .view = broadcast_in_dim_view,
-                                   .traits = kScalarBroadcast};
+                                   .print = broadcast_in_dim_print, .traits = kScalarBroadcast};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
                           .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch,
-                          .lower = compiler::lower_copy, .view = reshape_view};
+                          .lower = compiler::lower_copy, .view = reshape_view, .print = print_with_sharding};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
                             .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch,
                             .lower = compiler::lower_view_copy, .view = transpose_view};

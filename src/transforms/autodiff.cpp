@@ -85,6 +85,11 @@ VjpResult vjp_core(const Fn& f, const std::vector<Array>& primals) {
       out_primals.push_back(std::move(p));
     }
     linear->program = recorder.finish(out_tangents);
+    // As JAX's tangent trace (auto_dce): no tangent nothing reads, and the
+    // rest in the source's order, so that the backward pass, which walks
+    // it in reverse, adds the cotangents up in JAX's order.
+    dead_code_elimination(linear->program.jaxpr);
+    canonicalize_order(linear->program.jaxpr);
   }
   return {std::move(out_primals), std::move(linear)};
 }
@@ -202,14 +207,14 @@ void throw_jvp_structure(const TreeDef& primals, const TreeDef& tangents) {
                   "structure " + primals.str() + " whereas tangents have tree structure " + tangents.str() + ".");
 }
 
-ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args) {
+ClosedJaxpr make_jaxpr_core(const Fn& f, const std::vector<Array>& args, bool keep_unused) {
   StagingInterpreter staging;
   DynamicScope dynamic(&staging);
   std::vector<Array> in;
   for (const Array& a : args) in.push_back(staging.new_input(a.aval()));
   const std::vector<Array> outs = f(in);
   ClosedJaxpr closed = staging.finish(outs);
-  dead_code_elimination(closed.jaxpr);
+  if (!keep_unused) dead_code_elimination(closed.jaxpr);
   canonicalize_order(closed.jaxpr);
   return closed;
 }

@@ -45,7 +45,7 @@ struct Traced {
 };
 
 Traced trace(const Fn& f, const std::vector<Array>& args) {
-  ClosedJaxpr closed = make_jaxpr_core(f, args);
+  ClosedJaxpr closed = make_jaxpr_core(f, args, /*keep_unused=*/false);
   Traced t;
   // Closure conversion: a captured tracer of an enclosing transformation
   // cannot be a constant of a program that outlives it; it becomes an operand.

@@ -159,7 +159,7 @@ std::map<std::string, Case> cases() {
   const auto g = fx::jit([](fx::Array a, fx::Array b) { return fx::sin(a) * b + a * a * fx::cos(b); },
                          {.name = "g"});
   const fx::Array row = uniform(808, {3});
-  c["pjit"] = {[g, row](const Arrays& a) { return g(a[0], a[1]) * a[0] + g(row, a[1]); }, {x, y}};
+  c["jit"] = {[g, row](const Arrays& a) { return g(a[0], a[1]) * a[0] + g(row, a[1]); }, {x, y}};
   // cond: a predicate true and one false (far from switching, so finite
   // differences stay on one branch), and a switch_ of three branches whose
   // index is clamped into range, one branch closing over an argument.

@@ -33,7 +33,7 @@ TEST(Registry, LinearPrimitivesCanBeTransposed) {
                                        "reduce_sum", "broadcast_in_dim", "reshape", "transpose", "squeeze",
                                        "concatenate", "slice", "select_n", "dot_general", "sort",
                                        // A jitted function's JVP applies pjit to its tangent program.
-                                       "pjit"};
+                                       "jit"};
   for (const fx::Primitive* p : fx::all_primitives())
     if (linear.count(p->name)) {
       EXPECT_NE(p->transpose, nullptr) << p->name;
@@ -47,7 +47,7 @@ TEST(Registry, NamesAreUniqueAndJaxs) {
   for (const fx::Primitive* p : fx::all_primitives()) EXPECT_TRUE(names.insert(p->name).second) << p->name;
   for (const char* jax_name : {"add", "mul", "sin", "exp", "integer_pow", "reduce_sum", "broadcast_in_dim",
                                "dot_general", "select_n", "convert_element_type", "iota", "squeeze",
-                               "threefry2x32", "erf_inv", "shift_right_logical", "bitcast_convert_type", "pjit"})
+                               "threefry2x32", "erf_inv", "shift_right_logical", "bitcast_convert_type", "jit"})
     EXPECT_TRUE(names.count(jax_name)) << jax_name;
 }
 
@@ -72,7 +72,7 @@ TEST(Registry, EveryPrimitiveLowers) {
   const std::set<std::string_view> via_eager = {
       "concatenate",
       "shift_left", "shift_right_logical", "shift_right_arithmetic", "bitcast_convert_type",
-      "threefry2x32", "iota_2x32_shape", "erf_inv", "sort", "pjit"};
+      "threefry2x32", "iota_2x32_shape", "erf_inv", "sort", "jit"};
   std::set<std::string_view> seen;
   for (const fx::Primitive* p : fx::all_primitives()) {
     SCOPED_TRACE(std::string(p->name));

@@ -500,7 +500,7 @@ std::map<std::string, CaseFn> case_table() {
   c["threefry2x32"] = [](Batch& b) { elementwise(b, prim::threefry2x32_p, 4); };
   c["iota_2x32_shape"] = iota_2x32_cases;
   c["sort"] = sort_cases;
-  c["pjit"] = pjit_cases;
+  c["jit"] = pjit_cases;
   c["cond"] = cond_cases;
   c["while"] = while_cases;
   c["scan"] = scan_cases;

@@ -345,28 +345,28 @@ TEST(JitComposition, ClosuresOverAnEnclosingTransformationsValues) {
 
 // ---------------------------------------------------------------- make_jaxpr, lower, compile
 
-TEST(JitJaxpr, MakeJaxprShowsPjit) {
+TEST(JitJaxpr, MakeJaxprShowsTheJitEquation) {
   const auto f = [](fx::Array x) { return fx::sin(x) * x; };
   const std::string text = fx::make_jaxpr(fx::jit(f, {.name = "f"}))(strong(1.0)).str();
-  EXPECT_NE(text.find("pjit["), std::string::npos) << text;
-  EXPECT_NE(text.find("name=f"), std::string::npos) << text;
+  // JAX's pjit primitive prints as `jit`, its program's variables named as
+  // the equation's operand and result.
   EXPECT_EQ(text,
             "{ lambda ; a:f64[]. let\n"
-            "    b:f64[] = pjit[\n"
+            "    b:f64[] = jit[\n"
             "      name=f\n"
-            "      jaxpr={ lambda ; c:f64[]. let d:f64[] = sin c; e:f64[] = mul d c in (e,) }\n"
+            "      jaxpr={ lambda ; a:f64[]. let c:f64[] = sin a; b:f64[] = mul c a in (b,) }\n"
             "    ] a\n"
             "  in (b,) }");
   // The default name.
   EXPECT_NE(fx::make_jaxpr(fx::jit(f))(strong(1.0)).str().find("name=jit_fn"), std::string::npos);
 }
 
-TEST(JitJaxpr, GradOfJitIsRecordedThroughPjit) {
+TEST(JitJaxpr, GradAndVmapOfJitAreRecordedThroughJit) {
   const auto f = [](fx::Array x) { return fx::sin(x) * x; };
   const std::string text = fx::make_jaxpr(fx::grad(fx::jit(f, {.name = "f"})))(strong(1.0)).str();
-  EXPECT_NE(text.find("pjit["), std::string::npos) << text;
+  EXPECT_NE(text.find(" = jit["), std::string::npos) << text;
   const std::string vtext = fx::make_jaxpr(fx::vmap(fx::jit(f, {.name = "f"})))(uniform(40, {3})).str();
-  EXPECT_NE(vtext.find("pjit["), std::string::npos) << vtext;
+  EXPECT_NE(vtext.find(" = jit["), std::string::npos) << vtext;
 }
 
 TEST(JitLower, AsTextIsTheJaxpr) {
@@ -501,6 +501,24 @@ TEST(JitThreads, FirstCallsWithAndWithoutTransformationsTogether) {
     SCOPED_TRACE("thread " + std::to_string(t));
     expect_same(got[static_cast<size_t>(t)], t % 2 ? slope : value);
   }
+}
+
+// round's two methods (lax.RoundingMethod: 0 away from zero, 1 to nearest
+// even) compile to the same halves as eager rounds them.
+TEST(JitRound, BothRoundingMethodsEqualEager) {
+  const fx::Primitive* round = nullptr;
+  for (const fx::Primitive* p : fx::all_primitives())
+    if (p->name == "round") round = p;
+  ASSERT_NE(round, nullptr);
+  const fx::Array halves = fx::array({-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.7, -3.2});
+  for (int64_t method : {0, 1}) {
+    const auto f = [&](fx::Array x) { return fx::bind1(*round, {x}, {{"rounding_method", method}}); };
+    expect_same(fx::jit(f)(halves), f(halves));
+  }
+  EXPECT_EQ(fx::bind1(*round, {halves}, {{"rounding_method", int64_t{0}}}).to_vector<double>(),
+            (std::vector<double>{-3, -2, -1, 1, 2, 3, 4, -3}));
+  EXPECT_EQ(fx::bind1(*round, {halves}, {{"rounding_method", int64_t{1}}}).to_vector<double>(),
+            (std::vector<double>{-2, -2, -0.0, 0, 2, 2, 4, -3}));
 }
 
 }  // namespace

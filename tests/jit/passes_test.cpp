@@ -136,7 +136,7 @@ TEST(SimplifyAlgebra, RemovesExactIdentities) {
   ClosedJaxpr after = before;
   EXPECT_TRUE(compiler::simplify_algebra(after.jaxpr));
   // The inner neg is dead now; dead code elimination removes it.
-  EXPECT_EQ(after.str(), "{ lambda ; a:f64[8]. let b:f64[8] = neg a in (a,) }");
+  EXPECT_EQ(after.str(), "{ lambda ; a:f64[8]. let _:f64[8] = neg a in (a,) }");
   fx::dead_code_elimination(after.jaxpr);
   EXPECT_EQ(after.str(), "{ lambda ; a:f64[8]. let  in (a,) }");
   expect_same_program(before, after, {{special_values()}});
@@ -155,11 +155,11 @@ TEST(SimplifyAlgebra, IntegersAndBroadcastConstants) {
             "    c:i32[3] = mul a 1:i32[]\n"
             "    d:i32[3] = add c 0:i32[]\n"
             "    e:i32[3] = sub d 0:i32[]\n"
-            "    f:f64[3] = broadcast_in_dim[broadcast_dimensions=() shape=(3,)] 1.0:f64[]\n"
+            "    f:f64[3] = broadcast_in_dim 1.0:f64[]\n"
             "    g:f64[3] = mul b f\n"
-            "    h:f64[3] = broadcast_in_dim[broadcast_dimensions=() shape=(3,)] 1.0:f64[]\n"
-            "    i:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3)] h\n"
-            "    j:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3)] g\n"
+            "    h:f64[3] = broadcast_in_dim 1.0:f64[]\n"
+            "    i:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3) sharding=None] h\n"
+            "    j:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3) sharding=None] g\n"
             "    k:f64[1,3] = mul i j\n"
             "  in (e, g, k) }");
   ClosedJaxpr after = before;
@@ -167,7 +167,7 @@ TEST(SimplifyAlgebra, IntegersAndBroadcastConstants) {
   fx::dead_code_elimination(after.jaxpr);
   EXPECT_EQ(after.str(),
             "{ lambda ; a:i32[3] b:f64[3]. let\n"
-            "    c:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3)] b\n"
+            "    c:f64[1,3] = reshape[dimensions=None new_sizes=(1, 3) sharding=None] b\n"
             "  in (a, b, c) }");
   expect_same_program(before, after, {{fx::array({1, -2, 3}, fx::int32), fx::array({-0.0, kInf, kNaN})}});
 }
@@ -215,10 +215,10 @@ TEST(ForwardSubstitute, PropagatesCopies) {
   })(fx::ones({3, 3}));
   EXPECT_EQ(before.str(),
             "{ lambda ; a:f64[3,3]. let\n"
-            "    b:f64[3,3] = reshape[dimensions=None new_sizes=(3, 3)] a\n"
+            "    b:f64[3,3] = reshape[dimensions=None new_sizes=(3, 3) sharding=None] a\n"
             "    c:f64[3,3] = transpose[permutation=(0, 1)] b\n"
             "    d:f64[3,3] = squeeze[dimensions=()] c\n"
-            "    e:f64[3,3] = broadcast_in_dim[broadcast_dimensions=(0, 1) shape=(3, 3)] d\n"
+            "    e:f64[3,3] = broadcast_in_dim[broadcast_dimensions=(0, 1)] d\n"
             "    f:f64[3,3] = convert_element_type[new_dtype=float64 weak_type=False] e\n"
             "    g:f64[3,3] = sin f\n"
             "  in (g, f) }");
@@ -274,8 +274,8 @@ TEST(Cse, KeepsDifferentParamsAndLiterals) {
             "{ lambda ; a:f64[2,2]. let\n"
             "    b:f64[2,2] = integer_pow[y=2] a\n"
             "    c:f64[2,2] = integer_pow[y=3] a\n"
-            "    d:f64[2] = reduce_sum[axes=(0,)] a\n"
-            "    e:f64[2] = reduce_sum[axes=(1,)] a\n"
+            "    d:f64[2] = reduce_sum[axes=(0,) out_sharding=None] a\n"
+            "    e:f64[2] = reduce_sum[axes=(1,) out_sharding=None] a\n"
             "    f:f64[2,2] = add a 0.0:f64[]\n"
             "    g:f64[2,2] = add a -0.0:f64[]\n"
             "    h:f64[2,2] = mul a 2.0:f64[]\n"
@@ -360,15 +360,15 @@ TEST(FoldConstants, LeavesIotaBroadcastsAndLargeResults) {
   })(fx::array({1.0, 2.0, 3.0}));
   EXPECT_EQ(before.str(),
             "{ lambda a:f64[5000]; b:f64[3]. let\n"
-            "    c:i32[3] = iota[dimension=0 dtype=int32 shape=(3,)] \n"
+            "    c:i32[3] = iota[dimension=0 dtype=int32 shape=(3,) sharding=None] \n"
             "    d:f64[3] = convert_element_type[new_dtype=float64 weak_type=False] c\n"
             "    e:f64[3] = add b d\n"
-            "    f:f64[3] = broadcast_in_dim[broadcast_dimensions=() shape=(3,)] 0.0:f64[]\n"
+            "    f:f64[3] = broadcast_in_dim 0.0:f64[]\n"
             "    g:f64[3] = add e f\n"
             "    h:f64[5000] = cos a\n"
             "    i:f64[5000] = sin a\n"
             "    j:f64[5000] = mul i 0.0:f64[]\n"
-            "    k:f64[] = reduce_sum[axes=(0,)] j\n"
+            "    k:f64[] = reduce_sum[axes=(0,) out_sharding=None] j\n"
             "  in (g, h, k) }");
   ClosedJaxpr after = before;
   EXPECT_FALSE(compiler::fold_constants(after));
@@ -381,7 +381,7 @@ TEST(FoldConstants, FoldsAReductionOfALargeConstant) {
   // Python's order: the sum, then the weak x converted for the product.
   EXPECT_EQ(before.str(),
             "{ lambda a:f64[5000]; b:f64[]. let\n"
-            "    c:f64[] = reduce_sum[axes=(0,)] a\n"
+            "    c:f64[] = reduce_sum[axes=(0,) out_sharding=None] a\n"
             "    d:f64[] = convert_element_type[new_dtype=float64 weak_type=False] b\n"
             "    e:f64[] = mul d c\n"
             "  in (e,) }");
@@ -481,29 +481,37 @@ TEST(Optimize, GradientProgram) {
   const ClosedJaxpr before = fx::make_jaxpr(fx::grad(f))(special_values());
   ClosedJaxpr after = before;
   compiler::optimize(after);
+  // The forward pass (f's value, which nothing reads), then the backward
+  // pass, as JAX records them.
   EXPECT_EQ(before.str(),
             "{ lambda ; a:f64[8]. let\n"
             "    b:f64[8] = sin a\n"
-            "    c:f64[8] = broadcast_in_dim[broadcast_dimensions=() shape=(8,)] 1.0:f64[]\n"
-            "    d:f64[8] = mul b c\n"
-            "    e:f64[8] = mul c a\n"
-            "    f:f64[8] = cos a\n"
-            "    g:f64[8] = mul e f\n"
-            "    h:f64[8] = add_any d g\n"
-            "    i:f64[8] = mul c 1.0:f64[]\n"
-            "    j:f64[8] = integer_pow[y=1] a\n"
-            "    k:f64[8] = mul 2.0:f64[] j\n"
-            "    l:f64[8] = mul i k\n"
-            "    m:f64[8] = add_any h l\n"
-            "  in (m,) }");
-  // The cotangent seed (a broadcast 1.0) multiplies away.
+            "    c:f64[8] = cos a\n"
+            "    d:f64[8] = mul b a\n"
+            "    e:f64[8] = integer_pow[y=2] a\n"
+            "    f:f64[8] = integer_pow[y=1] a\n"
+            "    g:f64[8] = mul 2.0:f64[] f\n"
+            "    h:f64[8] = mul e 1.0:f64[]\n"
+            "    i:f64[8] = add d h\n"
+            "    _:f64[] = reduce_sum[axes=(0,) out_sharding=None] i\n"
+            "    j:f64[8] = broadcast_in_dim 1.0:f64[]\n"
+            "    k:f64[8] = mul j 1.0:f64[]\n"
+            "    l:f64[8] = mul k g\n"
+            "    m:f64[8] = mul b j\n"
+            "    n:f64[8] = add_any l m\n"
+            "    o:f64[8] = mul j a\n"
+            "    p:f64[8] = mul o c\n"
+            "    q:f64[8] = add_any n p\n"
+            "  in (q,) }");
+  // The forward pass goes, and the cotangent seed (a broadcast 1.0)
+  // multiplies away.
   EXPECT_EQ(after.str(),
             "{ lambda ; a:f64[8]. let\n"
             "    b:f64[8] = sin a\n"
             "    c:f64[8] = cos a\n"
-            "    d:f64[8] = mul a c\n"
-            "    e:f64[8] = add_any b d\n"
-            "    f:f64[8] = mul 2.0:f64[] a\n"
+            "    d:f64[8] = mul 2.0:f64[] a\n"
+            "    e:f64[8] = add_any d b\n"
+            "    f:f64[8] = mul a c\n"
             "    g:f64[8] = add_any e f\n"
             "  in (g,) }");
   expect_same_program(before, after, {{special_values()}});

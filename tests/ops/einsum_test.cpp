@@ -67,11 +67,11 @@ TEST(Einsum, TraceDiagonalTransposeBatch) {
 
 TEST(Einsum, SpecErrorsNameTheProblem) {
   const fx::Array m = fx::ones({2, 3});
-  EXPECT_THROW(fx::einsum("ij,jk", m), fx::ShapeError);       // operand count
+  EXPECT_THROW(fx::einsum("ij,jk", m), fx::ValueError);       // operand count
   EXPECT_THROW(fx::einsum("i", m), fx::ShapeError);           // rank
-  EXPECT_THROW(fx::einsum("ij->k", m), fx::ShapeError);       // unknown output index
-  EXPECT_THROW(fx::einsum("ij->ii", m), fx::ShapeError);      // repeated output index
-  EXPECT_THROW(fx::einsum("i1", m), fx::ShapeError);          // bad character
+  EXPECT_THROW(fx::einsum("ij->k", m), fx::ValueError);       // unknown output index
+  EXPECT_THROW(fx::einsum("ij->ii", m), fx::ValueError);      // repeated output index
+  EXPECT_THROW(fx::einsum("i1", m), fx::ValueError);          // bad character
   EXPECT_THROW(fx::einsum("ij,ij", m, fx::ones({3, 2})), fx::ShapeError);  // inconsistent sizes
   try {
     fx::einsum("ij,ij", m, fx::ones({3, 2}));

@@ -175,6 +175,22 @@ TEST(Errors, TreeDefNamesMustMatchChildren) {
   EXPECT_EQ(fx::TreeDef::dict({"a"}, one).num_leaves(), 1u);
 }
 
+// lax.round's rounding_method is an enum of two members; another number is
+// a bad value of the right kind.
+TEST(Errors, UnknownRoundingMethodIsAValueError) {
+  const fx::Primitive* round = nullptr;
+  for (const fx::Primitive* p : fx::all_primitives())
+    if (p->name == "round") round = p;
+  ASSERT_NE(round, nullptr);
+  const fx::Array x = fx::array({0.5, 1.5, -2.5});
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::bind1(*round, {x}, {{"rounding_method", int64_t{2}}}); },
+                                     {"round", "rounding_method", "2"}));
+  EXPECT_TRUE(raises<fx::ValueError>([&] { fx::bind1(*round, {x}, {{"rounding_method", int64_t{-1}}}); },
+                                     {"round", "-1"}));
+  EXPECT_EQ(fx::bind1(*round, {x}, {{"rounding_method", int64_t{1}}}).to_vector<double>(),
+            (std::vector<double>{0, 2, -2}));
+}
+
 // A negative count of elements is a negative dimension of the result, as
 // zeros({2, -1}) and eye(-1) say.
 TEST(Errors, NegativeSizeOfAResultIsAShapeError) {

@@ -207,7 +207,7 @@ std::map<std::string, Case> cases() {
   // several arguments and outputs; and one inside another.
   const auto g = fx::jit([](fx::Array a, fx::Array b) { return Arrays{fx::sin(a) * b + a * a, fx::sum(b * b)}; },
                          {.name = "g"});
-  c["pjit"] = {[g](const Arrays& a) {
+  c["jit"] = {[g](const Arrays& a) {
                  const Arrays r = g(a[0], a[1]);
                  return r[0] * r[1];
                },
@@ -276,7 +276,7 @@ std::map<std::string, Case> cases() {
                           [](uint64_t s) { return Arrays{uniform(s, {3}), uniform(s + 7, {2, 3})}; }};
   c["scan/map"] = {[](const Arrays& a) { return fx::map([](fx::Array r) { return fx::sum(r * r); }, a[0]); },
                    [](uint64_t s) { return Arrays{uniform(s, {5, 2})}; }};
-  c["pjit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
+  c["jit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
                       [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
   return c;
 }

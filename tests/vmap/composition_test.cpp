@@ -157,7 +157,10 @@ TEST(VmapComposition, MakeJaxprShowsTheBatchedProgram) {
   const auto matvec = [&](const fx::Array& x) { return fx::matmul(w, x); };
   EXPECT_EQ(fx::make_jaxpr(fx::vmap(matvec))(fx::ones({5, 3})).str(),
             "{ lambda a:f64[2,3]; b:f64[5,3]. let\n"
-            "    c:f64[2,5] = dot_general[dimension_numbers=(([1], [1]), ([], []))] a b\n"
+            "    c:f64[2,5] = dot_general[\n"
+            "      dimension_numbers=(([1], [1]), ([], []))\n"
+            "      preferred_element_type=float64\n"
+            "    ] a b\n"
             "    d:f64[5,2] = transpose[permutation=(1, 0)] c\n"
             "  in (d,) }");
 }
