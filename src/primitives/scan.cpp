@@ -320,8 +320,11 @@ void scan_lower(const Primitive&, compiler::Emitter& e) {
   e.line("}");
 }
 
-// As JAX's documentation prints scan (docs/jaxpr.md, func11): without
-// `linear`, and without `_split_transpose` when it is False.
+// As JAX's documentation prints scan (JAX's docs/jaxpr.md, func11):
+// without `linear`, and without `_split_transpose` when it is False. (JAX
+// 0.11 itself replaced num_consts, num_carry and linear by FlatTree
+// descriptors, ft_in and ft_out, printed as Python reprs of internal
+// classes; Fluxion keeps the counts, which say the same.)
 PrintedEqn scan_print(const Params& params) {
   PrintedEqn printed = printed_params(params);
   hide_param(printed, "linear");
