@@ -67,7 +67,7 @@ class MapAxes {
   MapAxes(NoneAxis) : all_(Entry(none)) {}
   MapAxes(std::initializer_list<Entry> entries) : entries_(entries) {}
   MapAxes(std::vector<Entry> entries) : entries_(std::move(entries)) {}
-  /// The entry for position i of n; fx::Error naming `what` when a list has
+  /// The entry for position i of n; fx::TypeError naming `what` when a list has
   /// another length. Bound to an output tree (for_output_tree), position i is
   /// the tree's leaf i.
   std::optional<int> at(size_t i, size_t n, const char* what) const;

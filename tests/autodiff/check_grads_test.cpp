@@ -119,8 +119,8 @@ TEST(CheckGrads, IntegerInputsAreHeldFixedAndOutputsMayBeSeveral) {
 
 TEST(CheckGrads, RejectsBadArguments) {
   const auto f = [](fx::Array x) { return x; };
-  EXPECT_THROW(fx::check_grads(f, {x0}, 0), fx::Error);
-  EXPECT_THROW(fx::check_grads(f, {x0}, 1, fx::GradMode{}), fx::Error);
+  EXPECT_THROW(fx::check_grads(f, {x0}, 0), fx::ValueError);
+  EXPECT_THROW(fx::check_grads(f, {x0}, 1, fx::GradMode{}), fx::ValueError);
 }
 
 TEST(CheckGrads, Float32UsesLooserTolerances) {
