@@ -77,6 +77,9 @@ std::ostream& operator<<(std::ostream& os, const ClosedJaxpr& jaxpr);
 std::vector<Array> eval_jaxpr(const Jaxpr& jaxpr, std::span<const Array> consts,
                               std::span<const Array> args);
 
+/// Whether each variable is read: by an equation or as an output.
+std::vector<bool> read_variables(const Jaxpr& jaxpr);
+
 /// Removes equations whose outputs no output depends on; unused outputs of
 /// kept multi-output equations become `_`.
 void dead_code_elimination(Jaxpr& jaxpr);

@@ -445,12 +445,7 @@ bool forward_substitute(Jaxpr& jaxpr) {
 
 bool drop_unused_constvars(ClosedJaxpr& program) {
   Jaxpr& jaxpr = program.jaxpr;
-  std::vector<bool> used(jaxpr.var_types.size(), false);
-  for (const JaxprEqn& e : jaxpr.eqns)
-    for (const Atom& a : e.inputs)
-      if (!a.is_literal()) used[a.var] = true;
-  for (const Atom& a : jaxpr.outvars)
-    if (!a.is_literal()) used[a.var] = true;
+  const std::vector<bool> used = read_variables(jaxpr);
   std::vector<int> constvars;
   std::vector<Array> consts;
   for (size_t i = 0; i < jaxpr.constvars.size(); ++i)

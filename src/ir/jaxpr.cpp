@@ -53,12 +53,7 @@ class Printer {
   // JAX's _dropvars: an output of a top-level equation that nothing reads
   // prints as `_` (without taking a letter). Sub-programs keep theirs.
   void drop_unused_outputs(const Jaxpr& top) {
-    std::vector<bool> used(top.var_types.size());
-    for (const Atom& a : top.outvars)
-      if (!a.is_literal()) used[static_cast<size_t>(a.var)] = true;
-    for (const JaxprEqn& e : top.eqns)
-      for (const Atom& a : e.inputs)
-        if (!a.is_literal()) used[static_cast<size_t>(a.var)] = true;
+    const std::vector<bool> used = read_variables(top);
     for (const JaxprEqn& e : top.eqns)
       for (int v : e.outputs)
         if (v >= 0 && !used[static_cast<size_t>(v)]) slot(top, v) = "_";
@@ -359,6 +354,16 @@ void dead_code_elimination(Jaxpr& jaxpr) {
   jaxpr.eqns.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
 }
 
+std::vector<bool> read_variables(const Jaxpr& jaxpr) {
+  std::vector<bool> read(jaxpr.var_types.size(), false);
+  for (const JaxprEqn& e : jaxpr.eqns)
+    for (const Atom& a : e.inputs)
+      if (!a.is_literal()) read[static_cast<size_t>(a.var)] = true;
+  for (const Atom& a : jaxpr.outvars)
+    if (!a.is_literal()) read[static_cast<size_t>(a.var)] = true;
+  return read;
+}
+
 void canonicalize_order(Jaxpr& jaxpr) {
   std::vector<int> producer(jaxpr.var_types.size(), -1);
   for (size_t i = 0; i < jaxpr.eqns.size(); ++i)
@@ -449,12 +454,7 @@ void canonicalize_order(Jaxpr& jaxpr) {
   // merge by when each root was recorded, so a dropped value computed
   // before the outputs (grad's forward pass before its backward pass)
   // prints before them, as JAX's evaluation order has it.
-  std::vector<bool> used(jaxpr.var_types.size(), false);
-  for (const JaxprEqn& e : jaxpr.eqns)
-    for (const Atom& a : e.inputs)
-      if (!a.is_literal()) used[a.var] = true;
-  for (const Atom& a : jaxpr.outvars)
-    if (!a.is_literal()) used[a.var] = true;
+  const std::vector<bool> used = read_variables(jaxpr);
   std::vector<int> dead;
   for (size_t i = 0; i < jaxpr.eqns.size(); ++i) {
     const auto& outs = jaxpr.eqns[i].outputs;

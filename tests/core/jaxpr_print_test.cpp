@@ -263,25 +263,8 @@ TEST(JaxprPrint, AResultNothingReadsIsAnUnderscoreWithoutALetter) {
   EXPECT_EQ(fx::make_jaxpr(f)(1.0).str(), "{ lambda ; a:f64[]. let _:f64[] = sin a; b:f64[] = cos a in (b,) }");
 }
 
-// The gradient's program as the seed on Taylor approximation prints JAX's:
-// the forward pass first, the JVP rule's residual (2x) beside its primal,
-// the unused value of f as `_`, then the backward pass in reverse order.
-TEST(JaxprPrint, GradOfAPolynomialPlusExpIsTheSeedsProgram) {
-  // jax.make_jaxpr(jax.grad(lambda x: x**2 + jnp.exp(x)))(3.0)
-  const auto f = [](Array x) { return fx::pow(x, 2) + fx::exp(x); };
-  EXPECT_EQ(fx::make_jaxpr(fx::grad(f))(3.0).str(),
-            "{ lambda ; a:f64[]. let\n"
-            "    b:f64[] = integer_pow[y=2] a\n"
-            "    c:f64[] = integer_pow[y=1] a\n"
-            "    d:f64[] = mul 2.0:f64[] c\n"
-            "    e:f64[] = exp a\n"
-            "    _:f64[] = add b e\n"
-            "    f:f64[] = mul 1.0:f64[] e\n"
-            "    g:f64[] = mul 1.0:f64[] d\n"
-            "    h:f64[] = add_any f g\n"
-            "  in (h,) }");
-}
-
+// (The gradient of x**2 + exp(x), as the seed on Taylor approximation
+// prints JAX's, is tests/seeds/seed_003_test.cpp's.)
 TEST(JaxprPrint, GradOfAMatrixProductIsJaxsDocumentedProgram) {
   // JAX's documentation (docs/new_docs/201/precision.md) prints, without
   // the precision that example passes,
