@@ -12,11 +12,7 @@
 
 namespace fluxion {
 
-int64_t AbstractValue::size() const {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
+int64_t AbstractValue::size() const { return detail::shape_size(shape); }
 
 namespace detail {
 
@@ -32,12 +28,26 @@ ConcreteValue::ConcreteValue(AbstractValue aval, std::shared_ptr<void> heap, voi
     : Value(std::move(aval)), heap_(std::move(heap)), data_(data ? data : inline_) {}
 
 std::shared_ptr<ConcreteValue> ConcreteValue::allocate(AbstractValue aval) {
-  const size_t bytes = static_cast<size_t>(aval.size()) * itemsize(aval.dtype);
+  // The byte count is checked before anything is allocated: a shape whose
+  // elements fit a 64-bit count may still not fit in bytes, and a request
+  // the machine cannot satisfy is an fx::Error, not std::bad_alloc.
+  int64_t bytes_signed = 0;
+  if (__builtin_mul_overflow(aval.size(), static_cast<int64_t>(itemsize(aval.dtype)), &bytes_signed))
+    throw ShapeError("an array of shape " + shape_to_string(aval.shape) + " and dtype " +
+                     std::string(dtype_name(aval.dtype)) + " has more bytes than a 64-bit count holds");
+  const size_t bytes = static_cast<size_t>(bytes_signed);
   // The value and both control blocks come from the small-object pool; only
   // the elements of a large value from buffer_allocate.
   if (bytes <= kInlineBytes)
     return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), nullptr, nullptr);
-  void* p = buffer_allocate(bytes);
+  void* p = nullptr;
+  try {
+    p = buffer_allocate(bytes);
+  } catch (const std::bad_alloc&) {
+    throw Error("out of memory: an array of shape " + shape_to_string(aval.shape) + " and dtype " +
+                std::string(dtype_name(aval.dtype)) + " needs " + std::to_string(bytes) +
+                " bytes, which this machine could not allocate");
+  }
   std::shared_ptr<void> heap(p, BufferFree{bytes}, PoolAllocator<void>{});
   return std::allocate_shared<ConcreteValue>(PoolAllocator<ConcreteValue>{}, std::move(aval), std::move(heap), p);
 }

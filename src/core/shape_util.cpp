@@ -86,7 +86,9 @@ std::vector<int64_t> strides_of(const Shape& shape) {
 
 int64_t shape_size(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n))
+      throw ShapeError("the shape " + shape_to_string(shape) + " has more elements than a 64-bit count holds");
   return n;
 }
 
