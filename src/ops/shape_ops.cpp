@@ -17,8 +17,9 @@ Array reshape(const Array& x, const Shape& shape) {
       infer = static_cast<int64_t>(i);
     } else if (target[i] < 0) {
       throw ShapeError("reshape: negative dimension " + std::to_string(target[i]) + " in shape " + shape_to_string(shape));
-    } else {
-      known *= target[i];
+    } else if (__builtin_mul_overflow(known, target[i], &known)) {
+      throw ShapeError("reshape: cannot reshape array of shape " + shape_to_string(x.shape()) + " into shape " +
+                       shape_to_string(shape) + ", which has more elements than a 64-bit count holds");
     }
   }
   if (infer >= 0) {
