@@ -135,4 +135,17 @@ Array index_axis0(const Array& x, int64_t i) {
 }
 }  // namespace detail
 
+namespace lax {
+
+Array slice(const Array& x, const std::vector<int64_t>& start_indices, const std::vector<int64_t>& limit_indices,
+            const std::optional<std::vector<int64_t>>& strides) {
+  // As lax.slice binds it: strides=None when omitted, the tuple when given.
+  return bind1(prim::slice_p, {x},
+               {{"start_indices", start_indices},
+                {"limit_indices", limit_indices},
+                {"strides", strides ? ParamValue(*strides) : ParamValue(NoneParam{})}});
+}
+
+}  // namespace lax
+
 }  // namespace fluxion

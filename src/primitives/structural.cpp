@@ -257,9 +257,27 @@ std::vector<Array> slice_transpose(const Primitive&, std::span<const Array> cts,
                                    const Params& params) {
   const Shape& operand = in[0].aval.shape;
   const auto& start = params.get<Ints>("start_indices");
-  for (int64_t stride : slice_strides(params, operand.size()))
-    if (stride != 1) throw Error("slice: reverse-mode derivative of a strided slice is not supported yet");
+  const Ints strides = slice_strides(params, operand.size());
   Array ct = cts[0];
+  // Each strided dimension first spreads its cotangents `stride` apart, with
+  // zeros between (what JAX's interior padding does): a new axis after d
+  // holds each element and stride - 1 zeros, which a reshape lays out in
+  // order, and the zeros after the last element are sliced off.
+  for (size_t d = 0; d < operand.size(); ++d) {
+    const int64_t stride = strides[d], m = ct.shape()[d];
+    if (stride == 1 || m == 0) continue;
+    Shape one = ct.shape(), gaps = ct.shape();
+    one.insert(one.begin() + static_cast<std::ptrdiff_t>(d) + 1, 1);
+    gaps.insert(gaps.begin() + static_cast<std::ptrdiff_t>(d) + 1, stride - 1);
+    const Array interleaved = bind1(concatenate_p, {lax::reshape(ct, one), lax::zeros(AbstractValue{gaps, ct.dtype()})},
+                                    {{"dimension", static_cast<int64_t>(d) + 1}});
+    Shape spread = ct.shape();
+    spread[d] = m * stride;
+    Ints lo(spread.size(), 0), hi(spread.begin(), spread.end());
+    hi[d] = (m - 1) * stride + 1;
+    ct = bind1(slice_p, {lax::reshape(interleaved, spread)},
+               {{"start_indices", lo}, {"limit_indices", hi}, {"strides", NoneParam{}}});
+  }
   for (size_t d = 0; d < operand.size(); ++d) {
     const int64_t before = start[d], after = operand[d] - start[d] - ct.shape()[d];
     if (before == 0 && after == 0) continue;

@@ -179,4 +179,22 @@ TEST(Rules, Astype) {
             (std::vector<double>{0, 0, 0}));
 }
 
+// lax.slice with strides: the gradient of the sum of x[1:8:3] is 1 at the
+// elements taken (1, 4, 7) and 0 elsewhere, and of x[2::2] (limit 9 is
+// not reached exactly) at 2, 4, 6, 8.
+TEST(Rules, StridedSliceReverseMode) {
+  const fx::Array x = uniform(31, {9});
+  auto strided = [](int64_t start, int64_t limit, int64_t stride) {
+    return [=](fx::Array v) {
+      return fx::sum(fx::lax::slice(v, {start}, {limit}, std::vector<int64_t>{stride}));
+    };
+  };
+  EXPECT_EQ(values(fx::grad(strided(1, 8, 3))(x)), (std::vector<double>{0, 1, 0, 0, 1, 0, 0, 1, 0}));
+  EXPECT_EQ(values(fx::grad(strided(2, 9, 2))(x)), (std::vector<double>{0, 0, 1, 0, 1, 0, 1, 0, 1}));
+  const fx::Array m = uniform(32, {4, 6});
+  EXPECT_TRUE(grads_ok([](fx::Array v) {
+    return fx::lax::slice(v * v, {1, 0}, {4, 5}, std::vector<int64_t>{2, 3});
+  }, {m}));
+}
+
 }  // namespace

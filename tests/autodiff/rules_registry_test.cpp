@@ -92,11 +92,16 @@ std::map<std::string, Case> cases() {
   c["transpose"] = {[](const Arrays& a) { return fx::transpose(a[0] * a[0]); }, {x}};
   c["squeeze"] = {[](const Arrays& a) { return fx::squeeze(a[0] * a[0], {1}); }, {uniform(806, {3, 1})}};
   c["concatenate"] = {[](const Arrays& a) { return fx::concatenate({a[0] * a[1], a[1]}, 1); }, {x, y}};
+  // A unit-stride slice plus a strided one (every other row and column,
+  // whose reverse mode spreads the cotangents back between zeros).
   c["slice"] = {[&](const Arrays& a) {
-                  return fx::bind1(prim::slice_p, {a[0] * a[0]},
-                                   {{"start_indices", dims({0, 1})}, {"limit_indices", dims({2, 3})}, {"strides", fx::NoneParam{}}});
+                  const fx::Array sq = a[0] * a[0];
+                  return fx::bind1(prim::slice_p, {sq},
+                                   {{"start_indices", dims({1, 2})}, {"limit_indices", dims({3, 6})}, {"strides", fx::NoneParam{}}}) +
+                         fx::bind1(prim::slice_p, {sq},
+                                   {{"start_indices", dims({0, 0})}, {"limit_indices", dims({4, 7})}, {"strides", dims({2, 2})}});
                 },
-                {x}};
+                {uniform(807, {5, 7})}};
   c["dot_general"] = {[](const Arrays& a) { return fx::matmul(a[0] * a[0], a[1].T()); }, {x, y}};
   // clamp: the operand inside and outside the bounds (away from the kinks),
   // and the bounds' own tangents where they bind.
