@@ -139,30 +139,27 @@ class Printer {
     return n;
   }
 
-  // JAX's suggest_same_var_names: each of `sub`'s variables `for_vars`
-  // takes the name of the equation's atom in the same place, unless that
-  // atom is a literal or was already lent, or the variable already has a
-  // name. The equation's atoms are named now if they were not yet.
+  // JAX's suggest_same_var_names: each variable of `sub` in `for_vars`
+  // takes the name of the equation's atom in the same place in `like`,
+  // unless that is a literal or was already lent, or the variable already
+  // has a name. The equation's atoms are named now if they were not yet.
+  // Both lists hold variable ids, kLiteral for a literal; in `like`, -1 is
+  // a dropped output, which lends its `_`.
+  static constexpr int kLiteral = -2;
+  static std::vector<int> ids(const std::vector<Atom>& atoms) {
+    std::vector<int> out;
+    for (const Atom& a : atoms) out.push_back(a.is_literal() ? kLiteral : a.var);
+    return out;
+  }
   void suggest_same_names(const Jaxpr& sub, const std::vector<int>& for_vars, const Jaxpr& j,
-                          const std::vector<Atom>& like) {
+                          const std::vector<int>& like) {
     if (for_vars.size() != like.size()) return;
     std::set<int> lent;
     for (size_t i = 0; i < like.size(); ++i) {
-      if (like[i].is_literal() || for_vars[i] < 0 || !lent.insert(like[i].var).second) continue;
-      if (!slot(sub, for_vars[i]).empty()) continue;
-      slot(sub, for_vars[i]) = name(j, like[i].var);
-    }
-  }
-  void suggest_same_names(const Jaxpr& sub, const std::vector<Atom>& for_atoms, const Jaxpr& j,
-                          const std::vector<int>& like) {
-    if (for_atoms.size() != like.size()) return;
-    std::set<int> lent;
-    for (size_t i = 0; i < like.size(); ++i) {
-      if (for_atoms[i].is_literal()) continue;
-      // A dropped output lends its `_`.
+      if (for_vars[i] < 0 || like[i] == kLiteral) continue;
       if (like[i] >= 0 && !lent.insert(like[i]).second) continue;
-      if (!slot(sub, for_atoms[i].var).empty()) continue;
-      slot(sub, for_atoms[i].var) = like[i] >= 0 ? name(j, like[i]) : "_";
+      if (!slot(sub, for_vars[i]).empty()) continue;
+      slot(sub, for_vars[i]) = like[i] >= 0 ? name(j, like[i]) : "_";
     }
   }
 
@@ -232,8 +229,8 @@ class Printer {
       for (const Params::Item& item : e.params.items()) printed.params.emplace_back(item.first, item.second);
     }
     if (const ClosedJaxpr* sub = printed.same_names_as_equation; sub && !shared_.contains(&sub->jaxpr)) {
-      suggest_same_names(sub->jaxpr, sub->jaxpr.invars, j, e.inputs);
-      suggest_same_names(sub->jaxpr, sub->jaxpr.outvars, j, e.outputs);
+      suggest_same_names(sub->jaxpr, sub->jaxpr.invars, j, ids(e.inputs));
+      suggest_same_names(sub->jaxpr, ids(sub->jaxpr.outvars), j, e.outputs);
     }
     std::vector<pp::Doc> parts;
     parts.reserve(6);

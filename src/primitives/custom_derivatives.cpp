@@ -14,7 +14,6 @@
 //     (forward mode) is the error JAX raises.
 // Batching maps the rules too: each runs under a batching interpreter with
 // every operand and result mapped along axis 0.
-#include <algorithm>
 #include <string>
 
 #include "compiler/emitter.hpp"
@@ -312,8 +311,7 @@ namespace {
 PrintedEqn call_print(const Params& params) {
   PrintedEqn printed = printed_params(params);
   if (params.get<int64_t>("num_consts") == 0) hide_param(printed, "num_consts");
-  std::stable_partition(printed.params.begin(), printed.params.end(),
-                        [](const auto& item) { return item.first == "name"; });
+  show_name_first(printed);
   return printed;
 }
 

@@ -14,7 +14,6 @@
 // traces and compiles each of them once.
 #include "primitives/pjit.hpp"
 
-#include <algorithm>
 #include <string>
 
 #include "compiler/emitter.hpp"
@@ -139,8 +138,7 @@ BatchResult pjit_batch(const Primitive& p, std::span<const Array> values, std::s
 // and results, so that a reader can follow values across the call.
 PrintedEqn pjit_print(const Params& params) {
   PrintedEqn printed = printed_params(params);
-  std::stable_partition(printed.params.begin(), printed.params.end(),
-                        [](const auto& item) { return item.first == "name"; });
+  show_name_first(printed);
   printed.same_names_as_equation = pjit_jaxpr(params).get();
   return printed;
 }

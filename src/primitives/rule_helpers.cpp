@@ -107,6 +107,11 @@ void show_none_param(PrintedEqn& printed, std::string_view key) {
   printed.params.emplace(at, key, NoneParam{});
 }
 
+void show_name_first(PrintedEqn& printed) {
+  std::stable_partition(printed.params.begin(), printed.params.end(),
+                        [](const auto& item) { return item.first == "name"; });
+}
+
 PrintedEqn print_with_out_sharding(const Params& params) {
   PrintedEqn printed = printed_params(params);
   show_none_param(printed, "out_sharding");

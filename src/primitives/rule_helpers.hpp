@@ -96,6 +96,9 @@ void hide_param(PrintedEqn& printed, std::string_view key);
 // Adds `key=None` in sorted place: a parameter JAX keeps and prints but
 // Fluxion has no use for (sharding: Fluxion runs on one device).
 void show_none_param(PrintedEqn& printed, std::string_view key);
+// Moves `name` to the front (jit's and the custom calls' rules: "to make the
+// resulting equation easier to scan").
+void show_name_first(PrintedEqn& printed);
 // The rule of reduce_sum/max/min, reshape and iota: their JAX parameters
 // include an output sharding, printed as None.
 PrintedEqn print_with_out_sharding(const Params& params);
