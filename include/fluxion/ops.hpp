@@ -176,13 +176,5 @@ Array astype(const Array& x, DType dtype);
 /// Blocks derivatives (identity on values).
 Array stop_gradient(const Array& x);
 
-/// jax.lax's functions, with its signatures.
-namespace lax {
-/// lax.slice: elements start_indices[d], + strides[d], ... below
-/// limit_indices[d] along each dimension d (strides omitted: 1). Indices are
-/// not clamped: out of range is an fx::ShapeError, as in JAX.
-Array slice(const Array& x, const std::vector<int64_t>& start_indices, const std::vector<int64_t>& limit_indices,
-            const std::optional<std::vector<int64_t>>& strides = std::nullopt);
-}  // namespace lax
 
 }  // namespace fluxion

@@ -4,6 +4,7 @@
 
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
+#include "fluxion/lax.hpp"
 #include "ops/internal.hpp"
 
 namespace fluxion {

@@ -1,12 +1,18 @@
-// The list of all primitives. A new primitive is added here once; the
-// registration test then checks that it carries every rule.
+// The list of all primitives. A new primitive is added here once (or to its
+// family's table: primitives/special/family.cpp, primitives/linalg/family.cpp);
+// the registration test then checks that it carries every rule.
+#include <vector>
+
+#include "primitives/linalg/family.hpp"
 #include "primitives/primitives.hpp"
+#include "primitives/special/family.hpp"
 
 namespace fluxion {
 
 std::span<const Primitive* const> all_primitives() {
   using namespace prim;
-  static const Primitive* const table[] = {
+  static const std::vector<const Primitive*> table = [] {
+    std::vector<const Primitive*> all = {
       &sin_p, &cos_p, &tan_p, &tanh_p, &sinh_p, &cosh_p, &asin_p, &acos_p, &atan_p, &exp_p,
       &expm1_p, &log_p, &log1p_p, &sqrt_p,
       &add_any_p, &add_p, &sub_p, &mul_p, &div_p, &rem_p, &max_p, &min_p, &pow_p, &atan2_p,
@@ -19,7 +25,11 @@ std::span<const Primitive* const> all_primitives() {
       &shift_left_p, &shift_right_logical_p, &shift_right_arithmetic_p, &bitcast_convert_type_p,
       &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p, &pjit_p, &cond_p, &while_p, &scan_p,
       &custom_jvp_call_p, &custom_vjp_call_p, &custom_lin_p, &clamp_p,
-  };
+    };
+    for (std::span<const Primitive* const> family : {special_family(), linalg_family()})
+      all.insert(all.end(), family.begin(), family.end());
+    return all;
+  }();
   return table;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "autodiff_util.hpp"
+#include "rules_registry_cases.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 
@@ -21,14 +22,9 @@ using autodiff_test::grads_ok;
 using autodiff_test::signed_uniform;
 using autodiff_test::uniform;
 
-using Fn = std::function<fx::Array(const std::vector<fx::Array>&)>;
-using Arrays = std::vector<fx::Array>;
-
-struct Case {
-  Fn f;
-  Arrays args;
-  fx::GradMode modes = fx::fwd | fx::rev;  // while differentiates in forward mode only, as JAX's
-};
+using rules_registry::Arrays;
+using rules_registry::Case;
+using rules_registry::Fn;
 
 fx::Array f64(const fx::Array& x) { return x.astype(fx::float64); }
 fx::Array unary(const fx::Primitive& p, const fx::Array& x) { return fx::bind1(p, {x}); }
@@ -226,6 +222,9 @@ std::map<std::string, Case> cases() {
                                 return std::tuple{r.first * r.second * g, r.first * g};
                               });
   c["custom_vjp_call"] = {[cv](const Arrays& a) { return cv(a[0], a[1]) + a[0]; }, {x, y}, fx::rev};
+  rules_registry::add_indexing_cases(c);
+  rules_registry::add_special_cases(c);
+  rules_registry::add_linalg_cases(c);
   return c;
 }
 

@@ -44,17 +44,9 @@
 // so every primitive is also checked in a threaded loop.
 [[maybe_unused]] const bool kThreadedLoops = setenv("FLUXION_JIT_PARALLEL_WORK", "70000", 1) == 0;
 
-namespace {
-
-using namespace jit_registry;
+namespace jit_registry {
 
 // ------------------------------------------------------------------ cases per primitive
-
-struct Config {
-  std::string name;
-  std::vector<fx::Shape> shapes;
-  bool weak = false;
-};
 
 // Shapes for an elementwise primitive of `arity` operands.
 std::vector<Config> elementwise_configs(size_t arity, uint64_t seed) {
@@ -114,8 +106,7 @@ std::vector<Config> elementwise_configs(size_t arity, uint64_t seed) {
 
 std::vector<fx::Shape> unary_shapes() { return {{}, {0}, {2, 0, 3}, {3, 4}, {1000}, {70000}}; }
 
-void elementwise(Batch& b, const fx::Primitive& p, size_t arity, const fx::Params& params = {},
-                 const Domain& domain = {}) {
+void elementwise(Batch& b, const fx::Primitive& p, size_t arity, const fx::Params& params, const Domain& domain) {
   for (fx::DType t : kDTypes)
     for (const Config& c : elementwise_configs(arity, fnv(p.name) + static_cast<uint64_t>(t))) {
       std::vector<fx::AbstractValue> avals;
@@ -250,12 +241,12 @@ void structural(Batch& b, const fx::Primitive& p, const std::vector<std::pair<st
 
 fx::Params bcast(Ints shape, Ints dims) { return {{"shape", std::move(shape)}, {"broadcast_dimensions", std::move(dims)}}; }
 fx::Params reshape_to(Ints sizes) { return {{"new_sizes", std::move(sizes)}, {"dimensions", fx::NoneParam{}}}; }
-fx::Params slice_params(Ints start, Ints limit, std::optional<Ints> strides = std::nullopt) {
+fx::Params slice_params(Ints start, Ints limit, std::optional<Ints> strides) {
   return {{"start_indices", std::move(start)},
           {"limit_indices", std::move(limit)},
           {"strides", strides ? fx::ParamValue(*strides) : fx::ParamValue(fx::NoneParam{})}};
 }
-fx::Params dot_dims(Ints lc, Ints rc, Ints lb = {}, Ints rb = {}) {
+fx::Params dot_dims(Ints lc, Ints rc, Ints lb, Ints rb) {
   return {{"dimension_numbers", fx::DotDimensionNumbers{std::move(lc), std::move(rc), std::move(lb), std::move(rb)}}};
 }
 
@@ -357,7 +348,11 @@ void pjit_cases(Batch& b) {
         [g](const Arrays& a) { return g(a[0], a[1]); });
 }
 
-using CaseFn = std::function<void(Batch&)>;
+}  // namespace jit_registry
+
+namespace {
+
+using namespace jit_registry;
 
 std::map<std::string, CaseFn> case_table() {
   std::map<std::string, CaseFn> c;
@@ -506,6 +501,9 @@ std::map<std::string, CaseFn> case_table() {
   c["scan"] = scan_cases;
   c["custom_jvp_call"] = [](Batch& b) { custom_call_cases(b, false); };
   c["custom_vjp_call"] = [](Batch& b) { custom_call_cases(b, true); };
+  add_indexing_cases(c);
+  add_special_cases(c);
+  add_linalg_cases(c);
   return c;
 }
 

@@ -16,6 +16,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -384,6 +385,31 @@ inline Fn bind_fn(const fx::Primitive& p, fx::Params params = {}) {
 
 // Cases for the primitives that hold programs (jit_registry_subprograms.cpp),
 // and their operands: two of each dtype, in dtype order.
+// Cases of one primitive: Batch::add each application to check.
+using CaseFn = std::function<void(Batch&)>;
+using CaseTable = std::map<std::string, CaseFn>;
+
+// Shapes an elementwise primitive is checked on (jit_registry_test.cpp).
+struct Config {
+  std::string name;
+  std::vector<fx::Shape> shapes;
+  bool weak = false;
+};
+std::vector<Config> elementwise_configs(size_t arity, uint64_t seed);
+std::vector<fx::Shape> unary_shapes();
+// An elementwise primitive of `arity` operands over every dtype and shape of elementwise_configs.
+void elementwise(Batch& b, const fx::Primitive& p, size_t arity, const fx::Params& params = {},
+                 const Domain& domain = {});
+// A structural primitive over every dtype: (operand shapes, params) per application.
+void structural(Batch& b, const fx::Primitive& p, const std::vector<std::pair<std::vector<fx::Shape>, fx::Params>>& specs);
+fx::Params slice_params(Ints start, Ints limit, std::optional<Ints> strides = std::nullopt);
+fx::Params dot_dims(Ints lc, Ints rc, Ints lb = {}, Ints rb = {});
+
+// Families of primitives keep their cases in jit_cases_<family>.cpp.
+void add_indexing_cases(CaseTable& c);
+void add_special_cases(CaseTable& c);
+void add_linalg_cases(CaseTable& c);
+
 Arrays two_of_every_dtype(const fx::Shape& s, uint64_t seed);
 void cond_cases(Batch& b);
 void custom_call_cases(Batch& b, bool vjp);

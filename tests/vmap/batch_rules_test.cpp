@@ -14,6 +14,7 @@
 #include <string>
 
 #include "../autodiff/autodiff_util.hpp"
+#include "batch_rules_cases.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 
@@ -23,18 +24,9 @@ namespace fx = fluxion;
 namespace prim = fx::prim;
 using autodiff_test::signed_uniform;
 using autodiff_test::uniform;
-using Arrays = std::vector<fx::Array>;
-using Fn = std::function<fx::Array(const Arrays&)>;
-
-struct Case {
-  Fn f;
-  // The per-example arguments for one seed (different seeds, different examples).
-  std::function<Arrays(uint64_t)> make;
-  // The primitive the batched program applies instead, given which arguments
-  // are mapped (a cond whose predicate is batched becomes a select_n); empty:
-  // the case's own.
-  std::function<std::string(const std::vector<std::optional<int>>&)> batched_as = {};
-};
+using batch_rules::Arrays;
+using batch_rules::Case;
+using batch_rules::Fn;
 
 fx::Array ints(uint64_t seed, const fx::Shape& shape) { return fx::floor(uniform(seed, shape, -9, 9)).astype(fx::int32); }
 fx::ParamValue dims(std::vector<int64_t> v) { return fx::ParamValue(std::move(v)); }
@@ -278,6 +270,9 @@ std::map<std::string, Case> cases() {
                    [](uint64_t s) { return Arrays{uniform(s, {5, 2})}; }};
   c["jit/nested"] = {[outer](const Arrays& a) { return outer(a[0], a[1]); },
                       [](uint64_t s) { return Arrays{uniform(s, {3}, -1, 1), uniform(s + 7, {2, 3}, -1, 1)}; }};
+  batch_rules::add_indexing_cases(c);
+  batch_rules::add_special_cases(c);
+  batch_rules::add_linalg_cases(c);
   return c;
 }
 

@@ -1,0 +1,16 @@
+// The linalg family of primitives: linear algebra through LAPACK (cholesky, triangular_solve, lu, qr, eigh,
+// svd).
+// Each primitive's rules live in its own file here; family.cpp lists them
+// for the registry.
+#pragma once
+
+#include <span>
+
+#include "fluxion/primitive.hpp"
+
+namespace fluxion::prim {
+
+// Every primitive of the family, for all_primitives().
+std::span<const Primitive* const> linalg_family();
+
+}  // namespace fluxion::prim
