@@ -11,22 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "oracle_cases.hpp"
+#include "oracle_table.hpp"
 
 namespace {
 
-namespace fx = fluxion;
-using oracle::Case;
-using Arrays = std::vector<fx::Array>;
-// An empty result means the spelling does not apply to this case's dtypes.
-using Fn = std::function<Arrays(const Case&, const Arrays&)>;
-struct Spelling {
-  std::string name;
-  Fn fn;
-};
-using Table = std::map<std::string, std::vector<Spelling>>;
-
-Arrays one(fx::Array a) { return {std::move(a)}; }
+using namespace oracle;
 
 #define FX_UNARY(op) {#op, {{"fx::" #op, [](const Case&, const Arrays& in) { return one(fx::op(in[0])); }}}}
 #define FX_BINARY(op) \
@@ -50,7 +39,7 @@ Arrays one(fx::Array a) { return {std::move(a)}; }
           }}}}
 
 const Table& table() {
-  static const Table t = {
+  static Table t = {
       FX_UNARY(sin), FX_UNARY(cos), FX_UNARY(tan), FX_UNARY(tanh), FX_UNARY(sinh),
       FX_UNARY(cosh), FX_UNARY(arcsin), FX_UNARY(arccos), FX_UNARY(arctan), FX_UNARY(exp),
       FX_UNARY(log), FX_UNARY(log1p), FX_UNARY(expm1), FX_UNARY(sqrt), FX_UNARY(floor),
@@ -185,6 +174,13 @@ const Table& table() {
                        return fx::meshgrid(in, c.param("indexing"));
                      }}}},
   };
+  static const bool families_added = [] {
+    add_indexing_ops(t);
+    add_special_ops(t);
+    add_linalg_ops(t);
+    return true;
+  }();
+  (void)families_added;
   return t;
 }
 

@@ -27,11 +27,14 @@ import sys
 import numpy as np
 
 import cases_elementwise
+import cases_indexing
+import cases_linalg
 import cases_reductions
 import cases_shapes
+import cases_special
 from oracle_common import Writer
 
-FAMILIES = [cases_elementwise, cases_reductions, cases_shapes]
+FAMILIES = [cases_elementwise, cases_reductions, cases_shapes, cases_indexing, cases_special, cases_linalg]
 
 
 def main(argv):
