@@ -29,5 +29,6 @@ inline Arrays one(fx::Array a) { return {std::move(a)}; }
 void add_indexing_ops(Table& t);  // oracle_indexing.cpp
 void add_special_ops(Table& t);   // oracle_special.cpp
 void add_linalg_ops(Table& t);    // oracle_linalg.cpp
+void add_numpy_ops(Table& t);     // oracle_numpy.cpp
 
 }  // namespace oracle

@@ -178,6 +178,7 @@ const Table& table() {
     add_indexing_ops(t);
     add_special_ops(t);
     add_linalg_ops(t);
+    add_numpy_ops(t);
     return true;
   }();
   (void)families_added;

@@ -29,12 +29,13 @@ import numpy as np
 import cases_elementwise
 import cases_indexing
 import cases_linalg
+import cases_numpy
 import cases_reductions
 import cases_shapes
 import cases_special
 from oracle_common import Writer
 
-FAMILIES = [cases_elementwise, cases_reductions, cases_shapes, cases_indexing, cases_special, cases_linalg]
+FAMILIES = [cases_elementwise, cases_reductions, cases_shapes, cases_indexing, cases_special, cases_linalg, cases_numpy]
 
 
 def main(argv):
