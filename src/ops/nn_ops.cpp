@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/shape_util.hpp"
 #include "fluxion/custom_derivatives.hpp"
 #include "ops/internal.hpp"
 
@@ -14,6 +15,21 @@ namespace fluxion {
 namespace {
 
 Array inexact(const Array& x) { return detail::promote_dtypes_inexact({x})[0]; }
+
+// The result of reducing `axes` of an array of `shape`, with those axes back as size 1.
+Array keep_reduced_dims(const Array& reduced, const Shape& shape, const std::vector<int64_t>& axes) {
+  Shape kept = shape;
+  std::vector<int64_t> dims;
+  for (int64_t i = 0, next = 0; i < static_cast<int64_t>(shape.size()); ++i) {
+    if (next < static_cast<int64_t>(axes.size()) && axes[next] == i) {
+      kept[i] = 1;
+      ++next;
+    } else {
+      dims.push_back(i);
+    }
+  }
+  return detail::broadcast_in_dim(reduced, kept, dims);
+}
 
 // x where it is not +inf, 0 where it is (JAX's _replace_inf): e^(x - out) is
 // then 0 or 1, not NaN, when both are +inf.
@@ -56,6 +72,35 @@ const auto relu_fn = custom_jvp([](const Array& x) { return maximum(x, 0.0); }, 
 
 Array norm_impl(const Array& x, const Axes& axes, bool keepdims) { return sqrt(sum(x * x, axes, keepdims)); }
 
+// jax.nn.logsumexp (jax/_src/ops/special.py): (log|sum(b e^a)|, sign of the
+// sum). Elements with b == 0 are left out (a set to -inf there); the max is
+// shifted out and held constant for the derivative, 0 where it is not
+// finite (all -inf along an axis, or an empty one: no inf - inf); without
+// return_sign a negative weighted sum gives NaN.
+std::pair<Array, Array> logsumexp_core(const Array& a_in, const Axes& axes, const std::optional<Array>& b_in,
+                                       bool keepdims, bool return_sign) {
+  Array a, b;
+  if (b_in) {
+    const std::vector<Array> ab = detail::promote_dtypes_inexact({a_in, *b_in});
+    b = ab[1];
+    a = where(b != 0.0, ab[0], -inf);
+  } else {
+    a = inexact(a_in);
+  }
+  const std::vector<int64_t> dims = detail::normalize_axes(axes, a.ndim(), "logsumexp");
+  // reduce_max of an empty axis is -inf, as JAX's max(..., initial=-inf).
+  Array amax = dims.empty() ? a : keep_reduced_dims(bind1(prim::reduce_max_p, {a}, {{"axes", dims}}), a.shape(), dims);
+  amax = stop_gradient(where(isfinite(amax), amax, zeros_like(amax)));
+  Array exp_a = exp(a - amax);
+  if (b.valid()) exp_a = exp_a * b;
+  Array sumexp = sum(exp_a, Axes(dims), true);
+  const Array sign_ = sign(sumexp);
+  Array out = log(abs(sumexp)) + amax;
+  if (b.valid() && !return_sign) out = where(sign_ < 0.0, full_like(out, nan), out);
+  if (keepdims || dims.empty()) return {out, sign_};
+  return {squeeze(out, Axes(dims)), squeeze(sign_, Axes(dims))};
+}
+
 }  // namespace
 
 Array logaddexp(const Array& a, const Array& b) {
@@ -85,13 +130,17 @@ Array sigmoid(const Array& x) {
   return 1.0 / (1.0 + exp(-y));
 }
 
-Array logsumexp(const Array& a_in, const Axes& axes, bool keepdims) {
-  const Array a = inexact(a_in);
-  Array amax = max(a, axes, true);
-  // All -inf (or +inf) along an axis: shift by 0 instead of inf - inf.
-  amax = stop_gradient(where(isfinite(amax), amax, zeros_like(amax)));
-  Array out = log(sum(exp(a - amax), axes, true)) + amax;
-  return keepdims ? out : squeeze(out, axes.all() ? Axes() : axes);
+Array logsumexp(const Array& a, const Axes& axes, bool keepdims) {
+  return logsumexp_core(a, axes, std::nullopt, keepdims, false).first;
+}
+
+Array logsumexp(const Array& a, const Axes& axes, const std::optional<Array>& b, bool keepdims) {
+  return logsumexp_core(a, axes, b, keepdims, false).first;
+}
+
+std::pair<Array, Array> logsumexp(const Array& a, const Axes& axes, const std::optional<Array>& b, bool keepdims,
+                                  ReturnSign) {
+  return logsumexp_core(a, axes, b, keepdims, true);
 }
 
 Array softmax(const Array& x, const Axes& axes) {
