@@ -1,7 +1,10 @@
-// einsum, lowered as jnp.einsum lowers it: per operand, indices that appear
-// nowhere else are summed out and repeated indices are masked with a
-// Kronecker delta then summed; operands are then contracted pairwise (left to
-// right) with dot_general, and the result transposed to the output order.
+// einsum, lowered as jnp.einsum lowers it: the subscripts are parsed as
+// opt_einsum parses them ('...' becomes unused letters), the contraction
+// order is opt_einsum's optimize="auto" path (src/ops/numpy/einsum_path.cpp),
+// and each step is jnp's _einsum: indices that appear nowhere else are
+// summed out, repeated indices are masked with a Kronecker delta then summed,
+// size-1 axes facing a larger one are squeezed (opt_einsum broadcasts them),
+// and the pair is contracted with dot_general, operands in jnp's order.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -9,6 +12,7 @@
 #include "core/shape_util.hpp"
 #include "fluxion/errors.hpp"
 #include "ops/internal.hpp"
+#include "ops/numpy/einsum_path.hpp"
 
 namespace fluxion {
 namespace {
@@ -63,10 +67,11 @@ Array delta(const Shape& shape, const std::vector<int64_t>& axes) {
 
 // Repeated indices: keep the diagonal; sum it unless `keep` still needs it.
 void sum_repeats(Term& t, const std::string& keep) {
-  std::map<char, int> counts;
-  for (char c : t.names) ++counts[c];
-  for (const auto& [name, count] : counts) {
-    if (count < 2) continue;
+  std::string order;  // first appearance, as the Counter jnp walks
+  for (char c : t.names)
+    if (order.find(c) == std::string::npos) order += c;
+  for (char name : order) {
+    if (std::count(t.names.begin(), t.names.end(), name) < 2) continue;
     std::vector<int64_t> axes;
     for (size_t i = 0; i < t.names.size(); ++i)
       if (t.names[i] == name) axes.push_back(static_cast<int64_t>(i));
@@ -90,16 +95,83 @@ std::string without(const std::string& names, const std::string& drop) {
   return out;
 }
 
-Term transpose_to(Term t, const std::string& order) {
-  if (t.names == order) return t;
+void transpose_to(Term& t, const std::string& order) {
+  if (t.names == order) return;
   std::vector<int64_t> perm;
   for (char c : order) perm.push_back(static_cast<int64_t>(t.names.find(c)));
   t.operand = transpose(t.operand, perm);
   t.names = order;
-  return t;
+}
+
+// jnp's filter_singleton_dims: a size-1 axis whose index the other operand
+// has at a larger size is squeezed (the size-1 side broadcasts).
+void filter_singletons(Term& t, const Term& other) {
+  std::vector<int64_t> axes;
+  std::string kept;
+  for (size_t i = 0; i < t.names.size(); ++i) {
+    const size_t j = other.names.find(t.names[i]);
+    if (t.operand.shape()[i] == 1 && j != std::string::npos && other.operand.shape()[j] != 1)
+      axes.push_back(static_cast<int64_t>(i));
+    else
+      kept += t.names[i];
+  }
+  if (axes.empty()) return;
+  t.operand = bind1(prim::squeeze_p, {t.operand}, {{"dimensions", axes}});
+  t.names = kept;
+}
+
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// opt_einsum's parse_einsum_input: each '...' becomes the last letters of
+// those no subscript uses (as many as the operand's remaining axes), and the
+// output's '...' (or, implicitly, the front of the output) the longest run.
+void expand_ellipses(std::string_view spec_in, std::vector<std::string>& terms, std::string& output, bool explicit_output,
+                     const std::vector<Array>& operands) {
+  std::string used;
+  for (const std::string& t : terms) used += t;
+  if (explicit_output) used += output;
+  int64_t max_rank = 0;
+  for (const Array& x : operands) max_rank = std::max(max_rank, x.ndim());
+  std::string symbols;
+  for (char c : std::string("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if (static_cast<int64_t>(symbols.size()) < max_rank && used.find(c) == std::string::npos) symbols += c;
+  if (static_cast<int64_t>(symbols.size()) < max_rank)
+    spec_error(spec_in, "not enough unused letters for the axes '...' stands for");
+  int64_t longest = 0;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    std::string& t = terms[i];
+    const size_t at = t.find("...");
+    if (t.find('.') == std::string::npos) continue;
+    if (at == std::string::npos || std::count(t.begin(), t.end(), '.') != 3)
+      spec_error(spec_in, "invalid ellipsis in '" + t + "' (use exactly one '...')");
+    const int64_t named = static_cast<int64_t>(t.size()) - 3;
+    const int64_t count = operands[i].ndim() == 0 ? 0 : operands[i].ndim() - named;
+    if (count < 0)
+      shape_error(spec_in, "operand " + std::to_string(i) + " has shape " + shape_to_string(operands[i].shape()) +
+                               " (rank " + std::to_string(operands[i].ndim()) + ") but its subscripts '" + t +
+                               "' name " + std::to_string(named) + " axes besides '...'");
+    longest = std::max(longest, count);
+    t.replace(at, 3, symbols.substr(symbols.size() - count));
+  }
+  const std::string out_ellipsis = symbols.substr(symbols.size() - longest);
+  if (explicit_output) {
+    const size_t at = output.find("...");
+    if (output.find('.') != std::string::npos &&
+        (at == std::string::npos || std::count(output.begin(), output.end(), '.') != 3))
+      spec_error(spec_in, "invalid ellipsis in the output '" + output + "'");
+    if (at != std::string::npos) output.replace(at, 3, out_ellipsis);
+  } else {
+    std::map<char, int> counts;
+    for (const std::string& t : terms)
+      for (char c : t) ++counts[c];
+    output = out_ellipsis;
+    for (const auto& [c, n] : counts)
+      if (n == 1 && out_ellipsis.find(c) == std::string::npos) output += c;
+  }
 }
 
 }  // namespace
+
 
 Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
   std::string spec;
@@ -107,7 +179,11 @@ Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
     if (c != ' ') spec += c;
   if (operands_in.empty()) spec_error(spec_in, "at least one operand is required");
   const size_t arrow = spec.find("->");
+  if (std::count(spec.begin(), spec.end(), '-') + std::count(spec.begin(), spec.end(), '>') !=
+      (arrow == std::string::npos ? 0 : 2))
+    spec_error(spec_in, "subscripts can only contain one '->'");
   const std::string inputs = spec.substr(0, arrow);
+  std::string output = arrow == std::string::npos ? "" : spec.substr(arrow + 2);
   std::vector<std::string> terms;
   for (size_t start = 0;;) {
     const size_t comma = inputs.find(',', start);
@@ -118,12 +194,21 @@ Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
   if (terms.size() != operands_in.size())
     spec_error(spec_in, "the subscripts name " + std::to_string(terms.size()) + " operand(s) but " +
                             std::to_string(operands_in.size()) + " were given");
+  for (const std::string& s : [&] { auto all = terms; all.push_back(output); return all; }())
+    for (char c : s)
+      if (!is_letter(c) && c != '.')
+        spec_error(spec_in, std::string("invalid subscript '") + c + "' (subscripts are letters a-z, A-Z and '...')");
+  if (spec.find('.') != std::string::npos) {
+    expand_ellipses(spec_in, terms, output, arrow != std::string::npos, operands_in);
+  } else if (arrow == std::string::npos) {
+    std::map<char, int> counts;  // implicit output: indices seen once, sorted
+    for (const std::string& t : terms)
+      for (char c : t) ++counts[c];
+    for (const auto& [c, n] : counts)
+      if (n == 1) output += c;
+  }
   std::map<char, int64_t> sizes;
-  std::map<char, int> counts;
   for (size_t i = 0; i < terms.size(); ++i) {
-    for (char c : terms[i])
-      if (!std::isalpha(static_cast<unsigned char>(c)))
-        spec_error(spec_in, std::string("invalid subscript '") + c + "' (subscripts are letters a-z, A-Z; '...' is not supported)");
     if (static_cast<int64_t>(terms[i].size()) != operands_in[i].ndim())
       shape_error(spec_in, "operand " + std::to_string(i) + " has shape " + shape_to_string(operands_in[i].shape()) +
                                " (rank " + std::to_string(operands_in[i].ndim()) + ") but its subscripts '" + terms[i] +
@@ -132,97 +217,85 @@ Array einsum(std::string_view spec_in, const std::vector<Array>& operands_in) {
       const char c = terms[i][k];
       const int64_t n = operands_in[i].shape()[k];
       auto [it, inserted] = sizes.emplace(c, n);
-      if (!inserted && it->second != n)
-        shape_error(spec_in, std::string("size of index '") + c + "' differs between operands: " +
-                                 std::to_string(it->second) + " vs " + std::to_string(n));
-      ++counts[c];
+      if (inserted || it->second == n || n == 1) continue;
+      if (it->second == 1) {  // size 1 broadcasts, as opt_einsum and jnp allow
+        it->second = n;
+        continue;
+      }
+      shape_error(spec_in, std::string("size of index '") + c + "' differs between operands: " +
+                               std::to_string(it->second) + " vs " + std::to_string(n));
     }
   }
-  std::string output;
-  if (arrow == std::string::npos) {
-    for (const auto& [c, n] : counts)  // implicit output: indices seen once, sorted
-      if (n == 1) output += c;
-  } else {
-    output = spec.substr(arrow + 2);
-    for (size_t i = 0; i < output.size(); ++i) {
-      if (!sizes.count(output[i]))
-        spec_error(spec_in, std::string("output subscript '") + output[i] + "' does not appear in any input");
-      if (output.find(output[i], i + 1) != std::string::npos)
-        spec_error(spec_in, std::string("output subscript '") + output[i] + "' appears more than once");
-    }
+  for (size_t i = 0; i < output.size(); ++i) {
+    if (!sizes.count(output[i]))
+      spec_error(spec_in, std::string("output subscript '") + output[i] + "' does not appear in any input");
+    if (output.find(output[i], i + 1) != std::string::npos)
+      spec_error(spec_in, std::string("output subscript '") + output[i] + "' appears more than once");
   }
 
   const std::vector<Array> operands = detail::promote_dtypes(operands_in);
   std::vector<Term> pending;
   for (size_t i = 0; i < operands.size(); ++i) pending.push_back({operands[i], terms[i]});
-
-  // Indices still needed by terms other than those at `skip_a`/`skip_b`, or by the output.
-  auto needed_elsewhere = [&](char c, size_t skip_a, size_t skip_b) {
-    if (output.find(c) != std::string::npos) return true;
-    for (size_t i = 0; i < pending.size(); ++i)
-      if (i != skip_a && i != skip_b && pending[i].names.find(c) != std::string::npos) return true;
-    return false;
-  };
-
-  if (pending.size() == 1) {
-    Term& t = pending[0];
-    std::vector<char> uniques;
-    for (char c : std::set<char>(t.names.begin(), t.names.end()))
-      if (!needed_elsewhere(c, 0, 0) && std::count(t.names.begin(), t.names.end(), c) == 1) uniques.push_back(c);
-    sum_uniques(t, uniques);
-    sum_repeats(t, output);
-    return transpose_to(t, output).operand;
-  }
-
-  while (pending.size() > 1) {
-    Term lhs = pending[0], rhs = pending[1];
-    const bool last = pending.size() == 2;
-    std::set<char> both(lhs.names.begin(), lhs.names.end());
-    both.insert(rhs.names.begin(), rhs.names.end());
-    std::string result, contracted;
-    for (char c : both) (needed_elsewhere(c, 0, 1) ? result : contracted) += c;
-    if (last) result = output;
-    auto uniques_of = [&](const Term& t, const Term& other) {
-      std::vector<char> u;
-      for (char c : contracted)
-        if (std::count(t.names.begin(), t.names.end(), c) == 1 && other.names.find(c) == std::string::npos) u.push_back(c);
-      return u;
-    };
-    sum_uniques(lhs, uniques_of(lhs, rhs));
-    sum_uniques(rhs, uniques_of(rhs, lhs));
-    sum_repeats(lhs, result + rhs.names);
-    sum_repeats(rhs, result + lhs.names);
-    std::string batch, contract;
-    for (char c : result)
-      if (lhs.names.find(c) != std::string::npos && rhs.names.find(c) != std::string::npos) batch += c;
-    for (char c : contracted)
-      if (lhs.names.find(c) != std::string::npos && rhs.names.find(c) != std::string::npos) contract += c;
-    DotDimensionNumbers dn;
-    for (char c : contract) {
-      dn.lhs_contracting.push_back(static_cast<int64_t>(lhs.names.find(c)));
-      dn.rhs_contracting.push_back(static_cast<int64_t>(rhs.names.find(c)));
-    }
-    for (char c : batch) {
-      dn.lhs_batch.push_back(static_cast<int64_t>(lhs.names.find(c)));
-      dn.rhs_batch.push_back(static_cast<int64_t>(rhs.names.find(c)));
-    }
-    const std::string deleted = batch + contract;
-    const std::string rest_l = without(lhs.names, deleted), rest_r = without(rhs.names, deleted);
-    Term product;
-    // Prefer rhs-first when it lands in output order, sparing a transpose (as jnp does).
-    if (batch + rest_r + rest_l == result) {
-      std::swap(dn.lhs_contracting, dn.rhs_contracting);
-      std::swap(dn.lhs_batch, dn.rhs_batch);
-      product = {bind1(prim::dot_general_p, {rhs.operand, lhs.operand},
-                       {{"dimension_numbers", dn}, {"preferred_element_type", rhs.operand.dtype()}}),
-                 batch + rest_r + rest_l};
+  for (const einsum_path::Contraction& c : einsum_path::contract_path(terms, output, sizes)) {
+    const std::string& result = c.result;
+    Term t;
+    if (c.positions.size() == 1) {
+      t = pending[c.positions[0]];
+      pending.erase(pending.begin() + c.positions[0]);
+      std::vector<char> uniques;
+      for (char n : c.removed)
+        if (std::count(t.names.begin(), t.names.end(), n) == 1) uniques.push_back(n);
+      sum_uniques(t, uniques);
+      sum_repeats(t, result);
     } else {
-      product = {bind1(prim::dot_general_p, {lhs.operand, rhs.operand},
-                       {{"dimension_numbers", dn}, {"preferred_element_type", lhs.operand.dtype()}}),
-                 batch + rest_l + rest_r};
+      // opt_einsum pops the later operand first; jnp makes it the lhs.
+      Term lhs = pending[c.positions[0]];
+      pending.erase(pending.begin() + c.positions[0]);
+      Term rhs = pending[c.positions[1]];
+      pending.erase(pending.begin() + c.positions[1]);
+      filter_singletons(lhs, rhs);
+      filter_singletons(rhs, lhs);
+      auto count = [](const Term& x, char n) { return std::count(x.names.begin(), x.names.end(), n); };
+      std::vector<char> lhs_uniques, rhs_uniques;
+      for (char n : c.removed) {
+        if (count(lhs, n) == 1 && count(rhs, n) == 0) lhs_uniques.push_back(n);
+        if (count(rhs, n) == 1 && count(lhs, n) == 0) rhs_uniques.push_back(n);
+      }
+      sum_uniques(lhs, lhs_uniques);
+      sum_uniques(rhs, rhs_uniques);
+      sum_repeats(lhs, result + rhs.names);
+      sum_repeats(rhs, result + lhs.names);
+      std::string contract, batch;
+      for (char n : c.removed)
+        if (count(lhs, n) || count(rhs, n)) contract += n;
+      for (char n : result)
+        if (count(lhs, n) && count(rhs, n)) batch += n;
+      DotDimensionNumbers dn;
+      for (char n : contract) {
+        dn.lhs_contracting.push_back(static_cast<int64_t>(lhs.names.find(n)));
+        dn.rhs_contracting.push_back(static_cast<int64_t>(rhs.names.find(n)));
+      }
+      for (char n : batch) {
+        dn.lhs_batch.push_back(static_cast<int64_t>(lhs.names.find(n)));
+        dn.rhs_batch.push_back(static_cast<int64_t>(rhs.names.find(n)));
+      }
+      const std::string deleted = batch + contract;
+      const std::string rest_l = without(lhs.names, deleted), rest_r = without(rhs.names, deleted);
+      // jnp tries (rhs, lhs) first: opt_einsum's order often needs no transpose then.
+      if (batch + rest_r + rest_l == result) {
+        std::swap(dn.lhs_contracting, dn.rhs_contracting);
+        std::swap(dn.lhs_batch, dn.rhs_batch);
+        t = {bind1(prim::dot_general_p, {rhs.operand, lhs.operand},
+                   {{"dimension_numbers", dn}, {"preferred_element_type", rhs.operand.dtype()}}),
+             batch + rest_r + rest_l};
+      } else {
+        t = {bind1(prim::dot_general_p, {lhs.operand, rhs.operand},
+                   {{"dimension_numbers", dn}, {"preferred_element_type", lhs.operand.dtype()}}),
+             batch + rest_l + rest_r};
+      }
     }
-    pending.erase(pending.begin(), pending.begin() + 2);
-    pending.push_back(transpose_to(product, result));
+    transpose_to(t, result);
+    pending.push_back(t);
   }
   return pending[0].operand;
 }

@@ -408,6 +408,26 @@ def gen_sorting(w, rng):
             w.case("searchsorted", [(a, False), (v, False)], [(r, False)], {"side": side})
 
 
+ELLIPSIS_SPECS = [("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]), ("...ij,...jk", [(1, 2, 3), (4, 3, 2)]),
+                  ("...j->...", [(3, 4)]), ("i...->...", [(3, 2, 2)]), ("...", [(2, 3)]), ("ij...->ji...", [(2, 3, 2)]),
+                  ("i...i", [(3, 2, 3)]), ("...,...", [(), (3,)]), ("a...,b...->ab...", [(2, 3), (4, 3)]),
+                  ("ij,jk,kl,lm,mn->in", [(2, 3), (3, 4), (4, 2), (2, 5), (5, 3)])]
+
+
+def gen_einsum_ellipsis(w, rng):
+    """einsum's '...' and operand counts that take opt_einsum's branch search (jnp's einsum path)."""
+    for i, (spec, shapes) in enumerate(ELLIPSIS_SPECS):
+        for dtype in ("float64", "int32"):
+            xs = [random_values(rng, dtype, s, "small") for s in shapes]
+            # Integers wrap modulo 2**32 in any summation order, so NumPy's int32 einsum is exact.
+            r = np.einsum(spec, *xs) if dtype == "int32" else np.einsum(spec, *[x.astype(np.float64) for x in xs])
+            mag = np.einsum(spec, *[np.abs(x.astype(np.float64)) for x in xs])
+            k = int(np.prod([max(s) if s else 1 for s in shapes]))
+            tol = Tol(ulp=1, atol=(k + 1) * float(np.finfo(np.float64).eps) * float(np.max(mag, initial=0.0)))
+            w.case("einsum", [(x, False) for x in xs], [(cast(r, dtype), False)], {"spec": spec},
+                   tol if dtype == "float64" else EXACT)
+
+
 def generate(w, rng):
     gen_var_std(w, rng)
     gen_average(w, rng)
@@ -417,3 +437,4 @@ def generate(w, rng):
     gen_triangles(w, rng)
     gen_rearranging(w, rng)
     gen_sorting(w, rng)
+    gen_einsum_ellipsis(w, rng)
