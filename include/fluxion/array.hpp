@@ -73,6 +73,11 @@ class Array {
 
   /// Indexes axis 0 (negative counts from the end), as x[i] in NumPy.
   Array operator[](int64_t i) const;
+  /// NumPy's and JAX's indexing, `x[i, 1:-1, None, ..., idx]` spelled
+  /// `x(i, fx::s(1, -1), fx::newaxis, fx::ellipsis, idx)`: integers, slices
+  /// (fx::s, fx::all), fx::newaxis, fx::ellipsis, integer arrays (advanced
+  /// indexing) and boolean masks. See fluxion/indexing.hpp.
+  template <class... I> Array operator()(const I&... index) const;
 
   /// Truth of a concrete 0-d (or size-1) value, for native C++ control flow.
   explicit operator bool() const;
@@ -116,3 +121,6 @@ std::string repr(const Array& x);
 std::string to_string(const Array& x);
 
 }  // namespace fluxion
+
+// Array::operator() needs Index, which holds an Array.
+#include "fluxion/indexing.hpp"

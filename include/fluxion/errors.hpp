@@ -20,6 +20,13 @@ class ShapeError : public Error {
   using Error::Error;
 };
 
+/// An index out of range or an index expression that does not fit the
+/// array (too many indices, two ellipses), where Python raises IndexError.
+class IndexError : public ShapeError {
+ public:
+  using ShapeError::ShapeError;
+};
+
 /// A dtype an operation does not accept, or a transformation input of the wrong kind.
 class TypeError : public Error {
  public:

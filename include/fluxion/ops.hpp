@@ -104,7 +104,12 @@ Array prod(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array max(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array min(const Array& x, const Axes& axes = {}, bool keepdims = false);
 Array any(const Array& x, const Axes& axes = {}, bool keepdims = false);
-Array all(const Array& x, const Axes& axes = {}, bool keepdims = false);
+/// fx::all is a function object: fx::all(x, axes, keepdims) is jnp.all, and
+/// fx::all as an index is the full slice `:` (x(fx::all, 0) is x[:, 0]).
+struct AllFunction {
+  Array operator()(const Array& x, const Axes& axes = {}, bool keepdims = false) const;
+};
+inline constexpr AllFunction all{};
 /// @}
 
 /// @name Linear algebra

@@ -32,6 +32,35 @@ struct DotDimensionNumbers {
   bool operator==(const DotDimensionNumbers&) const = default;
 };
 
+/// gather's dimension_numbers (XLA's GatherDimensionNumbers, printed as JAX's
+/// named tuple): output axes at `offset_dims` index the gathered window; the
+/// window's operand axes `collapsed_slice_dims` (extent 1) are dropped; index
+/// vector component k is the start along operand axis `start_index_map[k]`;
+/// operand axis `operand_batching_dims[k]` pairs with index batch axis
+/// `start_indices_batching_dims[k]`.
+struct GatherDimensionNumbers {
+  std::vector<int64_t> offset_dims, collapsed_slice_dims, start_index_map, operand_batching_dims,
+      start_indices_batching_dims;
+  bool operator==(const GatherDimensionNumbers&) const = default;
+};
+
+/// scatter's dimension_numbers (XLA's ScatterDimensionNumbers): the transpose
+/// of gather's, with update_window_dims, inserted_window_dims and
+/// scatter_dims_to_operand_dims in the roles of offset_dims,
+/// collapsed_slice_dims and start_index_map.
+struct ScatterDimensionNumbers {
+  std::vector<int64_t> update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims,
+      operand_batching_dims, scatter_indices_batching_dims;
+  bool operator==(const ScatterDimensionNumbers&) const = default;
+};
+
+/// How gather and scatter treat out-of-bounds indices (jax.lax.GatherScatterMode).
+enum class GatherScatterMode {
+  clip,              ///< indices clamped so that the whole window is in bounds
+  fill_or_drop,      ///< gather: the window is fill_value; scatter: the update is dropped
+  promise_in_bounds  ///< no check: gather clamps, scatter drops (what XLA's CPU code does)
+};
+
 /// JAX's `None` parameter value.
 struct NoneParam {
   bool operator==(const NoneParam&) const = default;
@@ -59,7 +88,9 @@ using FunctionParam = std::shared_ptr<const RuleFunction>;
 
 using ParamValue =
     std::variant<NoneParam, bool, int64_t, double, DType, std::vector<int64_t>, std::string,
-                 DotDimensionNumbers, JaxprParam, JaxprParams, std::vector<bool>, FunctionParam>;
+                 DotDimensionNumbers, JaxprParam, JaxprParams, std::vector<bool>, FunctionParam,
+                 GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode,
+                 std::vector<std::vector<int64_t>>>;
 
 /// A primitive's parameters, sorted by name (JAX prints them sorted).
 /// Keys are string literals with static storage.

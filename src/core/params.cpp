@@ -133,6 +133,34 @@ std::string param_to_string(const ParamValue& value) {
       return "((" + list(d.lhs_contracting) + ", " + list(d.rhs_contracting) + "), (" +
              list(d.lhs_batch) + ", " + list(d.rhs_batch) + "))";
     }
+    std::string operator()(const GatherDimensionNumbers& d) const {
+      return "GatherDimensionNumbers(offset_dims=" + tuple_string(d.offset_dims) +
+             ", collapsed_slice_dims=" + tuple_string(d.collapsed_slice_dims) +
+             ", start_index_map=" + tuple_string(d.start_index_map) +
+             ", operand_batching_dims=" + tuple_string(d.operand_batching_dims) +
+             ", start_indices_batching_dims=" + tuple_string(d.start_indices_batching_dims) + ")";
+    }
+    std::string operator()(const ScatterDimensionNumbers& d) const {
+      return "ScatterDimensionNumbers(update_window_dims=" + tuple_string(d.update_window_dims) +
+             ", inserted_window_dims=" + tuple_string(d.inserted_window_dims) +
+             ", scatter_dims_to_operand_dims=" + tuple_string(d.scatter_dims_to_operand_dims) +
+             ", operand_batching_dims=" + tuple_string(d.operand_batching_dims) +
+             ", scatter_indices_batching_dims=" + tuple_string(d.scatter_indices_batching_dims) + ")";
+    }
+    std::string operator()(GatherScatterMode m) const {
+      switch (m) {
+        case GatherScatterMode::clip: return "GatherScatterMode.CLIP";
+        case GatherScatterMode::fill_or_drop: return "GatherScatterMode.FILL_OR_DROP";
+        case GatherScatterMode::promise_in_bounds: break;
+      }
+      return "GatherScatterMode.PROMISE_IN_BOUNDS";
+    }
+    // A tuple of tuples (pad's padding_config).
+    std::string operator()(const std::vector<std::vector<int64_t>>& v) const {
+      std::string s = "(";
+      for (size_t i = 0; i < v.size(); ++i) s += std::string(i ? ", " : "") + tuple_string(v[i]);
+      return s + (v.size() == 1 ? ",)" : ")");
+    }
     // On its own, with its own variable names; inside a jaxpr the printer
     // names a sub-program's variables after the enclosing program's, as JAX.
     std::string operator()(const JaxprParam& j) const { return j ? j->str() : "None"; }

@@ -73,7 +73,7 @@ Array any(const Array& x, const Axes& axes, bool keepdims) {
   return reduce("any", prim::reduce_or_p, detail::convert(x, DType::bool_), axes, keepdims);
 }
 
-Array all(const Array& x, const Axes& axes, bool keepdims) {
+Array AllFunction::operator()(const Array& x, const Axes& axes, bool keepdims) const {
   return reduce("all", prim::reduce_and_p, detail::convert(x, DType::bool_), axes, keepdims);
 }
 

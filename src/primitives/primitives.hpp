@@ -24,6 +24,8 @@ extern const Primitive reduce_sum_p, reduce_prod_p, reduce_max_p, reduce_min_p, 
 // structural.cpp
 extern const Primitive broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p, concatenate_p,
     slice_p;
+extern const Primitive pad_p, rev_p, dynamic_slice_p, dynamic_update_slice_p;
+// gather and the scatter family: primitives/gather_scatter.hpp
 // dot_general.cpp, select_n.cpp, convert_element_type.cpp, iota.cpp (one each)
 extern const Primitive dot_general_p, select_n_p, convert_element_type_p, iota_p;
 // stop_gradient.cpp

@@ -3,6 +3,7 @@
 // the registration test then checks that it carries every rule.
 #include <vector>
 
+#include "primitives/gather_scatter.hpp"
 #include "primitives/linalg/family.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/special/family.hpp"
@@ -21,6 +22,8 @@ std::span<const Primitive* const> all_primitives() {
       &eq_p, &ne_p, &lt_p, &le_p, &gt_p, &ge_p, &is_finite_p,
       &reduce_sum_p, &reduce_prod_p, &reduce_max_p, &reduce_min_p, &reduce_and_p, &reduce_or_p,
       &broadcast_in_dim_p, &reshape_p, &transpose_p, &squeeze_p, &concatenate_p, &slice_p,
+        &pad_p, &rev_p, &dynamic_slice_p, &dynamic_update_slice_p, &gather_p, &scatter_p, &scatter_add_p,
+        &scatter_mul_p, &scatter_min_p, &scatter_max_p,
       &dot_general_p, &select_n_p, &convert_element_type_p, &iota_p, &stop_gradient_p,
       &shift_left_p, &shift_right_logical_p, &shift_right_arithmetic_p, &bitcast_convert_type_p,
       &threefry2x32_p, &iota_2x32_shape_p, &erf_inv_p, &sort_p, &pjit_p, &cond_p, &while_p, &scan_p,

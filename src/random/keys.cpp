@@ -168,7 +168,7 @@ Array split(const Array& key, const Shape& shape) {
 
 Array split(const Array& key, int64_t num) {
   if (num < 0) throw ShapeError("split: the number of keys must be >= 0, got " + std::to_string(num));
-  return split(key, Shape{num});
+  return random::split(key, Shape{num});
 }
 
 Array fold_in(const Array& key, const Array& data) {

@@ -31,6 +31,7 @@
 // directory. FLUXION_JIT_REGISTRY_FILTER=text keeps only the checks whose
 // label contains `text`, to reproduce one in a small program.#include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -549,6 +550,11 @@ TEST_P(JitRegistryPrimitive, CompiledEqualsEagerBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, JitRegistryPrimitive, ::testing::ValuesIn(registered_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           // GoogleTest names are identifiers: scatter-add runs as scatter_add.
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 }  // namespace
