@@ -74,7 +74,10 @@ TEST(Registry, EveryPrimitiveLowers) {
       "shift_left", "shift_right_logical", "shift_right_arithmetic", "bitcast_convert_type",
       "threefry2x32", "iota_2x32_shape", "erf_inv", "sort", "jit",
       "pad", "rev", "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "scatter-add", "scatter-mul",
-      "scatter-min", "scatter-max"};
+      "scatter-min", "scatter-max",
+      "cholesky", "triangular_solve", "lu", "eigh", "qr", "svd",
+      "erf", "erfc", "lgamma", "digamma", "polygamma", "nextafter", "cumsum", "cumprod", "cummax", "cummin",
+      "argmax", "argmin"};
   std::set<std::string_view> seen;
   for (const fx::Primitive* p : fx::all_primitives()) {
     SCOPED_TRACE(std::string(p->name));

@@ -106,21 +106,40 @@ class PublicScopes:
     """
 
     def __init__(self, root):
+        # Namespaces by their full path below fluxion (("scipy", "stats",
+        # "norm")): one component alone would make fx::linalg::norm, a
+        # function, look like the namespace fx::scipy::stats::norm.
         self.namespaces, self.enums = set(), set()
-        for path in glob.glob(os.path.join(root, "include", "fluxion", "*.hpp")):
-            code = _read(path)
-            for m in re.finditer(r"\bnamespace\s+([\w:]+)\s*\{", code):
-                self.namespaces.update(m.group(1).split("::"))
+        pattern = os.path.join(root, "include", "fluxion", "**", "*.hpp")
+        for path in glob.glob(pattern, recursive=True):
+            code = re.sub(r"//[^\n]*|/\*.*?\*/", "", _read(path), flags=re.S)
+            stack = []  # (depth at which the namespace opened, its components)
+            depth = 0
+            for m in re.finditer(r"\bnamespace\s+([\w:]+)\s*\{|[{}]", code):
+                if m.group(1):
+                    parts = tuple(m.group(1).split("::"))
+                    if parts[0] == "fluxion":
+                        parts = parts[1:]
+                    outer = stack[-1][1] if stack else ()
+                    stack.append((depth, outer + parts))
+                    self.namespaces.add(outer + parts)
+                    depth += 1
+                elif m.group(0) == "{":
+                    depth += 1
+                else:
+                    depth -= 1
+                    if stack and stack[-1][0] == depth:
+                        stack.pop()
             for m in re.finditer(r"\benum\s+(?:class\s+|struct\s+)?(\w+)", code):
                 self.enums.add(m.group(1))
-        self.namespaces.discard("fluxion")
+        self.namespaces.discard(())
 
     def declaration(self, name):
         """The declaration of `name`, as the text before and after its last component."""
         scope = "::".join(("fluxion",) + name[:-1]) + "::"
-        if all(part in self.namespaces for part in name):
+        if tuple(name) in self.namespaces:
             return f"namespace alias = {scope}", ";"
-        if len(name) == 1 or all(part in self.namespaces for part in name[:-1]) or name[-2] in self.enums:
+        if len(name) == 1 or tuple(name[:-1]) in self.namespaces or name[-2] in self.enums:
             return f"using {scope}", ";"
         return f"struct probe : {scope[:-2]} {{ using {scope}", "; };"
 

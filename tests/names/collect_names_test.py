@@ -72,7 +72,9 @@ class Messages(unittest.TestCase):
 class Declarations(unittest.TestCase):
     def setUp(self):
         self.scopes = collect_names.PublicScopes.__new__(collect_names.PublicScopes)
-        self.scopes.namespaces, self.scopes.enums = {"random", "nn"}, {"DType"}
+        self.scopes.namespaces = {("random",), ("nn",), ("linalg",), ("scipy",), ("scipy", "stats"),
+                                  ("scipy", "stats", "norm")}
+        self.scopes.enums = {"DType"}
 
     def test_each_kind_of_name(self):
         def d(name):
@@ -84,6 +86,22 @@ class Declarations(unittest.TestCase):
         self.assertEqual(d(("DType", "float32")), "using fluxion::DType::float32;")
         self.assertEqual(d(("TreeDef", "dict")),
                          "struct probe : fluxion::TreeDef { using fluxion::TreeDef::dict; };")
+        # A function named like a namespace elsewhere is still a function.
+        self.assertEqual(d(("linalg", "norm")), "using fluxion::linalg::norm;")
+        self.assertEqual(d(("scipy", "stats", "norm")), "namespace alias = fluxion::scipy::stats::norm;")
+
+    def test_namespaces_are_read_with_their_nesting(self):
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "include", "fluxion", "lax"))
+            with open(os.path.join(root, "include", "fluxion", "scipy.hpp"), "w") as f:
+                f.write("namespace fluxion::scipy {\nnamespace stats {\n// { a brace in a comment\n"
+                        "namespace norm { int pdf(); }\n}\nstruct S { int f() { return 0; } };\n}\n"
+                        "namespace fluxion { namespace linalg {} }\n")
+            with open(os.path.join(root, "include", "fluxion", "lax", "linalg.hpp"), "w") as f:
+                f.write("namespace fluxion::lax::linalg {}\n")
+            scopes = collect_names.PublicScopes(root)
+            self.assertEqual(scopes.namespaces, {("scipy",), ("scipy", "stats"), ("scipy", "stats", "norm"),
+                                                 ("linalg",), ("lax", "linalg")})
 
 
 class Paths(unittest.TestCase):
