@@ -54,7 +54,7 @@ inline constexpr Ellipsis ellipsis{};  ///< `...` in an index
 
 /// One entry of an index expression: an integer, a Slice, fx::all,
 /// fx::newaxis, fx::ellipsis, an integer Array (advanced indexing), a
-/// boolean Array (a mask), or a braced list of integers (`x[[0, 2]]`).
+/// boolean Array (a mask), or a list of integers, `fx::Index{0, 2}` (`x[[0, 2]]`).
 class Index {
  public:
   using Value = std::variant<int64_t, Slice, NewAxis, Ellipsis, Array>;

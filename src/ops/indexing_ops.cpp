@@ -459,6 +459,7 @@ Array scatter_update(const Array& x, const std::vector<Index>& index, const Arra
 namespace detail {
 
 Array index_array(const Array& x, const std::vector<Index>& index, const IndexOptions& options) {
+  (void)parse_mode(options.mode, GatherScatterMode::promise_in_bounds);  // an unknown mode fails on every path
   const Parsed parsed = parse(x.shape(), index);
   const bool default_mode = !options.mode || *options.mode == "promise_in_bounds";
   if (all_static(parsed.items)) return static_index_path(x, parsed.items);

@@ -1,5 +1,6 @@
 // Bad input never crashes: a randomised sweep of malformed shapes, axes,
-// permutations, indices and einsum strings through the array API, asserting
+// permutations, indices, index expressions, functional updates, paddings,
+// dynamic slices and einsum strings through the array API, asserting
 // that every call either returns or raises fx::Error (or a subclass) naming
 // the operation, and never anything else. Shapes stay small or overflow a
 // 64-bit count outright, so a call that succeeds allocates little.
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -66,6 +68,30 @@ class Sweep {
     return s;
   }
   fx::Array array() { return fx::ones(small_shape()); }
+  // An index expression: integers in and out of range, slices (step 0
+  // included), new axes, one or two ellipses, integer arrays with values far
+  // out of range, boolean masks of any shape, float arrays.
+  std::vector<fx::Index> index() {
+    std::vector<fx::Index> out;
+    const int64_t n = between(0, 5);
+    const auto bound = [&]() -> std::optional<int64_t> {
+      if (coin(0.3)) return std::nullopt;
+      return pick({-9, -2, -1, 0, 1, 2, 7, int64_t{1} << 62, -(int64_t{1} << 62)});
+    };
+    for (int64_t i = 0; i < n; ++i) {
+      switch (between(0, 7)) {
+        case 0: out.emplace_back(pick({-9, -3, -1, 0, 1, 2, 5, int64_t{1} << 40})); break;
+        case 1: out.emplace_back(fx::s(bound(), bound(), coin(0.7) ? std::nullopt : std::optional<int64_t>(pick({-2, -1, 0, 1, 3})))); break;
+        case 2: out.emplace_back(fx::newaxis); break;
+        case 3: out.emplace_back(fx::ellipsis); break;
+        case 4: out.emplace_back(fx::array_of<int64_t>({pick({-9, -1, 0, 2, int64_t{1} << 62}), pick({0, 1, -3})}, {2})); break;
+        case 5: out.emplace_back(fx::ones(small_shape(2), fx::bool_)); break;
+        case 6: out.emplace_back(fx::ones(small_shape(2))); break;
+        default: out.emplace_back(fx::array_of<int32_t>({1, 0, 1}, {3})); break;
+      }
+    }
+    return out;
+  }
 
  private:
   std::mt19937_64 rng_;
@@ -128,6 +154,32 @@ TEST(BadInputSweep, OnlyFluxionErrorsEscape) {
       {"eye", [](Sweep& s) { (void)fx::eye(s.pick({-2, 0, 3}), s.pick({-1, 0, 2}), s.pick({-5, 0, 1, 9})); }},
       {"meshgrid", [](Sweep& s) { (void)fx::meshgrid({s.array(), s.array()}, s.coin() ? "xy" : "kj"); }},
       {"astype", [](Sweep& s) { (void)fx::astype(s.array(), s.coin() ? fx::bool_ : fx::uint32); }},
+      {"x(index...)", [](Sweep& s) { (void)fx::detail::index_array(s.array(), s.index()); }},
+      {"fx::at(x, index...).set", [](Sweep& s) {
+         const fx::IndexUpdate ref(s.array(), s.index());
+         (void)(s.coin() ? ref.set(s.array()) : ref.add(2.0, {.mode = s.coin() ? "clip" : "drop"}));
+       }},
+      {"take", [](Sweep& s) {
+         (void)fx::take(s.array(), fx::array_of<int32_t>({static_cast<int32_t>(s.pick({-7, 0, 2, 9}))}, {1}),
+                        s.coin() ? std::nullopt : std::optional<int64_t>(s.axis()), {.mode = s.coin() ? "clip" : "fill"});
+       }},
+      {"lax::pad", [](Sweep& s) {
+         const fx::Array x = s.array();
+         std::vector<std::vector<int64_t>> config;
+         for (int64_t d = 0, n = x.ndim() + (s.coin(0.1) ? 1 : 0); d < n; ++d)
+           config.push_back({s.pick({-5, -1, 0, 2}), s.pick({-5, 0, 1}), s.pick({-1, 0, 2})});
+         (void)fx::lax::pad(x, fx::Array(0.0), config);
+       }},
+      {"lax::dynamic_slice", [](Sweep& s) {
+         const fx::Array x = s.array();
+         std::vector<fx::Array> starts;
+         std::vector<int64_t> sizes;
+         for (int64_t d = 0, n = x.ndim() + (s.coin(0.1) ? 1 : 0); d < n; ++d) {
+           starts.emplace_back(static_cast<int32_t>(s.pick({-9, -1, 0, 1, 5})));
+           sizes.push_back(s.pick({-1, 0, 1, 2, 5}));
+         }
+         (void)fx::lax::dynamic_slice(x, starts, sizes);
+       }},
   };
   int raised = 0, returned = 0;
   for (int i = 0; i < 10000; ++i) {
