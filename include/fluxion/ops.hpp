@@ -315,6 +315,12 @@ Array argsort(const Array& x, std::optional<int64_t> axis = -1, bool stable = tr
 /// "right": after), in sort order (NaN last). Computed as jnp's
 /// method='compare_all', a sum of comparisons: memory len(a) * v.size.
 Array searchsorted(const Array& a, const Array& v, std::string_view side = "left");
+/// jnp.interp: the piecewise-linear interpolant through (xp, fp) (xp
+/// increasing, 1-D) at x; `left`/`right` (default fp[0], fp[-1]) outside
+/// [xp[0], xp[-1]]. Differentiable in x, xp and fp, as jnp's (a zero-width
+/// interval gives fp's left value, not NaN).
+Array interp(const Array& x, const Array& xp, const Array& fp, const std::optional<Array>& left = std::nullopt,
+             const std::optional<Array>& right = std::nullopt);
 /// @}
 
 }  // namespace fluxion

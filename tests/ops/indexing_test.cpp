@@ -175,3 +175,17 @@ TEST(LaxIndexing, TakeAlongAxisWithArgsort) {
 }
 
 }  // namespace
+
+namespace {
+
+// jnp.interp differentiates in the points, the knots and the values alike.
+TEST(Interp, DifferentiableInEveryArgument) {
+  const fx::Array x = fx::array({-0.7, 0.3, 1.2, 2.9}), xp = fx::array({-1.0, 0.0, 1.0, 2.5, 3.0});
+  const fx::Array fp = fx::array({0.5, -1.0, 2.0, 0.25, 1.0});
+  fx::check_grads([](fx::Array a, fx::Array b, fx::Array c) { return fx::interp(a, b, c); }, {x, xp, fp}, 2);
+  EXPECT_EQ(values(fx::interp(fx::array({-5.0, 5.0}), xp, fp, fx::Array(-9.0), fx::Array(9.0))),
+            (std::vector<double>{-9, 9}));
+  EXPECT_THROW(fx::interp(x, xp, fp(fx::s(1))), fx::ShapeError);
+}
+
+}  // namespace

@@ -97,6 +97,7 @@ void add_numpy_ops(Table& t) {
                   {"fx::argsort(stable=false)", [](const Case& c, const Arrays& in) {
                      return one(fx::argsort(in[0], optional_int(c, "axis"), false, flag(c, "descending")));
                    }}};
+  t["interp"] = {{"fx::interp", [](const Case&, const Arrays& in) { return one(fx::interp(in[0], in[1], in[2])); }}};
   t["searchsorted"] = {{"fx::searchsorted", [](const Case& c, const Arrays& in) {
                           return one(fx::searchsorted(in[0], in[1], c.param("side")));
                         }}};

@@ -428,6 +428,24 @@ def gen_einsum_ellipsis(w, rng):
                    tol if dtype == "float64" else EXACT)
 
 
+def gen_interp(w, rng):
+    """jnp.interp = np.interp for increasing xp (with jnp's own formula, so a
+    repeated xp takes the left value where NumPy may pick either)."""
+    for k in range(24):
+        dt = "float64" if k % 3 else "float32"
+        n = int(rng.integers(1, 7))
+        xp = np.sort(rng.uniform(-3, 3, n)).astype(NP[dt])
+        fp = rng.standard_normal(n).astype(NP[dt])
+        x = rng.uniform(-4, 4, tuple(int(d) for d in rng.integers(0, 4, int(rng.integers(0, 3))))).astype(NP[dt])
+        if k % 4 == 0 and n > 0:
+            x = np.concatenate([np.ravel(x), xp]).astype(NP[dt])  # the knots themselves
+        # jnp computes in the operands' dtype (NumPy in float64): fp_lo + t * df
+        # cancels near zero, so the error scales with |fp|, not the result.
+        scale = float(np.max(np.abs(fp))) * 16 * float(np.finfo(NP[dt]).eps)
+        tol = Tol(ulp=8, atol=scale)
+        w.case("interp", [(x, False), (xp, False), (fp, False)], [(np.interp(x, xp, fp).astype(NP[dt]), False)], {}, tol)
+
+
 def generate(w, rng):
     gen_var_std(w, rng)
     gen_average(w, rng)
@@ -438,3 +456,4 @@ def generate(w, rng):
     gen_rearranging(w, rng)
     gen_sorting(w, rng)
     gen_einsum_ellipsis(w, rng)
+    gen_interp(w, rng)
