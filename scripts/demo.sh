@@ -11,7 +11,7 @@ build_dir=${FLUXION_DEMO_BUILD_DIR:-build/release}
 log="$build_dir/demo-build.log"
 # In the order a newcomer reads them (examples/CMakeLists.txt).
 programs=(tour seed_002_basics seed_003_taylor seed_000_taylor_errors seed_001_rational
-  seed_004_derivatives_in_statistics programs control_flow solvers speed)
+  seed_004_derivatives_in_statistics programs control_flow solvers science speed)
 
 mkdir -p "$build_dir"
 echo "Building the tour in $build_dir (the build's output goes to $log)..."
@@ -47,7 +47,8 @@ five write-ups that teach calculus with JAX, and print the numbers they print:
    7. Programs: what the transformations see   examples/programs.cpp
    8. Loops and branches                       examples/control_flow.cpp
    9. Custom derivative rules and structs      examples/solvers.cpp
-  10. Speed, against hand-written C++          examples/speed.cpp
+  10. A Gaussian mixture, a Gaussian process   examples/science.cpp
+  11. Speed, against hand-written C++          examples/speed.cpp
 
 Each chapter is a program: $build_dir/examples/<name> runs it again on its own.
 EOF
