@@ -282,6 +282,13 @@ TEST(Linalg, DerivativesOfComposedFunctions) {
   EXPECT_TRUE(grads_ok([](fx::Array m) { return fx::linalg::norm(m, "nuc"); }, {uniform(17, {2, 3})}));
   EXPECT_TRUE(grads_ok([](fx::Array m) { return fx::linalg::vector_norm(m, 3.0); }, {uniform(18, {4}, 0.5, 2.0)}));
   EXPECT_TRUE(grads_ok([](fx::Array m) { return fx::linalg::matrix_power(m, -3); }, {a}));
+  // The complete Q of a tall matrix (JAX's arXiv:2409.13374 rule) and of a batch of them.
+  const auto qr_complete = [](fx::Array m) {
+    auto [q, r] = fx::linalg::qr(m, "complete");
+    return fx::concatenate({q.reshape({-1}), r.reshape({-1})});
+  };
+  EXPECT_TRUE(grads_ok(qr_complete, {uniform(19, {5, 3})}));
+  EXPECT_TRUE(grads_ok(qr_complete, {uniform(20, {2, 4, 2})}));
   // d/dA log det A = A^{-T}.
   EXPECT_LT(max_abs_diff(fx::grad([](fx::Array m) { return fx::linalg::slogdet(m).second; })(a),
                          mT(fx::linalg::inv(a))),

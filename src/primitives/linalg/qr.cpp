@@ -6,6 +6,7 @@
 // (a GPU option): JAX's only CPU values without column pivoting.
 #include "compiler/emitter.hpp"
 #include "fluxion/errors.hpp"
+#include "fluxion/linalg.hpp"
 #include "fluxion/ops.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/linalg/common.hpp"
@@ -74,8 +75,7 @@ std::pair<Array, Array> thin_qr_jvp(const Array& q, const Array& r, const Array&
 
 // JAX's qr_jvp_rule: tall and square matrices through the thin rule; wide
 // ones (m < n) split A = [A1 A2] with A1 square: dQ, dR1 from A1 and
-// dR2 = dQ^T A2 + Q^T dA2. The full_matrices case with m > n (JAX's
-// arXiv:2409.13374 rule) is not implemented and says so.
+// dR2 = dQ^T A2 + Q^T dA2; full_matrices with m > n by arXiv:2409.13374.
 JvpResult qr_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                  const Params& params) {
   std::vector<Array> out = fluxion::bind(p, primals, params);
@@ -89,11 +89,26 @@ JvpResult qr_jvp(const Primitive& p, std::span<const Array> primals, std::span<c
     const Array dr2 = lax::add(linalg::matmul(linalg::mT(dq), x2), linalg::matmul(linalg::mT(q), dx2));
     return {out, {dq, concatenate({dr1, dr2}, cols)}};
   }
-  if (params.get<bool>("full_matrices") && m > n)
-    throw Error("qr: the derivative of full_matrices=True for a tall matrix (m > n, here " + std::to_string(m) + " x " +
-                std::to_string(n) + ") is not implemented; use full_matrices=False (jnp.linalg.qr's mode='reduced')");
-  auto [dq, dr] = thin_qr_jvp(q, r, dx);
-  return {out, {dq, dr}};
+  if (!params.get<bool>("full_matrices") || m == n) {
+    auto [dq, dr] = thin_qr_jvp(q, r, dx);
+    return {out, {dq, dr}};
+  }
+  // Full Q of a tall matrix (arXiv:2409.13374, as JAX's rule): the thin
+  // part as above; the last m - n columns from eq. 32-33 with
+  // Z = Q_pn (Q_nn - I)^{-1}, found by a solve rather than an inverse.
+  const int64_t rows = x.ndim() - 2;
+  const Array q_mn = linalg::slice_axis(q, cols, 0, n), q_mp = linalg::slice_axis(q, cols, n, m);
+  auto [dq_mn, dr_nn] = thin_qr_jvp(q_mn, linalg::slice_axis(r, rows, 0, n), dx);
+  const Array q_nn = linalg::slice_axis(q_mn, rows, 0, n), q_pn = linalg::slice_axis(q_mn, rows, n, m);
+  const Array dq_nn = linalg::slice_axis(dq_mn, rows, 0, n), dq_pn = linalg::slice_axis(dq_mn, rows, n, m);
+  const Array z_pn_t = fluxion::linalg::solve(linalg::mT(lax::sub(q_nn, linalg::eye_like(q_nn, n, n))), linalg::mT(q_pn));
+  const Array z_pn = linalg::mT(z_pn_t);
+  const Array dq_mp =
+      lax::sub(linalg::matmul(dq_mn, z_pn_t),
+               linalg::matmul(lax::add(q_mn, linalg::matmul(q_mp, z_pn)),
+                              linalg::mT(lax::sub(dq_pn, linalg::matmul(z_pn, dq_nn)))));
+  const Array zeros = lax::zeros(AbstractValue{linalg::with_matrix(dr_nn.shape(), m - n, n), dr_nn.dtype()});
+  return {out, {concatenate({dq_mn, dq_mp}, cols), concatenate({dr_nn, zeros}, rows)}};
 }
 
 }  // namespace
