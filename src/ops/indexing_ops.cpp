@@ -413,11 +413,7 @@ GatherIndexer index_to_gather(const Shape& shape, const Parsed& parsed) {
 }
 
 GatherScatterMode parse_mode(const std::optional<std::string>& mode, GatherScatterMode fallback) {
-  if (!mode) return fallback;
-  if (*mode == "clip") return GatherScatterMode::clip;
-  if (*mode == "fill" || *mode == "drop") return GatherScatterMode::fill_or_drop;
-  if (*mode == "promise_in_bounds") return GatherScatterMode::promise_in_bounds;
-  throw ValueError("index: unknown mode '" + *mode + "'; expected \"promise_in_bounds\", \"clip\", \"fill\" or \"drop\"");
+  return detail::gather_scatter_mode("index", mode, fallback);
 }
 
 Array gather_path(const Array& x, const Parsed& parsed, const IndexOptions& options) {

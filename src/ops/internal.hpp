@@ -2,6 +2,8 @@
 // promotion before binding primitives (jax/_src/numpy/util.py's role).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +28,11 @@ std::vector<Array> promote_shapes(std::string_view op, std::vector<Array> xs);
 Array binary(std::string_view op, const Primitive& p, const Array& a, const Array& b);
 Array broadcast_in_dim(const Array& x, const Shape& shape, const std::vector<int64_t>& dims);
 Array select_n(const Array& which, const std::vector<Array>& cases);
+// jax.lax.GatherScatterMode.from_any: "clip", "fill"/"drop",
+// "promise_in_bounds"; empty gives `fallback`; anything else is an
+// fx::ValueError naming `op`.
+GatherScatterMode gather_scatter_mode(std::string_view op, const std::optional<std::string>& mode,
+                                      GatherScatterMode fallback);
 // A 0-d constant of x's dtype (for building formulas from primitives).
 Array scalar_like(const Array& x, double value);
 

@@ -16,15 +16,6 @@ namespace {
 
 using Ints = std::vector<int64_t>;
 
-GatherScatterMode mode_of(std::string_view op, const std::optional<std::string>& mode, GatherScatterMode fallback) {
-  if (!mode) return fallback;
-  if (*mode == "clip") return GatherScatterMode::clip;
-  if (*mode == "fill" || *mode == "drop") return GatherScatterMode::fill_or_drop;
-  if (*mode == "promise_in_bounds") return GatherScatterMode::promise_in_bounds;
-  throw ValueError(std::string(op) + ": unknown mode '" + *mode +
-                   "'; expected \"promise_in_bounds\", \"clip\", \"fill\" or \"drop\"");
-}
-
 // lax.dynamic_slice's _dynamic_slice_indices: negative starts count from the end.
 std::vector<Array> normalized_starts(std::string_view op, const Array& x, const std::vector<Array>& starts) {
   if (static_cast<int64_t>(starts.size()) != x.ndim())
@@ -58,10 +49,20 @@ Array scatter_with(const Primitive& p, const Array& operand, const Array& indice
                {{"dimension_numbers", dnums},
                 {"indices_are_sorted", sorted},
                 {"unique_indices", unique},
-                {"mode", mode_of(p.name, mode, GatherScatterMode::fill_or_drop)}});
+                {"mode", detail::gather_scatter_mode(p.name, mode, GatherScatterMode::fill_or_drop)}});
 }
 
 }  // namespace
+
+GatherScatterMode detail::gather_scatter_mode(std::string_view op, const std::optional<std::string>& mode,
+                                              GatherScatterMode fallback) {
+  if (!mode) return fallback;
+  if (*mode == "clip") return GatherScatterMode::clip;
+  if (*mode == "fill" || *mode == "drop") return GatherScatterMode::fill_or_drop;
+  if (*mode == "promise_in_bounds") return GatherScatterMode::promise_in_bounds;
+  throw ValueError(std::string(op) + ": unknown mode '" + *mode +
+                   "'; expected \"promise_in_bounds\", \"clip\", \"fill\" or \"drop\"");
+}
 
 namespace lax {
 
@@ -104,7 +105,7 @@ Array gather(const Array& operand, const Array& start_indices, const GatherDimen
                 {"fill_value", fill_value ? ParamValue(*fill_value) : ParamValue(NoneParam{})},
                 {"indices_are_sorted", indices_are_sorted},
                 {"unique_indices", unique_indices},
-                {"mode", mode_of("gather", mode, GatherScatterMode::promise_in_bounds)}});
+                {"mode", detail::gather_scatter_mode("gather", mode, GatherScatterMode::promise_in_bounds)}});
 }
 
 Array scatter(const Array& operand, const Array& scatter_indices, const Array& updates,

@@ -20,8 +20,8 @@ using Ints = std::vector<int64_t>;
 namespace {
 
 [[noreturn]] void fail(std::string_view op, const std::string& msg) { throw ShapeError(std::string(op) + ": " + msg); }
-std::string tuple(const Ints& v) { return "(" + detail::join(v) + (v.size() == 1 ? ",)" : ")"); }
-bool contains(const Ints& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+std::string tuple(const Ints& v) { return axes_tuple(v); }
+bool contains(const Ints& v, int64_t x) { return has_axis(v, x); }
 
 // Distinct axes within [0, rank).
 void check_axes(std::string_view op, std::string_view what, const Ints& axes, int64_t rank) {
@@ -31,6 +31,20 @@ void check_axes(std::string_view op, std::string_view what, const Ints& axes, in
 }
 
 }  // namespace
+
+std::vector<int64_t> shifted_axes(const std::vector<int64_t>& axes) {
+  Ints out;
+  for (int64_t a : axes) out.push_back(a + 1);
+  return out;
+}
+
+std::string axes_tuple(const std::vector<int64_t>& axes) {
+  return "(" + detail::join(axes) + (axes.size() == 1 ? ",)" : ")");
+}
+
+bool has_axis(const std::vector<int64_t>& axes, int64_t axis) {
+  return std::find(axes.begin(), axes.end(), axis) != axes.end();
+}
 
 GatherDimensionNumbers gather_dnums_of(const ScatterDimensionNumbers& d) {
   return {d.update_window_dims, d.inserted_window_dims, d.scatter_dims_to_operand_dims, d.operand_batching_dims,
@@ -255,12 +269,6 @@ std::vector<Array> gather_transpose(const Primitive&, std::span<const Array> cts
           Array()};
 }
 
-Ints shifted(const Ints& axes) {
-  Ints out;
-  for (int64_t a : axes) out.push_back(a + 1);
-  return out;
-}
-
 // Both operands get the batch axis in front (an unmapped one broadcast), and
 // it becomes a batching dimension pair: operand axis 0 with indices axis 0,
 // which is also the output's first (non-window) axis.
@@ -270,8 +278,9 @@ BatchResult gather_batch(const Primitive& p, std::span<const Array> values, std:
   const Array x = move_batch_axis(values[0], dims[0], 0, size);
   const Array idx = move_batch_axis(values[1], dims[1], 0, size);
   const auto& d = params.get<GatherDimensionNumbers>("dimension_numbers");
-  GatherDimensionNumbers nd{shifted(d.offset_dims), shifted(d.collapsed_slice_dims), shifted(d.start_index_map),
-                            shifted(d.operand_batching_dims), shifted(d.start_indices_batching_dims)};
+  GatherDimensionNumbers nd{shifted_axes(d.offset_dims), shifted_axes(d.collapsed_slice_dims),
+                            shifted_axes(d.start_index_map), shifted_axes(d.operand_batching_dims),
+                            shifted_axes(d.start_indices_batching_dims)};
   nd.operand_batching_dims.insert(nd.operand_batching_dims.begin(), 0);
   nd.start_indices_batching_dims.insert(nd.start_indices_batching_dims.begin(), 0);
   Ints sizes = params.get<Ints>("slice_sizes");

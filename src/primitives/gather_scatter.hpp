@@ -5,6 +5,7 @@
 // through batching dimensions.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct WindowLayout {
 };
 WindowLayout window_layout(const Shape& shape, const std::vector<int64_t>& window_dims, const Shape& batch_extents,
                            const std::vector<int64_t>& window_extents);
+
+// Axes shifted by one: where they sit once a batch axis is put in front.
+std::vector<int64_t> shifted_axes(const std::vector<int64_t>& axes);
+// "(1, 2)", "(1,)": a tuple of axes as messages show it.
+std::string axes_tuple(const std::vector<int64_t>& axes);
+bool has_axis(const std::vector<int64_t>& axes, int64_t axis);
 
 // Checks shared by both shape rules (op names the primitive).
 void check_index_operand(std::string_view op, const AbstractValue& indices, size_t index_vector_size);

@@ -23,8 +23,8 @@ namespace {
 using Ints = std::vector<int64_t>;
 
 [[noreturn]] void fail(std::string_view op, const std::string& msg) { throw ShapeError(std::string(op) + ": " + msg); }
-std::string tuple(const Ints& v) { return "(" + detail::join(v) + (v.size() == 1 ? ",)" : ")"); }
-bool contains(const Ints& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+std::string tuple(const Ints& v) { return axes_tuple(v); }
+bool contains(const Ints& v, int64_t x) { return has_axis(v, x); }
 
 enum class Combine { set, add, mul, min, max };
 
@@ -288,12 +288,6 @@ std::vector<Array> scatter_transpose(const Primitive& p, std::span<const Array> 
   return out;
 }
 
-Ints shifted(const Ints& axes) {
-  Ints out;
-  for (int64_t a : axes) out.push_back(a + 1);
-  return out;
-}
-
 // Every operand gets the batch axis in front (unmapped ones broadcast); the
 // operand's and the indices' become a batching dimension pair, the updates'
 // the first of their scatter (non-window) axes.
@@ -303,9 +297,9 @@ BatchResult scatter_batch(const Primitive& p, std::span<const Array> values, std
   std::vector<Array> ops;
   for (size_t i = 0; i < 3; ++i) ops.push_back(move_batch_axis(values[i], dims[i], 0, size));
   const auto& d = params.get<ScatterDimensionNumbers>("dimension_numbers");
-  ScatterDimensionNumbers nd{shifted(d.update_window_dims), shifted(d.inserted_window_dims),
-                             shifted(d.scatter_dims_to_operand_dims), shifted(d.operand_batching_dims),
-                             shifted(d.scatter_indices_batching_dims)};
+  ScatterDimensionNumbers nd{shifted_axes(d.update_window_dims), shifted_axes(d.inserted_window_dims),
+                             shifted_axes(d.scatter_dims_to_operand_dims), shifted_axes(d.operand_batching_dims),
+                             shifted_axes(d.scatter_indices_batching_dims)};
   nd.operand_batching_dims.insert(nd.operand_batching_dims.begin(), 0);
   nd.scatter_indices_batching_dims.insert(nd.scatter_indices_batching_dims.begin(), 0);
   return {{bind1(p, ops, with_dnums(params, std::move(nd)))}, {0}};

@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "../autodiff/autodiff_util.hpp"
 #include "fluxion/fluxion.hpp"
 
 namespace {
@@ -12,15 +13,10 @@ namespace {
 namespace fx = fluxion;
 namespace la = fx::lax::linalg;
 
+// Entries in [-1, 1) unless told otherwise.
 fx::Array uniform(uint64_t seed, const fx::Shape& shape, double lo = -1.0, double hi = 1.0,
                   fx::DType dtype = fx::float64) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> dist(lo, hi);
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  std::vector<double> v(static_cast<size_t>(n));
-  for (double& e : v) e = dist(rng);
-  return fx::array(v, shape, dtype);
+  return autodiff_test::uniform(seed, shape, lo, hi, dtype);
 }
 
 fx::Array mT(const fx::Array& x) {
