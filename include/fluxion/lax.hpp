@@ -24,6 +24,13 @@ namespace fluxion::lax {
 Array slice(const Array& x, const std::vector<int64_t>& start_indices, const std::vector<int64_t>& limit_indices,
             const std::optional<std::vector<int64_t>>& strides = std::nullopt);
 
+/// lax.clamp: min(max(x, min), max) elementwise; `min` and `max` are 0-d or
+/// of x's shape, and all three share one dtype (no promotion, as in JAX).
+Array clamp(const Array& min, const Array& x, const Array& max);
+
+/// lax.is_finite: true where a float is neither infinite nor NaN.
+Array is_finite(const Array& x);
+
 /// lax.pad: `padding_value` (a scalar of x's dtype) added before, after and
 /// between the elements of each dimension, by one (low, high, interior)
 /// triple per dimension; negative low/high crop.

@@ -1,5 +1,5 @@
 // jax.lax's slicing functions (pad, rev, dynamic slices, gather and the
-// scatters) with its signatures, and jnp.take, take_along_axis and flip on
+// scatters, with clamp and is_finite) with its signatures, and jnp.take, take_along_axis and flip on
 // top of them.
 #include <algorithm>
 
@@ -65,6 +65,10 @@ GatherScatterMode detail::gather_scatter_mode(std::string_view op, const std::op
 }
 
 namespace lax {
+
+Array clamp(const Array& min, const Array& x, const Array& max) { return bind1(prim::clamp_p, {min, x, max}); }
+
+Array is_finite(const Array& x) { return bind1(prim::is_finite_p, {x}); }
 
 Array pad(const Array& x, const Array& padding_value, const std::vector<std::vector<int64_t>>& padding_config) {
   return bind1(prim::pad_p, {x, padding_value}, {{"padding_config", padding_config}});

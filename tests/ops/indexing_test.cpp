@@ -167,6 +167,19 @@ TEST(LaxIndexing, PadRevAndDynamicSlicesClampAsXla) {
   fx::check_grads([](fx::Array a) { return fx::lax::pad(a, a(0), {{2, -1, 2}}); }, {v}, 2);
 }
 
+TEST(LaxIndexing, ClampAndIsFiniteBindTheirPrimitives) {
+  const fx::Array x = fx::array({-2.0, 0.5, fx::inf, fx::nan});
+  const std::vector<double> c = values(fx::lax::clamp(fx::Array(-1.0), x, fx::Array(1.0)));
+  EXPECT_EQ(c[0], -1.0);
+  EXPECT_EQ(c[1], 0.5);
+  EXPECT_EQ(c[2], 1.0);
+  EXPECT_TRUE(std::isnan(c[3]));
+  EXPECT_EQ(fx::lax::is_finite(x).to_vector<bool>(), (std::vector<bool>{true, true, false, false}));
+  EXPECT_THROW(fx::lax::clamp(fx::Array(0.0f), x, fx::Array(1.0)), fx::TypeError);
+  EXPECT_NE(fx::make_jaxpr([](fx::Array a) { return fx::lax::clamp(fx::Array(0.0), a, fx::Array(1.0)); })(x).str().find("clamp"),
+            std::string::npos);
+}
+
 TEST(LaxIndexing, TakeAlongAxisWithArgsort) {
   const fx::Array x = fx::array({{3.0, 1.0, 2.0}, {0.0, 5.0, 4.0}});
   const fx::Array order = fx::argsort(x, 1);
