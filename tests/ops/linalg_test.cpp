@@ -291,6 +291,27 @@ TEST(Linalg, DerivativesOfComposedFunctions) {
             1e-12);
 }
 
+// det's derivative is JAX's cofactor rule: det(A) A^{-T} where A is regular,
+// and the (rank-one) adjugate, not NaN, where A has rank n - 1.
+TEST(Linalg, DetDerivativeIsFiniteAtRankNMinusOne) {
+  const fx::Array a = uniform(21, {4, 4}) + fx::eye(4) * 2.0;
+  const auto det = [](fx::Array m) { return fx::linalg::det(m); };
+  EXPECT_LT(max_abs_diff(fx::grad(det)(a), fx::linalg::det(a) * mT(fx::linalg::inv(a))), 1e-12);
+  // Rank 3: the last row repeats the first. det is a polynomial, so central
+  // differences of step 1e-3 give its gradient to rounding.
+  fx::Array s = fx::at(a, 3).set(a(0));
+  const fx::Array g = fx::grad(det)(s);
+  std::vector<double> fd(16);
+  for (int64_t k = 0; k < 16; ++k) {
+    const fx::Array e = fx::at(fx::zeros({16}), k).set(1e-3).reshape({4, 4});
+    fd[k] = (fx::linalg::det(s + e) - fx::linalg::det(s - e)).item<double>() / 2e-3;
+  }
+  EXPECT_LT(max_abs_diff(g, fx::array(fd, {4, 4})), 1e-9);
+  EXPECT_GT(fx::max(fx::abs(g)).item<double>(), 0.1);  // the adjugate is not zero
+  EXPECT_TRUE(grads_ok(det, {a}));
+  EXPECT_TRUE(grads_ok(det, {uniform(22, {2, 5, 5})}));
+}
+
 TEST(Linalg, VmapAndJitOfSolvers) {
   const fx::Array a = uniform(19, {3, 4, 4}) + fx::eye(4) * 2.0, b = uniform(20, {3, 4});
   const auto f = [](fx::Array m, fx::Array r) { return fx::linalg::solve(m, r); };

@@ -1,13 +1,15 @@
 // fx::linalg: jax.numpy.linalg's decompositions and solvers, composed of the
 // linalg primitives as jnp composes them. Where jnp uses a construct Fluxion
-// does not have (custom_linear_solve in solve, custom_jvp on det and
-// slogdet), the function is built from primitives whose own rules give the
-// same derivative (see each function).
+// does not have (custom_linear_solve in solve, custom_jvp on slogdet), the
+// function is built from primitives whose own rules give the same derivative
+// (see each function); det carries JAX's custom JVP.
 #include "fluxion/linalg.hpp"
 
 #include <string>
 
+#include "fluxion/custom_derivatives.hpp"
 #include "fluxion/errors.hpp"
+#include "fluxion/indexing.hpp"
 #include "fluxion/lax.hpp"
 #include "ops/internal.hpp"
 #include "primitives/lax.hpp"
@@ -110,12 +112,40 @@ std::pair<Array, Array> slogdet(const Array& a_in) {
   return {fluxion::where(is_zero, zero, sign), fluxion::where(is_zero, fluxion::full({}, -inf, a.dtype()), logdet)};
 }
 
-// jnp's det: the closed forms for 2x2 and 3x3, otherwise sign * exp(logabsdet).
-// JAX's custom JVP for the LU case (the cofactor solve) keeps the derivative
-// finite at matrices of rank n - 1; through lu's rule it is NaN there.
-Array det(const Array& a_in) {
-  const Array a = inexact(a_in);
-  require_square("det", a);
+namespace {
+
+// JAX's _cofactor_solve: det(a) and det(a) * solve(a, b) from one LU, well
+// defined at rank n - 1 too. U's last diagonal entry is replaced by the
+// reciprocal of the product of the others, so the back substitution
+// multiplies by that product instead of dividing by the zero; the other rows
+// are scaled by det(a) (zero at rank n - 1). Matrices of lower rank, where
+// the substitution still overflows, give zeros.
+std::pair<Array, Array> cofactor_solve(const Array& a, const Array& b) {
+  const int64_t n = a.shape().back();
+  if (n == 1) return {a(fluxion::ellipsis, 0, 0), b};
+  auto [lu, pivots, permutation] = lax::linalg::lu(a);
+  const Array iota = fluxion::arange(0, n, 1, pivots.dtype());
+  const Array parity = fluxion::sum(fluxion::astype(fluxion::not_equal(pivots, iota), DType::int32), -1);
+  const Array sign = fluxion::astype(1 - 2 * fluxion::remainder(parity, 2), a.dtype());
+  const Array partial_det = fluxion::cumprod(pl::diagonal(lu), -1) * fluxion::expand_dims(sign, -1);
+  lu = fluxion::at(lu, fluxion::ellipsis, -1, -1).set(1.0 / partial_det(fluxion::ellipsis, -2));
+  Array d = lax::linalg::triangular_solve(lu, fluxion::ones(Shape(b.shape().begin(), b.shape().end() - 1), b.dtype()),
+                                          true, false);
+  d = fluxion::any(fluxion::logical_not(fluxion::isfinite(d)), -1);
+  d = fluxion::broadcast_to(d(fluxion::ellipsis, fluxion::newaxis, fluxion::newaxis), b.shape());
+  Array x = fluxion::where(d, fluxion::zeros_like(b), b);  // first filter
+  x = pl::permute_rows(x, permutation);
+  x = lax::linalg::triangular_solve(lu, x, true, true, false, false, true);
+  const Array det = partial_det(fluxion::ellipsis, -1);
+  x = fluxion::concatenate({x(fluxion::ellipsis, fluxion::s({}, -1), fluxion::all) *
+                                det(fluxion::ellipsis, fluxion::newaxis, fluxion::newaxis),
+                            x(fluxion::ellipsis, fluxion::s(-1), fluxion::all)},
+                           -2);
+  x = lax::linalg::triangular_solve(lu, x, true, false);
+  return {det, fluxion::where(d, fluxion::zeros_like(x), x)};  // second filter
+}
+
+Array det_value(const Array& a) {
   const int64_t n = a.shape().back();
   const auto e = [&](int64_t i, int64_t j) { return entry(a, i, j); };
   if (n == 2) return e(0, 0) * e(1, 1) - e(0, 1) * e(1, 0);
@@ -124,6 +154,25 @@ Array det(const Array& a_in) {
            e(0, 2) * e(1, 1) * e(2, 0) - e(0, 0) * e(1, 2) * e(2, 1) - e(0, 1) * e(1, 0) * e(2, 2);
   auto [sign, logdet] = slogdet(a);
   return sign * fluxion::exp(logdet);
+}
+
+// jnp's det (a custom_jvp function): the closed forms for 2x2 and 3x3,
+// otherwise sign * exp(logabsdet); its derivative is JAX's,
+// trace(cofactor_solve(a, da)), finite at matrices of rank n - 1.
+const auto det_fn = custom_jvp([](const Array& a) { return det_value(a); }, "det")
+                        .defjvp([](auto primals, auto tangents) {
+                          auto [a] = primals;
+                          auto [t] = tangents;
+                          auto [y, z] = cofactor_solve(a, t);
+                          return std::pair{y, fluxion::trace(z, 0, -2, -1)};
+                        });
+
+}  // namespace
+
+Array det(const Array& a_in) {
+  const Array a = inexact(a_in);
+  require_square("det", a);
+  return det_fn(a);
 }
 
 std::pair<Array, Array> eigh(const Array& a, const std::string& UPLO, bool symmetrize_input) {
