@@ -11,7 +11,7 @@
 // cummax/cummin the tangent split between the tied elements as max's
 // balanced rule splits it at each combine of the scan's tree. Only the
 // tangent comes from the scan; the primal is the primitive's own sequential
-// result. Reversal (reverse=True) is a stable sort by descending position.
+// result. Reversal (reverse=True) is lax.rev, as in JAX.
 #include <cmath>
 #include <type_traits>
 
@@ -198,12 +198,8 @@ Pair scan(Cum c, const Pair& elems, int64_t axis) {
   return interleave_pair(even, odd, axis);
 }
 
-// x in reverse order along axis: a stable sort by descending position
-// (linear in x, with sort's derivative and transpose rules).
-Array rev(const Array& x, int64_t axis) {
-  const Array position = bind1(iota_p, {}, {{"dtype", DType::int32}, {"shape", x.shape()}, {"dimension", axis}});
-  return lax::sort({lax::neg(position), x}, axis)[1];
-}
+// x in reverse order along axis.
+Array rev(const Array& x, int64_t axis) { return bind1(rev_p, {x}, {{"dimensions", std::vector<int64_t>{axis}}}); }
 
 Pair rev_pair(const Pair& p, int64_t axis) { return {rev(p.v, axis), p.t.valid() ? rev(p.t, axis) : Array()}; }
 
