@@ -48,11 +48,7 @@ std::vector<Array> mask_indices(const Array& mask) {
         shape_to_string(mask.shape()) +
         " (JAX's NonConcreteBooleanIndexError: the result's shape would depend on the values). "
         "Use fx::where(mask, x, 0) or an integer index instead");
-  const std::vector<bool> bits = [&] {
-    std::vector<bool> b;
-    for (bool v : mask.to_vector<bool>()) b.push_back(v);
-    return b;
-  }();
+  const std::vector<bool> bits = mask.to_vector<bool>();
   const Ints strides = detail::strides_of(mask.shape());
   std::vector<Ints> coords(static_cast<size_t>(mask.ndim()));
   for (int64_t flat = 0; flat < static_cast<int64_t>(bits.size()); ++flat) {
