@@ -32,11 +32,16 @@ void check_axes(std::string_view op, std::string_view what, const Ints& axes, in
 
 }  // namespace
 
-std::vector<int64_t> shifted_axes(const std::vector<int64_t>& axes) {
+namespace {
+
+// Axes shifted by one: where they sit once a batch axis is put in front.
+Ints shifted_axes(const Ints& axes) {
   Ints out;
   for (int64_t a : axes) out.push_back(a + 1);
   return out;
 }
+
+}  // namespace
 
 std::string axes_tuple(const std::vector<int64_t>& axes) {
   return "(" + detail::join(axes) + (axes.size() == 1 ? ",)" : ")");
@@ -44,6 +49,15 @@ std::string axes_tuple(const std::vector<int64_t>& axes) {
 
 bool has_axis(const std::vector<int64_t>& axes, int64_t axis) {
   return std::find(axes.begin(), axes.end(), axis) != axes.end();
+}
+
+ScatterDimensionNumbers with_leading_batch_pair(const ScatterDimensionNumbers& d) {
+  ScatterDimensionNumbers nd{shifted_axes(d.update_window_dims), shifted_axes(d.inserted_window_dims),
+                             shifted_axes(d.scatter_dims_to_operand_dims), shifted_axes(d.operand_batching_dims),
+                             shifted_axes(d.scatter_indices_batching_dims)};
+  nd.operand_batching_dims.insert(nd.operand_batching_dims.begin(), 0);
+  nd.scatter_indices_batching_dims.insert(nd.scatter_indices_batching_dims.begin(), 0);
+  return nd;
 }
 
 GatherDimensionNumbers gather_dnums_of(const ScatterDimensionNumbers& d) {
@@ -277,12 +291,8 @@ BatchResult gather_batch(const Primitive& p, std::span<const Array> values, std:
   const int64_t size = batch_size(values, dims);
   const Array x = move_batch_axis(values[0], dims[0], 0, size);
   const Array idx = move_batch_axis(values[1], dims[1], 0, size);
-  const auto& d = params.get<GatherDimensionNumbers>("dimension_numbers");
-  GatherDimensionNumbers nd{shifted_axes(d.offset_dims), shifted_axes(d.collapsed_slice_dims),
-                            shifted_axes(d.start_index_map), shifted_axes(d.operand_batching_dims),
-                            shifted_axes(d.start_indices_batching_dims)};
-  nd.operand_batching_dims.insert(nd.operand_batching_dims.begin(), 0);
-  nd.start_indices_batching_dims.insert(nd.start_indices_batching_dims.begin(), 0);
+  const GatherDimensionNumbers nd = gather_dnums_of(
+      with_leading_batch_pair(scatter_dnums_of(params.get<GatherDimensionNumbers>("dimension_numbers"))));
   Ints sizes = params.get<Ints>("slice_sizes");
   sizes.insert(sizes.begin(), 1);
   return {{bind1(p, {x, idx},

@@ -55,8 +55,13 @@ struct WindowLayout {
 WindowLayout window_layout(const Shape& shape, const std::vector<int64_t>& window_dims, const Shape& batch_extents,
                            const std::vector<int64_t>& window_extents);
 
-// Axes shifted by one: where they sit once a batch axis is put in front.
-std::vector<int64_t> shifted_axes(const std::vector<int64_t>& axes);
+// The dimension numbers once every operand has a batch axis in front: it
+// becomes a batching-dimension pair (operand axis 0 with indices axis 0,
+// also the first non-window axis of the output or updates); the others
+// shift by one. Both batching rules use it (gather's through
+// scatter_dnums_of).
+ScatterDimensionNumbers with_leading_batch_pair(const ScatterDimensionNumbers& d);
+
 // "(1, 2)", "(1,)": a tuple of axes as messages show it.
 std::string axes_tuple(const std::vector<int64_t>& axes);
 bool has_axis(const std::vector<int64_t>& axes, int64_t axis);

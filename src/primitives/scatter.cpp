@@ -296,13 +296,9 @@ BatchResult scatter_batch(const Primitive& p, std::span<const Array> values, std
   const int64_t size = batch_size(values, dims);
   std::vector<Array> ops;
   for (size_t i = 0; i < 3; ++i) ops.push_back(move_batch_axis(values[i], dims[i], 0, size));
-  const auto& d = params.get<ScatterDimensionNumbers>("dimension_numbers");
-  ScatterDimensionNumbers nd{shifted_axes(d.update_window_dims), shifted_axes(d.inserted_window_dims),
-                             shifted_axes(d.scatter_dims_to_operand_dims), shifted_axes(d.operand_batching_dims),
-                             shifted_axes(d.scatter_indices_batching_dims)};
-  nd.operand_batching_dims.insert(nd.operand_batching_dims.begin(), 0);
-  nd.scatter_indices_batching_dims.insert(nd.scatter_indices_batching_dims.begin(), 0);
-  return {{bind1(p, ops, with_dnums(params, std::move(nd)))}, {0}};
+  return {{bind1(p, ops,
+                with_dnums(params, with_leading_batch_pair(params.get<ScatterDimensionNumbers>("dimension_numbers"))))},
+          {0}};
 }
 
 // JAX keeps the combining function as a jaxpr parameter; Fluxion's primitive
