@@ -10,6 +10,7 @@
 #include "fluxion/dtype.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/jaxpr.hpp"
+#include "fluxion/jet.hpp"
 #include "fluxion/jit.hpp"
 #include "fluxion/lax.hpp"
 #include "fluxion/linalg.hpp"

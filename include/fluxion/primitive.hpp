@@ -185,6 +185,20 @@ struct BatchResult {
 using BatchRule = BatchResult (*)(const Primitive& prim, std::span<const Array> values, std::span<const int> dims,
                                   const Params& params);
 
+/// Taylor-mode rule (jet). `series[i]` holds input i's Taylor terms along the
+/// path x(t) = x0 + Σ_k x_k t^k / k! (JAX's convention: term k-1 is the k-th
+/// derivative d^k/dt^k x(t) at 0), all K of them, or none when the input does
+/// not move (a constant, or an integer). The rule returns the primal outputs
+/// and each output's K terms (none = the output does not move). Rules are
+/// written with Fluxion operations, so they compose with every other
+/// transformation; src/primitives/taylor.hpp has the shared recurrences.
+struct TaylorResult {
+  std::vector<Array> primals_out;
+  std::vector<std::vector<Array>> series_out;  ///< one per output; empty = zero series
+};
+using TaylorRule = TaylorResult (*)(const Primitive& prim, std::span<const Array> primals,
+                                    std::span<const std::vector<Array>> series, const Params& params);
+
 /// Lowering (jit): writes the C++ that computes one equation. An elementwise
 /// primitive's rule writes the loop body over a block of its output (the
 /// emitter fuses chains of them into one loop); any other writes a whole
@@ -249,6 +263,9 @@ struct Primitive {
   /// vmap: every primitive with operands has one (a primitive without operands,
   /// such as iota, is never batched).
   BatchRule batch = nullptr;
+  /// jet: every primitive has one (tests/core/registry_test.cpp checks);
+  /// `prim::taylor_via_jvp` is the exception listed in docs/ARCHITECTURE.md.
+  TaylorRule jet = nullptr;
   /// jit: every primitive has one (tests/core/registry_test.cpp checks).
   LowerRule lower = nullptr;
   /// jit, optional: the output is a strided view of the operand (see ViewRule).

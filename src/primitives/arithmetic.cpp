@@ -15,6 +15,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -335,11 +336,28 @@ void binary_lower(const Primitive& p, compiler::Emitter& e) {
   }
 }
 
+TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                        const Params& params) {
+  switch (static_cast<Binary>(p.tag)) {
+    case Binary::add:
+    case Binary::sub: return taylor_linear(p, primals, series, params);
+    case Binary::mul: {
+      const size_t order = order_of(series);
+      const Series a = coefficients(primals[0], series[0], order), b = coefficients(primals[1], series[1], order);
+      Series c(order + 1);
+      c[0] = lax::mul(primals[0], primals[1]);
+      for (size_t k = 1; k <= order; ++k) c[k] = convolve(a, b, k);
+      return {{c[0]}, {derivative_terms(c)}};
+    }
+    default: return taylor_via_jvp(p, primals, series, params);
+  }
+}
+
 constexpr Primitive binary(std::string_view name, Binary op) {
   const bool linear = op == Binary::add || op == Binary::sub || op == Binary::mul || op == Binary::div;
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = binary_aval,
                    .impl = binary_impl, .jvp = binary_jvp, .transpose = linear ? binary_transpose : nullptr,
-                   .batch = elementwise_batch, .lower = binary_lower, .traits = kElementwise};
+                   .batch = elementwise_batch, .jet = binary_jet, .lower = binary_lower, .traits = kElementwise};
 }
 
 template <class T> T sign_value(T x) {
@@ -464,10 +482,16 @@ void unary_lower(const Primitive& p, compiler::Emitter& e) {
   }
 }
 
+TaylorResult unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                       const Params& params) {
+  if (static_cast<Unary>(p.tag) == Unary::neg) return taylor_linear(p, primals, series, params);
+  return taylor_via_jvp(p, primals, series, params);
+}
+
 constexpr Primitive unary(std::string_view name, Unary op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval, .impl = unary_impl,
                    .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr,
-                   .batch = elementwise_batch, .lower = unary_lower, .traits = kElementwise};
+                   .batch = elementwise_batch, .jet = unary_jet, .lower = unary_lower, .traits = kElementwise};
 }
 
 // integer_pow[y=n]: XLA's multiplication chain (square-and-multiply, then one

@@ -7,6 +7,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -73,6 +74,21 @@ JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {std::move(t)}};
 }
 
+TaylorResult float_unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                             const Params& params) {
+  switch (static_cast<UnaryMath>(p.tag)) {
+    case UnaryMath::exp: {
+      const size_t order = order_of(series);
+      const Series ju = index_weighted(coefficients(primals[0], series[0], order));
+      Series v(order + 1);
+      v[0] = bind1(p, {primals[0]});
+      for (size_t k = 1; k <= order; ++k) v[k] = integrate_product(ju, v, k);
+      return {{v[0]}, {derivative_terms(v)}};
+    }
+    default: return taylor_via_jvp(p, primals, series, params);
+  }
+}
+
 // Eager's own SIMD kernel on each block (the same bits), except sqrt (the
 // correctly rounded instruction either way) and float64 exp (XLA's
 // algorithm, operation for operation as eager's kernel: the preamble's
@@ -94,7 +110,7 @@ void float_unary_lower(const Primitive& p, compiler::Emitter& e) {
 
 constexpr Primitive float_unary(std::string_view name, UnaryMath op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = float_unary_aval,
-                   .impl = float_unary_impl, .jvp = float_unary_jvp, .batch = elementwise_batch,
+                   .impl = float_unary_impl, .jvp = float_unary_jvp, .batch = elementwise_batch, .jet = float_unary_jet,
                    .lower = float_unary_lower, .traits = kElementwise};
 }
 

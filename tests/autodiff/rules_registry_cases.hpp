@@ -25,6 +25,8 @@ struct Case {
 using Cases = std::map<std::string, Case>;
 
 // Keyed by primitive name; the case's program must apply that primitive.
+// Every case (rules_registry_cases.cpp), the families' included.
+Cases all_cases();
 void add_indexing_cases(Cases& c);  // rules_indexing.cpp: pad, rev, dynamic slices, gather, scatter
 void add_special_cases(Cases& c);   // rules_special.cpp: special functions, cumulative ops, argmin/argmax
 void add_linalg_cases(Cases& c);    // rules_linalg.cpp: the LAPACK-backed primitives

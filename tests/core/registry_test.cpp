@@ -19,6 +19,10 @@ TEST(Registry, EveryPrimitiveHasEveryRule) {
     EXPECT_NE(p->abstract_eval, nullptr);
     EXPECT_NE(p->impl, nullptr);
     EXPECT_NE(p->jvp, nullptr);
+    // jet: a recurrence of its own, or one of the shared rules of
+    // src/primitives/taylor.hpp (taylor_via_jvp only where
+    // docs/ARCHITECTURE.md lists it).
+    EXPECT_NE(p->jet, nullptr);
     // vmap: a primitive without operands (iota, iota_2x32_shape) is never batched.
     if (p->name != "iota" && p->name != "iota_2x32_shape") {
       EXPECT_NE(p->batch, nullptr);

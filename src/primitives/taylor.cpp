@@ -1,0 +1,162 @@
+#include "primitives/taylor.hpp"
+
+#include <string>
+
+#include "fluxion/errors.hpp"
+#include "fluxion/jet.hpp"
+#include "primitives/lax.hpp"
+
+namespace fluxion::prim {
+
+size_t order_of(std::span<const Series> series) {
+  for (const Series& s : series)
+    if (!s.empty()) return s.size();
+  return 0;
+}
+
+Series instantiate_series(const Array& x, const Series& terms, size_t order) {
+  if (!terms.empty()) return terms;
+  return Series(order, lax::zeros(AbstractValue{x.shape(), x.dtype(), x.weak_type()}));
+}
+
+TaylorResult taylor_linear(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                           const Params& params) {
+  const size_t order = order_of(series);
+  TaylorResult r;
+  r.primals_out = fluxion::bind(p, primals, params);
+  r.series_out.resize(r.primals_out.size());
+  std::vector<Array> args(primals.begin(), primals.end());
+  for (size_t k = 0; k < order; ++k) {
+    for (size_t i = 0; i < primals.size(); ++i) {
+      if (!is_floating(primals[i].dtype())) continue;
+      args[i] = series[i].empty() ? lax::zeros(AbstractValue{primals[i].shape(), primals[i].dtype(), false})
+                                  : series[i][k];
+    }
+    std::vector<Array> terms = fluxion::bind(p, args, params);
+    for (size_t o = 0; o < terms.size(); ++o)
+      if (is_floating(terms[o].dtype())) r.series_out[o].push_back(std::move(terms[o]));
+  }
+  return r;
+}
+
+TaylorResult taylor_constant(const Primitive& p, std::span<const Array> primals, std::span<const Series>,
+                             const Params& params) {
+  TaylorResult r;
+  r.primals_out = fluxion::bind(p, primals, params);
+  r.series_out.resize(r.primals_out.size());
+  return r;
+}
+
+// y(t) = f(x(t)) gives y'(t) = J(x(t)) x'(t): the JVP rule, applied to the
+// series of x and of x' (x's terms shifted down by one), yields y's terms
+// 1..K as the primal and terms 0..K-2 of its tangent. Each level is a jet of
+// one order less, so the recursion ends after K levels.
+TaylorResult taylor_via_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                            const Params& params) {
+  const size_t order = order_of(series);
+  const size_t n = primals.size();
+  std::vector<Array> jet_primals(primals.begin(), primals.end());
+  std::vector<Series> jet_series(series.begin(), series.end());
+  std::vector<bool> moving(n);
+  for (size_t i = 0; i < n; ++i) {
+    moving[i] = !series[i].empty();
+    if (moving[i]) jet_series[i].pop_back();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!moving[i]) continue;
+    jet_primals.push_back(series[i][0]);
+    jet_series.emplace_back(series[i].begin() + 1, series[i].end());
+  }
+  size_t num_outputs = 0;
+  const detail::Fn jvp_of_prim = [&](const std::vector<Array>& xs) {
+    std::vector<Array> tangents(n);
+    for (size_t i = 0, next = n; i < n; ++i)
+      if (moving[i]) tangents[i] = xs[next++];
+    JvpResult r = p.jvp(p, std::span<const Array>(xs.data(), n), tangents, params);
+    num_outputs = r.primals_out.size();
+    std::vector<Array> outs = r.primals_out;
+    for (size_t o = 0; o < num_outputs; ++o) {
+      const Array& y = r.primals_out[o];
+      Array t = o < r.tangents_out.size() ? r.tangents_out[o] : Array();
+      outs.push_back(t.valid() ? t : lax::zeros(AbstractValue{y.shape(), y.dtype(), false}));
+    }
+    return outs;
+  };
+  auto [outs, out_series] = detail::jet_core(jvp_of_prim, jet_primals, jet_series);
+  TaylorResult r;
+  r.series_out.resize(num_outputs);
+  for (size_t o = 0; o < num_outputs; ++o) {
+    r.primals_out.push_back(outs[o]);
+    if (!is_floating(outs[o].dtype())) continue;
+    Series& s = r.series_out[o];
+    s.push_back(outs[num_outputs + o]);
+    const Series& rest = out_series[num_outputs + o];
+    if (order > 1) {
+      if (rest.empty()) {
+        const Array zero = lax::zeros(AbstractValue{outs[o].shape(), outs[o].dtype(), false});
+        s.insert(s.end(), order - 1, zero);
+      } else {
+        s.insert(s.end(), rest.begin(), rest.end());
+      }
+    }
+  }
+  return r;
+}
+
+namespace {
+double factorial(size_t k) {
+  double f = 1;
+  for (size_t i = 2; i <= k; ++i) f *= static_cast<double>(i);
+  return f;
+}
+}  // namespace
+
+Array scale(const Array& x, double c) {
+  if (c == 1.0) return x;
+  return lax::mul(x, lax::constant_like(x, c));
+}
+
+Series coefficients(const Array& x0, const Series& terms, size_t order) {
+  Series out;
+  out.reserve(order + 1);
+  out.push_back(x0);
+  for (size_t k = 1; k <= order; ++k)
+    out.push_back(terms.empty() ? Array() : scale(terms[k - 1], 1.0 / factorial(k)));
+  return out;
+}
+
+Series derivative_terms(const Series& coefs) {
+  Series out;
+  out.reserve(coefs.size() - 1);
+  for (size_t k = 1; k < coefs.size(); ++k) out.push_back(scale(coefs[k], factorial(k)));
+  return out;
+}
+
+Array add_terms(const Array& a, const Array& b) {
+  if (!a.valid()) return b;
+  if (!b.valid()) return a;
+  return lax::add(a, b);
+}
+
+Array convolve(const Series& a, const Series& b, size_t k, size_t lo, size_t hi) {
+  Array acc;
+  for (size_t j = lo; j <= hi && j <= k; ++j) {
+    if (j >= a.size() || k - j >= b.size() || !a[j].valid() || !b[k - j].valid()) continue;
+    acc = add_terms(acc, lax::mul(a[j], b[k - j]));
+  }
+  return acc;
+}
+
+Series index_weighted(const Series& u) {
+  Series out(u.size());
+  for (size_t j = 1; j < u.size(); ++j)
+    if (u[j].valid()) out[j] = scale(u[j], static_cast<double>(j));
+  return out;
+}
+
+Array integrate_product(const Series& ju, const Series& w, size_t k) {
+  const Array acc = convolve(ju, w, k, 1, k);
+  return acc.valid() ? scale(acc, 1.0 / static_cast<double>(k)) : acc;
+}
+
+}  // namespace fluxion::prim
