@@ -1,47 +1,27 @@
-// Arithmetic primitives: add, sub, mul, div, rem, max, min, pow, atan2, the
-// bitwise and/or/xor/not, and the unary neg, abs, sign, floor, ceil, square,
-// round, integer_pow. Integer arithmetic wraps around (two's complement) and integer
-// division follows XLA: x / 0 is -1 (all ones unsigned), INT_MIN / -1 is
-// INT_MIN, x % 0 is x.
+// Binary arithmetic primitives: add, sub, mul, div, rem, max, min, pow,
+// atan2, the bitwise and/or/xor, and add_any (the unary ones are in
+// unary_arithmetic.cpp). Integer arithmetic wraps around (two's complement)
+// and integer division follows XLA: x / 0 is -1 (all ones unsigned),
+// INT_MIN / -1 is INT_MIN, x % 0 is x.
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <type_traits>
 
 #include "compiler/emitter.hpp"
-#include "kernels/integer_pow.hpp"
 #include "kernels/unary_math.hpp"
 #include "primitives/batch_helpers.hpp"
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/taylor.hpp"
+#include "primitives/wrapping.hpp"
 
 namespace fluxion::prim {
 namespace {
 
 enum class Binary { add, sub, mul, div, rem, max, min, pow, atan2, bit_and, bit_or, bit_xor };
-enum class Unary { neg, abs, sign, floor, ceil, square, bit_not, round };
 
-template <class T> using Unsigned = std::make_unsigned_t<T>;
-
-template <class T> T wrapping_add(T a, T b) {
-  if constexpr (std::is_integral_v<T>) return T(Unsigned<T>(a) + Unsigned<T>(b));
-  else return a + b;
-}
-template <class T> T wrapping_sub(T a, T b) {
-  if constexpr (std::is_integral_v<T>) return T(Unsigned<T>(a) - Unsigned<T>(b));
-  else return a - b;
-}
-template <class T> T wrapping_mul(T a, T b) {
-  if constexpr (std::is_integral_v<T>) {
-    // Promote so that e.g. uint32 * uint32 does not become a signed int overflow.
-    using Wide = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, Unsigned<T>>;
-    return T(Wide(a) * Wide(b));
-  } else {
-    return a * b;
-  }
-}
 template <class T> T integer_div(T a, T b) {
   if (b == 0) return T(-1);  // all bits set, as XLA
   if constexpr (std::is_signed_v<T>)
@@ -336,21 +316,144 @@ void binary_lower(const Primitive& p, compiler::Emitter& e) {
   }
 }
 
+// Terms of a binary primitive. Where one operand does not move, products
+// and quotients are linear in the other and need no recurrence; the
+// piecewise ones (rem, max, min) take the JVP rule's weights, which are
+// constant between the kinks, ties split as the JVP splits them.
+Series pow_terms(const Array& x, const Array& y, const Array& ans, const Series& sx, const Series& sy, size_t order);
+Series atan2_terms(const Array& x, const Array& y, const Series& sx, const Series& sy, size_t order);
+
 TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
                         const Params& params) {
-  switch (static_cast<Binary>(p.tag)) {
+  using namespace lax;
+  const auto op = static_cast<Binary>(p.tag);
+  if (op == Binary::bit_and || op == Binary::bit_or || op == Binary::bit_xor)
+    return taylor_constant(p, primals, series, params);
+  const size_t order = order_of(series);
+  const Array &x = primals[0], &y = primals[1];
+  const Series &sx = series[0], &sy = series[1];
+  const Array ans = bind1(p, {x, y});
+  const Shape& shape = ans.shape();
+  Series out(order);
+  switch (op) {
     case Binary::add:
-    case Binary::sub: return taylor_linear(p, primals, series, params);
-    case Binary::mul: {
-      const size_t order = order_of(series);
-      const Series a = coefficients(primals[0], series[0], order), b = coefficients(primals[1], series[1], order);
-      Series c(order + 1);
-      c[0] = lax::mul(primals[0], primals[1]);
-      for (size_t k = 1; k <= order; ++k) c[k] = convolve(a, b, k);
-      return {{c[0]}, {derivative_terms(c)}};
+    case Binary::sub:
+      for (size_t k = 0; k < order; ++k) {
+        const Array tx = sx.empty() ? Array() : sx[k], ty = sy.empty() ? Array() : sy[k];
+        out[k] = op == Binary::add ? add_terms(tx, ty) : sub_terms(tx, ty);
+      }
+      break;
+    case Binary::mul:
+      if (sx.empty() || sy.empty()) {
+        for (size_t k = 0; k < order; ++k) out[k] = sx.empty() ? mul(x, sy[k]) : mul(sx[k], y);
+      } else {
+        const Series a = coefficients(x, sx, order), b = coefficients(y, sy, order);
+        Series c(order + 1);
+        c[0] = ans;
+        for (size_t k = 1; k <= order; ++k) c[k] = convolve(a, b, k);
+        out = derivative_terms(c);
+      }
+      break;
+    case Binary::div:
+      if (sy.empty()) {
+        for (size_t k = 0; k < order; ++k) out[k] = div(sx[k], y);
+      } else {
+        // c * y = x: c̃_k = (x̃_k - Σ_(j<k) c̃_j ỹ_(k-j)) / y0.
+        const Series a = coefficients(x, sx, order), b = coefficients(y, sy, order);
+        Series c(order + 1);
+        c[0] = ans;
+        for (size_t k = 1; k <= order; ++k) c[k] = solve_step(a[k], c, b, k, 0);
+        out = derivative_terms(c);
+      }
+      break;
+    case Binary::rem: {
+      // x - y trunc(x / y), the quotient constant between its jumps; the
+      // JVP's trunc, sign(q) floor(|q|).
+      Array trunc;
+      if (!sy.empty()) {
+        const Array q = div(x, y);
+        trunc = mul(bind1(prim::sign_p, {q}), bind1(prim::floor_p, {bind1(prim::abs_p, {q})}));
+      }
+      for (size_t k = 0; k < order; ++k)
+        out[k] = sub_terms(sx.empty() ? Array() : sx[k], sy.empty() ? Array() : mul(sy[k], trunc));
+      break;
     }
-    default: return taylor_via_jvp(p, primals, series, params);
+    case Binary::max:
+    case Binary::min: {
+      const Array wx = sx.empty() ? Array() : balanced_eq(x, ans, y);
+      const Array wy = sy.empty() ? Array() : balanced_eq(y, ans, x);
+      for (size_t k = 0; k < order; ++k)
+        out[k] = add_terms(sx.empty() ? Array() : mul(sx[k], wx), sy.empty() ? Array() : mul(sy[k], wy));
+      break;
+    }
+    case Binary::pow: out = pow_terms(x, y, ans, sx, sy, order); break;
+    case Binary::atan2: out = atan2_terms(x, y, sx, sy, order); break;
+    default: break;
   }
+  return {{ans}, {broadcast_terms(std::move(out), shape)}};
+}
+
+// x^y. Only x moving: Faà di Bruno with f^(m)(x0) = y (y-1)...(y-m+1)
+// x0^(y-m), zero once a factor y - i is zero (as the JVP's `y == 0` mask
+// makes nested JVPs), so x^2 is exact at x0 = 0 and x^3 at negative x0.
+// Only y moving: v' = log(x0) v y', log(0) read as 0 as in the JVP. Both:
+// exp(y log x), where x0 > 0 (elsewhere, as the JVP's log term, NaN).
+Series pow_terms(const Array& x, const Array& y, const Array& ans, const Series& sx, const Series& sy, size_t order) {
+  using namespace lax;
+  const Array zero = constant_like(x, 0.0), one = constant_like(x, 1.0);
+  if (sy.empty()) {
+    const Series u = coefficients(x, sx, order);
+    Series derivs;
+    Array falling = y;
+    for (size_t m = 1; m <= order; ++m) {
+      if (m > 1) falling = mul(falling, sub(y, constant_like(y, static_cast<double>(m - 1))));
+      const Array d = mul(falling, bind1(prim::pow_p, {x, sub(y, constant_like(y, static_cast<double>(m)))}));
+      const Shape& s = d.shape();
+      derivs.push_back(select(lax::broadcast_to(bind1(prim::eq_p, {falling, constant_like(y, 0.0)}), s),
+                              lax::broadcast_to(zero, s), d));
+    }
+    return derivative_terms(compose_univariate(derivs, u));
+  }
+  Series jw(order + 1);  // j w̃_j, w = y log x: v' = v w'
+  if (sx.empty()) {
+    const Array safe_x = select(bind1(prim::eq_p, {x, zero}), lax::broadcast_to(one, x.shape()), x);
+    const Array log_x = bind1(prim::log_p, {safe_x});
+    const Series jy = index_weighted_terms(sy, order);
+    for (size_t j = 1; j <= order; ++j) jw[j] = mul(jy[j], log_x);
+  } else {
+    // log x by its quotient recurrence, then the product with y.
+    const Series u = coefficients(x, sx, order), b = coefficients(y, sy, order);
+    const Series ju = index_weighted(u);
+    Series l(order + 1), jl(order + 1);
+    l[0] = bind1(prim::log_p, {x});
+    for (size_t k = 1; k <= order; ++k) {
+      jl[k] = solve_step(ju[k], jl, u, k, 1);
+      l[k] = scale(jl[k], 1.0 / static_cast<double>(k));
+    }
+    for (size_t k = 1; k <= order; ++k) jw[k] = scale(convolve(l, b, k), static_cast<double>(k));
+  }
+  Series v(order + 1);
+  v[0] = ans;
+  for (size_t k = 1; k <= order; ++k) v[k] = integrate_product(jw, v, k);
+  return derivative_terms(v);
+}
+
+// atan2(x, y)' = (y x' - x y') / (x² + y²): the numerator's coefficients,
+// then the quotient recurrence jv_k = (n_k - Σ_(j<k) jv_j d̃_(k-j)) / d̃_0.
+Series atan2_terms(const Array& x, const Array& y, const Series& sx, const Series& sy, size_t order) {
+  using namespace lax;
+  const Series a = coefficients(x, sx, order), b = coefficients(y, sy, order);
+  const Series ja = index_weighted(a), jb = index_weighted(b);
+  Series d(order);
+  d[0] = lax::add(mul(x, x), mul(y, y));
+  for (size_t k = 1; k < order; ++k) d[k] = add_terms(square_convolve(a, k, 0), square_convolve(b, k, 0));
+  Series jv(order + 1), out;
+  for (size_t k = 1; k <= order; ++k) {
+    const Array n = sub_terms(convolve(ja, b, k, 1, k), convolve(jb, a, k, 1, k));
+    jv[k] = solve_step(n, jv, d, k, 1);
+    out.push_back(term_from_weighted(jv[k], k));
+  }
+  return out;
 }
 
 constexpr Primitive binary(std::string_view name, Binary op) {
@@ -360,214 +463,6 @@ constexpr Primitive binary(std::string_view name, Binary op) {
                    .batch = elementwise_batch, .jet = binary_jet, .lower = binary_lower, .traits = kElementwise};
 }
 
-template <class T> T sign_value(T x) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(x) || x == 0) return x;
-    return x > 0 ? T(1) : T(-1);
-  } else if constexpr (std::is_signed_v<T>) {
-    return T((x > 0) - (x < 0));
-  } else {
-    return T(x != 0);
-  }
-}
-template <class T> T abs_value(T x) {
-  if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
-  else if constexpr (std::is_signed_v<T>) return x < 0 ? wrapping_sub(T(0), x) : x;
-  else return x;
-}
-
-// round's rounding_method, as lax.RoundingMethod numbers it: 0 rounds
-// halves away from zero (lax.round's default, what jnp.floor_divide uses),
-// 1 to the nearest even (jnp.round's). Absent means 0.
-bool rounds_to_even(const Params& params) {
-  if (!params.contains("rounding_method")) return false;
-  const int64_t method = params.get<int64_t>("rounding_method");
-  if (method != 0 && method != 1)
-    throw ValueError("round: rounding_method must be 0 (AWAY_FROM_ZERO) or 1 (TO_NEAREST_EVEN), got " +
-                     std::to_string(method));
-  return method == 1;
-}
-
-std::vector<AbstractValue> unary_aval(const Primitive& p, AvalRefs in, const Params& params) {
-  static constexpr DTypeSet accepted[] = {/*neg*/ kNumbers, /*abs*/ kNumbers, /*sign*/ kNumbers,
-                                          /*floor*/ kFloats, /*ceil*/ kFloats, /*square*/ kNumbers,
-                                          /*not*/ kIntsAndBool, /*round*/ kFloats};
-  if (static_cast<Unary>(p.tag) == Unary::round) rounds_to_even(params);  // validates
-  return single(elementwise_aval(p.name, in, accepted[p.tag]));
-}
-
-std::vector<Array> unary_impl(const Primitive& p, std::span<const Array> in,
-                              std::span<const AbstractValue> out, const Params& params) {
-  auto result = output(out[0]);
-  const int64_t n = out[0].size();
-  const auto op = static_cast<Unary>(p.tag);
-  visit_dtype(out[0].dtype, [&]<class T>() {
-    const T* x = detail::data_as<T>(in[0]);
-    T* o = out_data<T>(result);
-    if constexpr (std::is_same_v<T, bool>) {
-      map_unary(x, o, n, [](bool v) { return !v; });  // only `not` accepts bool
-    } else {
-      switch (op) {
-        case Unary::neg:  // -v for floats: 0 - v would turn +0.0 into +0.0, not -0.0
-          if constexpr (std::is_floating_point_v<T>) return map_unary(x, o, n, [](T v) { return -v; });
-          else return map_unary(x, o, n, [](T v) { return wrapping_sub(T(0), v); });
-        case Unary::abs: return map_unary(x, o, n, [](T v) { return abs_value(v); });
-        case Unary::sign: return map_unary(x, o, n, [](T v) { return sign_value(v); });
-        case Unary::square: return map_unary(x, o, n, [](T v) { return wrapping_mul(v, v); });
-        default: break;
-      }
-      if constexpr (std::is_floating_point_v<T>) {
-        if (op == Unary::floor) return map_unary(x, o, n, [](T v) { return std::floor(v); });
-        if (op == Unary::ceil) return map_unary(x, o, n, [](T v) { return std::ceil(v); });
-        if (op == Unary::round) {
-          // nearbyint rounds as the current mode, which the library leaves at
-          // its default, to nearest even.
-          if (rounds_to_even(params)) return map_unary(x, o, n, [](T v) { return std::nearbyint(v); });
-          return map_unary(x, o, n, [](T v) { return std::round(v); });
-        }
-      } else {
-        if (op == Unary::bit_not) return map_unary(x, o, n, [](T v) { return T(~v); });
-      }
-    }
-  });
-  return single(Array(std::move(result)));
-}
-
-JvpResult unary_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
-                    const Params&) {
-  using namespace lax;
-  const Array& x = primals[0];
-  const Array& t = tangents[0];
-  Array ans = bind1(p, {x});
-  if (!t.valid() || !is_floating(ans.dtype())) return {{ans}, {Array()}};
-  switch (static_cast<Unary>(p.tag)) {
-    case Unary::neg: return {{ans}, {neg(t)}};
-    case Unary::abs: {
-      const Array nonneg = bind1(prim::ge_p, {x, constant_like(x, 0.0)});
-      return {{ans}, {select(nonneg, t, neg(t))}};
-    }
-    case Unary::square: return {{ans}, {mul(t, mul(constant_like(x, 2.0), x))}};
-    default: return {{ans}, {Array()}};  // sign, floor, ceil, round: piecewise constant
-  }
-}
-
-std::vector<Array> neg_transpose(const Primitive&, std::span<const Array> cts, std::span<const TransposeInput>,
-                                 const Params&) {
-  return {lax::neg(cts[0])};
-}
-
-// The same operations as unary_impl, per element.
-void unary_lower(const Primitive& p, compiler::Emitter& e) {
-  const DType t = e.out_type().dtype;
-  const std::string x = e.in(0), ct = compiler::ctype(t);
-  const bool f32 = t == DType::float32;
-  const std::string suffix = f32 ? "f(" : "(";
-  if (t == DType::bool_) return e.assign("!" + x);
-  switch (static_cast<Unary>(p.tag)) {
-    case Unary::neg: return e.assign(is_floating(t) ? "(-" + x + ")" : "fx_neg<" + ct + ">(" + x + ")");
-    case Unary::abs:
-      if (is_floating(t)) return e.assign("__builtin_fabs" + suffix + x + ")");
-      if (t == DType::int32 || t == DType::int64) return e.assign("(" + x + " < 0 ? fx_neg<" + ct + ">(" + x + ") : " + x + ")");
-      return e.assign(x);
-    case Unary::sign: return e.assign("fx_sign<" + ct + ">(" + x + ")");
-    // A NaN passes through unchanged, signalling ones included, as eager's
-    // std::floor/ceil (GCC's SSE2 expansion returns x for |x| >= 2^52 and
-    // NaN); the roundsd of -march=native would quiet a signalling NaN.
-    case Unary::floor: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_floor" + suffix + x + "))");
-    case Unary::ceil: return e.assign("(" + x + " != " + x + " ? " + x + " : __builtin_ceil" + suffix + x + "))");
-    case Unary::round:
-      return e.assign((rounds_to_even(e.params()) ? "__builtin_nearbyint" : "__builtin_round") + suffix + x + ")");
-    case Unary::square: return e.assign(is_floating(t) ? "(" + x + " * " + x + ")" : "fx_mul<" + ct + ">(" + x + ", " + x + ")");
-    case Unary::bit_not: return e.assign("(" + ct + ")(~" + x + ")");
-  }
-}
-
-TaylorResult unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
-                       const Params& params) {
-  if (static_cast<Unary>(p.tag) == Unary::neg) return taylor_linear(p, primals, series, params);
-  return taylor_via_jvp(p, primals, series, params);
-}
-
-constexpr Primitive unary(std::string_view name, Unary op) {
-  return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = unary_aval, .impl = unary_impl,
-                   .jvp = unary_jvp, .transpose = op == Unary::neg ? neg_transpose : nullptr,
-                   .batch = elementwise_batch, .jet = unary_jet, .lower = unary_lower, .traits = kElementwise};
-}
-
-// integer_pow[y=n]: XLA's multiplication chain (square-and-multiply, then one
-// reciprocal for negative n), so x**2 is exactly x*x as in JAX.
-std::vector<AbstractValue> integer_pow_aval(const Primitive& p, AvalRefs in, const Params& params) {
-  AbstractValue out = elementwise_aval(p.name, in, kNumbers);
-  if (params.get<int64_t>("y") < 0 && !is_floating(out.dtype))
-    throw TypeError("integer_pow: integers to negative integer powers are not allowed (got " +
-                    std::string(dtype_name(out.dtype)) + " base and y=" +
-                    std::to_string(params.get<int64_t>("y")) + "); use a floating base");
-  return single(std::move(out));
-}
-
-std::vector<Array> integer_pow_impl(const Primitive&, std::span<const Array> in,
-                                    std::span<const AbstractValue> out, const Params& params) {
-  auto result = output(out[0]);
-  const int64_t y = params.get<int64_t>("y");
-  visit_dtype(out[0].dtype, [&]<class T>() {
-    if constexpr (!std::is_same_v<T, bool>) {
-      const T* x = detail::data_as<T>(in[0]);
-      T* o = out_data<T>(result);
-      const int64_t n = out[0].size();
-      kernels::integer_pow(x, o, n, y, [](T p, T q) { return wrapping_mul(p, q); });
-    }
-  });
-  return single(Array(std::move(result)));
-}
-
-// The exponent is known when compiling: the chain of kernels::integer_pow
-// written out, the same multiplications in the same order.
-void integer_pow_lower(const Primitive&, compiler::Emitter& e) {
-  const DType t = e.out_type().dtype;
-  const std::string ct = compiler::ctype(t);
-  const int64_t y = e.params().get<int64_t>("y");
-  auto mul = [&](const std::string& a, const std::string& b) {
-    return is_floating(t) ? "(" + a + " * " + b + ")" : "fx_mul<" + ct + ">(" + a + ", " + b + ")";
-  };
-  std::string x = e.in(0), acc;
-  uint64_t n = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
-  if (n == 0) return e.assign("((" + ct + ")1)");
-  // Powers of x are named once per element: the chain squares repeatedly.
-  std::string body = "{ " + ct + " p = " + x + "; ";
-  std::string have;
-  while (n > 0) {
-    if (n & 1) have = have.empty() ? "p" : mul(have, "p");
-    n >>= 1;
-    if (n > 0) {
-      if (!have.empty() && have != "p") {
-        const std::string a = e.fresh("a");
-        body += ct + " " + a + " = " + have + "; ";
-        have = a;
-      } else if (have == "p") {
-        const std::string a = e.fresh("a");
-        body += ct + " " + a + " = p; ";
-        have = a;
-      }
-      body += "p = " + mul("p", "p") + "; ";
-    }
-  }
-  if (is_floating(t) && y < 0) have = "((" + ct + ")1 / " + have + ")";
-  body += have + "; })";
-  e.assign("(" + body);
-}
-
-JvpResult integer_pow_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
-                          const Params& params) {
-  using namespace lax;
-  const Array& x = primals[0];
-  const int64_t y = params.get<int64_t>("y");
-  Array ans = bind1(p, {x}, params);
-  if (!tangents[0].valid() || !is_floating(x.dtype())) return {{ans}, {Array()}};
-  if (y == 0) return {{ans}, {Array()}};
-  // JAX's form: g * (y * x^(y-1)), so x**2 differentiates to `mul 2.0 (x**1)`.
-  const Array jac = mul(constant_like(x, static_cast<double>(y)), bind1(p, {x}, {{"y", y - 1}}));
-  return {{std::move(ans)}, {mul(tangents[0], jac)}};
-}
 
 // add_any: the sum of tangents (or cotangents) from different paths.
 std::vector<AbstractValue> add_any_aval(const Primitive& p, AvalRefs in, const Params&) {
@@ -591,11 +486,19 @@ std::vector<Array> add_any_transpose(const Primitive&, std::span<const Array> ct
 
 void add_any_lower(const Primitive&, compiler::Emitter& e) { binary_lower(add_p, e); }
 
+TaylorResult add_any_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                         const Params&) {
+  Series out(order_of(series));
+  for (size_t k = 0; k < out.size(); ++k)
+    out[k] = add_terms(series[0].empty() ? Array() : series[0][k], series[1].empty() ? Array() : series[1][k]);
+  return {{bind1(p, {primals[0], primals[1]})}, {std::move(out)}};
+}
+
 }  // namespace
 
 const Primitive add_any_p{.name = "add_any", .abstract_eval = add_any_aval, .impl = add_any_impl,
                           .jvp = add_any_jvp, .transpose = add_any_transpose, .batch = same_shape_batch,
-                          .lower = add_any_lower, .traits = kElementwise};
+                          .jet = add_any_jet, .lower = add_any_lower, .traits = kElementwise};
 
 const Primitive add_p = binary("add", Binary::add);
 const Primitive sub_p = binary("sub", Binary::sub);
@@ -609,18 +512,5 @@ const Primitive atan2_p = binary("atan2", Binary::atan2);
 const Primitive and_p = binary("and", Binary::bit_and);
 const Primitive or_p = binary("or", Binary::bit_or);
 const Primitive xor_p = binary("xor", Binary::bit_xor);
-
-const Primitive neg_p = unary("neg", Unary::neg);
-const Primitive abs_p = unary("abs", Unary::abs);
-const Primitive sign_p = unary("sign", Unary::sign);
-const Primitive floor_p = unary("floor", Unary::floor);
-const Primitive ceil_p = unary("ceil", Unary::ceil);
-const Primitive square_p = unary("square", Unary::square);
-const Primitive not_p = unary("not", Unary::bit_not);
-const Primitive round_p = unary("round", Unary::round);
-
-const Primitive integer_pow_p{.name = "integer_pow", .abstract_eval = integer_pow_aval,
-                              .impl = integer_pow_impl, .jvp = integer_pow_jvp, .batch = elementwise_batch,
-                              .lower = integer_pow_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

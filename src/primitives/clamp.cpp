@@ -1,6 +1,7 @@
 // clamp(min, operand, max) = min(max(operand, min), max), as JAX's clamp_p;
 // min and max are 0-d or of the operand's shape. fx::switch_ clamps its
 // branch index with it, as lax.switch does.
+#include <array>
 #include <string>
 
 #include "compiler/emitter.hpp"
@@ -9,6 +10,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -74,6 +76,26 @@ BatchResult clamp_batch(const Primitive& p, std::span<const Array> values, std::
   return {{bind1(p, in, params)}, {0}};
 }
 
+// Piecewise linear: each term is the JVP's, with the same masks (the
+// operand's terms strictly inside the bounds, min's below it, max's above).
+TaylorResult clamp_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                       const Params& params) {
+  const Array out = bind1(p, primals, params);
+  const Array &lo = primals[0], &x = primals[1], &hi = primals[2];
+  const Shape& shape = out.shape();
+  auto full = [&](const Array& v) { return lax::broadcast_to(v, shape); };
+  std::array<Array, 3> masks;
+  if (!series[1].empty()) masks[1] = bind1(and_p, {full(bind1(gt_p, {x, lo})), full(bind1(lt_p, {x, hi}))});
+  if (!series[0].empty()) masks[0] = bind1(and_p, {full(bind1(gt_p, {lo, x})), full(bind1(lt_p, {lo, hi}))});
+  if (!series[2].empty()) masks[2] = full(bind1(lt_p, {hi, x}));
+  const Array zero = lax::zeros(AbstractValue{shape, out.dtype(), false});
+  Series terms(order_of(series));
+  for (size_t k = 0; k < terms.size(); ++k)
+    for (size_t i : {size_t{1}, size_t{0}, size_t{2}})
+      if (masks[i].valid()) terms[k] = add_terms(terms[k], lax::select(masks[i], full(series[i][k]), zero));
+  return {{out}, {std::move(terms)}};
+}
+
 void clamp_lower(const Primitive&, compiler::Emitter& e) {
   const DType t = e.out_type().dtype;
   const std::string lo = e.in(0), x = e.in(1), hi = e.in(2);
@@ -86,6 +108,6 @@ void clamp_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive clamp_p{.name = "clamp", .abstract_eval = clamp_aval, .impl = clamp_impl, .jvp = clamp_jvp,
-                        .batch = clamp_batch, .lower = clamp_lower, .traits = kElementwise};
+                        .batch = clamp_batch, .jet = clamp_jet, .lower = clamp_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

@@ -103,13 +103,11 @@ TaylorResult taylor_via_jvp(const Primitive& p, std::span<const Array> primals, 
   return r;
 }
 
-namespace {
 double factorial(size_t k) {
   double f = 1;
   for (size_t i = 2; i <= k; ++i) f *= static_cast<double>(i);
   return f;
 }
-}  // namespace
 
 Array scale(const Array& x, double c) {
   if (c == 1.0) return x;
@@ -136,6 +134,66 @@ Array add_terms(const Array& a, const Array& b) {
   if (!a.valid()) return b;
   if (!b.valid()) return a;
   return lax::add(a, b);
+}
+
+Array sub_terms(const Array& a, const Array& b) {
+  if (!b.valid()) return a;
+  if (!a.valid()) return lax::neg(b);
+  return lax::sub(a, b);
+}
+
+Array mul_terms(const Array& a, const Array& b) {
+  if (!a.valid() || !b.valid()) return Array();
+  return lax::mul(a, b);
+}
+
+Series index_weighted_terms(const Series& terms, size_t order) {
+  Series out(order + 1);
+  if (terms.empty()) return out;
+  for (size_t j = 1; j <= order; ++j) out[j] = scale(terms[j - 1], 1.0 / factorial(j - 1));
+  return out;
+}
+
+Array term_from_weighted(const Array& jv, size_t k) {
+  return jv.valid() ? scale(jv, factorial(k - 1)) : jv;
+}
+
+Array square_convolve(const Series& a, size_t k, size_t lo) {
+  Array pairs;
+  for (size_t j = lo; 2 * j < k; ++j)
+    if (j < a.size() && k - j < a.size()) pairs = add_terms(pairs, mul_terms(a[j], a[k - j]));
+  if (pairs.valid()) pairs = lax::add(pairs, pairs);
+  if (k % 2 == 0 && k / 2 >= lo && k / 2 < a.size()) pairs = add_terms(pairs, mul_terms(a[k / 2], a[k / 2]));
+  return pairs;
+}
+
+Array solve_step(const Array& n, const Series& x, const Series& d, size_t k, size_t lo) {
+  const Array numerator = k == 0 ? n : sub_terms(n, convolve(x, d, k, lo, k - 1));
+  return numerator.valid() ? lax::div(numerator, d[0]) : numerator;
+}
+
+Series compose_univariate(const Series& derivs, const Series& u) {
+  const size_t order = u.size() - 1;
+  Series v(order + 1);
+  // power[k]: coefficient k of (u - u0)^m, zero below k = m.
+  Series delta = u, power = u;
+  delta[0] = power[0] = Array();
+  for (size_t m = 1; m <= order; ++m) {
+    if (m > 1) {
+      Series next(order + 1);
+      for (size_t k = m; k <= order; ++k) next[k] = convolve(delta, power, k, 1, k - m + 1);
+      power = std::move(next);
+    }
+    const Array c = scale(derivs[m - 1], 1.0 / factorial(m));
+    for (size_t k = m; k <= order; ++k) v[k] = add_terms(v[k], mul_terms(c, power[k]));
+  }
+  return v;
+}
+
+Series broadcast_terms(Series terms, const Shape& shape) {
+  for (Array& t : terms)
+    if (t.valid()) t = lax::broadcast_to(t, shape);
+  return terms;
 }
 
 Array convolve(const Series& a, const Series& b, size_t k, size_t lo, size_t hi) {

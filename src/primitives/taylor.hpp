@@ -54,6 +54,8 @@ Series coefficients(const Array& x0, const Series& terms, size_t order);
 // [v1*1!, v2*2!, ...]: JAX's terms back from coefficients v̂ (v̂[0] is the primal, dropped).
 Series derivative_terms(const Series& coefs);
 
+// k! as a double (exact through 22!).
+double factorial(size_t k);
 // x * c for a C++ number c (x's dtype; no operation when c is 1).
 Array scale(const Array& x, double c);
 // Σ_(j=lo..hi) a[j] * b[k-j], the Cauchy product's coefficient k restricted
@@ -68,7 +70,32 @@ Series index_weighted(const Series& u);
 // ju = index_weighted(u) (v's own coefficient 0 is not involved). The
 // workhorse of exp, log, sin/cos, tanh, erf...
 Array integrate_product(const Series& ju, const Series& w, size_t k);
-// a + b, either possibly an empty (zero) handle.
+// a + b, a - b, a * b, each possibly an empty (zero) handle.
 Array add_terms(const Array& a, const Array& b);
+Array sub_terms(const Array& a, const Array& b);
+Array mul_terms(const Array& a, const Array& b);
+
+// index_weighted(coefficients(x0, terms, order)) without the coefficients:
+// j ũ_j = u_j / (j-1)!, one multiplication fewer per term (none for j <= 2).
+// All empty when `terms` is.
+Series index_weighted_terms(const Series& terms, size_t order);
+// JAX's term k, k! ṽ_k, from jv = k ṽ_k: (k-1)! jv.
+Array term_from_weighted(const Array& jv, size_t k);
+// Σ_(j=lo..k-lo) a[j] a[k-j], the coefficient k of a square restricted to
+// j in [lo, k-lo], by symmetry: twice the products below the middle, plus
+// the middle one squared (about half the multiplications of convolve).
+Array square_convolve(const Series& a, size_t k, size_t lo);
+// (n - Σ_(j=lo..k-1) x[j] d[k-j]) / d[0]: x[k] from x * d = n, the step of
+// every quotient recurrence (division, log, atan, sqrt, ...); n may be empty.
+Array solve_step(const Array& n, const Series& x, const Series& d, size_t k, size_t lo);
+// Coefficients ṽ_1..ṽ_K (ṽ_0 empty) of f(u(t)) from f's derivatives at the
+// primal, derivs[m-1] = f^(m)(u0) for m = 1..K, and u's coefficients
+// (ũ_0..ũ_K): Faà di Bruno, v = Σ_m f^(m)(u0)/m! (u - u0)^m, through the
+// powers of u - u0. O(K³) multiplications; for functions with no ODE of
+// their own (lgamma, digamma, polygamma, pow in its base), exact wherever
+// the derivatives are.
+Series compose_univariate(const Series& derivs, const Series& u);
+// Each term broadcast to `shape` (a 0-d operand's terms in a shaped result).
+Series broadcast_terms(Series terms, const Shape& shape);
 
 }  // namespace fluxion::prim

@@ -74,19 +74,144 @@ JvpResult float_unary_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {std::move(t)}};
 }
 
-TaylorResult float_unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
-                             const Params& params) {
-  switch (static_cast<UnaryMath>(p.tag)) {
-    case UnaryMath::exp: {
-      const size_t order = order_of(series);
-      const Series ju = index_weighted(coefficients(primals[0], series[0], order));
-      Series v(order + 1);
-      v[0] = bind1(p, {primals[0]});
-      for (size_t k = 1; k <= order; ++k) v[k] = integrate_product(ju, v, k);
-      return {{v[0]}, {derivative_terms(v)}};
+// Taylor rules: each function's ODE, v' = w u', turned into a recurrence
+// on the normalised coefficients (taylor.hpp). jv_k = k ṽ_k is the
+// coefficient k-1 of v' (= Σ_(j=1..k) j ũ_j w̃_(k-j)), from which both the
+// output term, (k-1)! jv_k, and ṽ_k = jv_k / k follow with one multiplication
+// each; ju_j = j ũ_j comes straight from the input terms. Rules compute only
+// the coefficients a later step reads.
+
+// sin/cos (sign -1) and sinh/cosh (+1) together: s' = c u', c' = sign s u'.
+// Returns the terms of s when `want_s`, else of c.
+Series sine_pair(const Series& ju, const Array& s0, const Array& c0, double sign, size_t order, bool want_s) {
+  Series s(order + 1), c(order + 1), out;
+  s[0] = s0;
+  c[0] = c0;
+  // The wanted series' term K needs the other's coefficients up to K-1, and
+  // those need the wanted one's up to K-2 only.
+  for (size_t k = 1; k <= order; ++k) {
+    const bool last = k == order, next_to_last = k + 1 == order;
+    if (!last || want_s) {
+      const Array jv = convolve(ju, c, k, 1, k);
+      if (want_s) out.push_back(term_from_weighted(jv, k));
+      if (!last && !(next_to_last && want_s)) s[k] = scale(jv, 1.0 / static_cast<double>(k));
     }
-    default: return taylor_via_jvp(p, primals, series, params);
+    if (!last || !want_s) {
+      const Array jv = convolve(ju, s, k, 1, k);
+      if (!want_s) out.push_back(scale(jv, sign * factorial(k - 1)));
+      if (!last && !(next_to_last && !want_s)) c[k] = scale(jv, sign / static_cast<double>(k));
+    }
   }
+  return out;
+}
+
+// tan (sign +1) and tanh (-1): v' = z u' with z = 1 + sign v². The square's
+// coefficients pair a low ṽ_i with a high d_j = 2 sign ṽ_j, so neither the
+// doubling nor the sign costs an operation of its own:
+// z̃_k = Σ_(i<k/2) ṽ_i d_(k-i) + sign ṽ_(k/2)² (k even).
+Series square_ode(const Series& ju, const Array& v0, double sign, size_t order) {
+  Series v(order + 1), d(order + 1), z(order + 1), out;
+  v[0] = v0;
+  const Array v0_sq = lax::mul(v0, v0), one = lax::constant_like(v0, 1.0);
+  z[0] = sign > 0 ? lax::add(one, v0_sq) : lax::sub(one, v0_sq);
+  for (size_t k = 1; k <= order; ++k) {
+    const Array jv = convolve(ju, z, k, 1, k);
+    out.push_back(term_from_weighted(jv, k));
+    if (k == order) break;
+    // d_k for every k below K; ṽ_k only where it is the low half of a pair.
+    d[k] = scale(jv, 2.0 * sign / static_cast<double>(k));
+    if (2 * k < order) v[k] = scale(jv, 1.0 / static_cast<double>(k));
+    Array zk;
+    for (size_t i = 0; 2 * i < k; ++i) zk = add_terms(zk, lax::mul(v[i], d[k - i]));
+    if (k % 2 == 0) {
+      const Array mid = lax::mul(v[k / 2], v[k / 2]);
+      zk = sign > 0 ? lax::add(zk, mid) : lax::sub(zk, mid);
+    }
+    z[k] = zk;
+  }
+  return out;
+}
+
+// v' = u' / d with d(t) known coefficient by coefficient: jv_k = (ju_k -
+// Σ_(j=1..k-1) jv_j d̃_(k-j)) / d̃_0, the terms out.
+Series quotient_ode(const Series& ju, const Series& d, size_t order) {
+  Series jv(order + 1), out;
+  for (size_t k = 1; k <= order; ++k) {
+    jv[k] = solve_step(ju[k], jv, d, k, 1);
+    out.push_back(term_from_weighted(jv[k], k));
+  }
+  return out;
+}
+
+TaylorResult float_unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                             const Params&) {
+  using namespace lax;
+  const size_t order = order_of(series);
+  const Array& x = primals[0];
+  const Array y = bind1(p, {x});
+  const Series ju = index_weighted_terms(series[0], order);
+  const auto op = static_cast<UnaryMath>(p.tag);
+  switch (op) {
+    case UnaryMath::exp:
+    case UnaryMath::expm1: {  // v' = (expm1: v + 1) u'
+      Series w(order + 1), out;
+      w[0] = op == UnaryMath::exp ? y : lax::add(y, constant_like(y, 1.0));
+      for (size_t k = 1; k <= order; ++k) {
+        const Array jv = convolve(ju, w, k, 1, k);
+        out.push_back(term_from_weighted(jv, k));
+        if (k < order) w[k] = scale(jv, 1.0 / static_cast<double>(k));
+      }
+      return {{y}, {out}};
+    }
+    case UnaryMath::sin: return {{y}, {sine_pair(ju, y, bind1(prim::cos_p, {x}), -1.0, order, true)}};
+    case UnaryMath::cos: return {{y}, {sine_pair(ju, bind1(prim::sin_p, {x}), y, -1.0, order, false)}};
+    case UnaryMath::sinh: return {{y}, {sine_pair(ju, y, bind1(prim::cosh_p, {x}), 1.0, order, true)}};
+    case UnaryMath::cosh: return {{y}, {sine_pair(ju, bind1(prim::sinh_p, {x}), y, 1.0, order, false)}};
+    case UnaryMath::tan: return {{y}, {square_ode(ju, y, 1.0, order)}};
+    case UnaryMath::tanh: return {{y}, {square_ode(ju, y, -1.0, order)}};
+    case UnaryMath::log:
+    case UnaryMath::log1p: {  // v' = u' / u (log1p: / (1 + u))
+      Series d = coefficients(x, series[0], order - 1);
+      if (op == UnaryMath::log1p) d[0] = lax::add(x, constant_like(x, 1.0));
+      return {{y}, {quotient_ode(ju, d, order)}};
+    }
+    case UnaryMath::atan: {  // v' = u' / (1 + u²)
+      const Series u = coefficients(x, series[0], order - 1);
+      Series d(order);
+      d[0] = lax::add(constant_like(x, 1.0), mul(x, x));
+      for (size_t k = 1; k < order; ++k) d[k] = square_convolve(u, k, 0);
+      return {{y}, {quotient_ode(ju, d, order)}};
+    }
+    case UnaryMath::asin:
+    case UnaryMath::acos: {
+      // v' = u' / r with r = sign sqrt(1 - u²), whose own derivative is
+      // r' = -u v': two interleaved recurrences, jv_k = (ju_k -
+      // Σ_(j<k) jv_j r̃_(k-j)) / r̃_0 and r̃_k = -(1/k) Σ_(j<=k) jv_j ũ_(k-j).
+      const double sign = op == UnaryMath::asin ? 1.0 : -1.0;
+      const Series u = coefficients(x, series[0], order - 1);
+      const Array r0 = bind1(prim::sqrt_p, {sub(constant_like(x, 1.0), mul(x, x))});
+      Series r(order), jv(order + 1), out;
+      r[0] = sign > 0 ? r0 : neg(r0);
+      for (size_t k = 1; k <= order; ++k) {
+        jv[k] = solve_step(ju[k], jv, r, k, 1);
+        out.push_back(term_from_weighted(jv[k], k));
+        if (k < order) r[k] = scale(convolve(jv, u, k, 1, k), -1.0 / static_cast<double>(k));
+      }
+      return {{y}, {out}};
+    }
+    case UnaryMath::sqrt: {  // v² = u: ṽ_k = (ũ_k - Σ_(j=1..k-1) ṽ_j ṽ_(k-j)) / (2 v0)
+      const Series u = coefficients(x, series[0], order);
+      Series v(order + 1);
+      v[0] = y;
+      const Array twice = lax::add(y, y);
+      for (size_t k = 1; k <= order; ++k) {
+        const Array rest = square_convolve(v, k, 1);
+        v[k] = div(sub_terms(u[k], rest), twice);
+      }
+      return {{y}, {derivative_terms(v)}};
+    }
+  }
+  throw Error("internal error: no Taylor rule for '" + std::string(p.name) + "'");
 }
 
 // Eager's own SIMD kernel on each block (the same bits), except sqrt (the

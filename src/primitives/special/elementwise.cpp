@@ -24,6 +24,7 @@
 #include "primitives/rule_helpers.hpp"
 #include "primitives/special/family.hpp"
 #include "primitives/special/gamma_functions.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -121,9 +122,53 @@ JvpResult special_jvp(const Primitive& p, std::span<const Array> primals, std::s
   }
 }
 
+// Taylor rules. erf and erfc: v' = w u' with w = ±2/sqrt(pi) exp(-u²),
+// whose own derivative is w' = -2 u w u' = -2 u v': two interleaved
+// recurrences, jv_k = Σ_(j<=k) ju_j w̃_(k-j) and w̃_k = -(2/k) Σ_(j<=k)
+// jv_j ũ_(k-j). lgamma, digamma and polygamma have no such ODE: their
+// derivatives at the primal are polygammas, composed with the input series
+// (Faà di Bruno). nextafter moves as its first operand.
+TaylorResult special_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                         const Params&) {
+  using namespace lax;
+  const Fn f = static_cast<Fn>(p.tag);
+  const Array ans = fluxion::bind1(p, primals);
+  const size_t order = order_of(series);
+  if (f == Fn::nextafter)
+    return {{ans}, {broadcast_terms(series[0], ans.shape())}};
+  if (f == Fn::polygamma && !series[0].empty())
+    throw ValueError("polygamma: the derivative with respect to m (the order) is not supported (as in JAX); "
+                     "differentiate with respect to x only");
+  const Array& x = f == Fn::polygamma ? primals[1] : primals[0];
+  const Series& sx = f == Fn::polygamma ? series[1] : series[0];
+  if (sx.empty()) return {{ans}, {Series{}}};
+  const Series u = coefficients(x, sx, order);
+  if (f == Fn::erf || f == Fn::erfc) {
+    const Series ju = index_weighted(u);
+    const double c = (f == Fn::erf ? 2.0 : -2.0) / std::sqrt(std::numbers::pi);
+    Series w(order), jv(order + 1), out;
+    w[0] = scale(bind1(prim::exp_p, {neg(mul(x, x))}), c);
+    for (size_t k = 1; k <= order; ++k) {
+      jv[k] = convolve(ju, w, k, 1, k);
+      out.push_back(term_from_weighted(jv[k], k));
+      if (k < order) w[k] = scale(convolve(jv, u, k, 1, k), -2.0 / static_cast<double>(k));
+    }
+    return {{ans}, {std::move(out)}};
+  }
+  // f^(m)(x0) = polygamma(n + m - 1, x0), with n = 0 for lgamma (m = 1 is
+  // digamma), 1 for digamma, and the primitive's m for polygamma.
+  Series derivs;
+  for (size_t m = 1; m <= order; ++m) {
+    const double n = static_cast<double>(f == Fn::lgamma ? m - 1 : m);
+    if (f == Fn::polygamma) derivs.push_back(bind1(polygamma_p, {lax::add(primals[0], constant_like(primals[0], n)), x}));
+    else derivs.push_back(bind1(polygamma_p, {constant_like(x, n), x}));
+  }
+  return {{ans}, {broadcast_terms(derivative_terms(compose_univariate(derivs, u)), ans.shape())}};
+}
+
 constexpr Primitive special_function(std::string_view name, Fn f) {
   return Primitive{.name = name, .tag = static_cast<int>(f), .abstract_eval = float_aval, .impl = special_impl,
-                   .jvp = special_jvp, .batch = elementwise_batch,
+                   .jvp = special_jvp, .batch = elementwise_batch, .jet = special_jet,
                    .lower = compiler::lower_via_eager};
 }
 
