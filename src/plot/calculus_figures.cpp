@@ -13,6 +13,7 @@
 #include "fluxion/jet.hpp"
 #include "fluxion/ops.hpp"
 #include "fluxion/plot.hpp"
+#include "fluxion/taylor.hpp"
 #include "fluxion/transforms.hpp"
 
 namespace fluxion::plot {
@@ -144,28 +145,14 @@ Figure taylor_polynomials(const Function1& f, double x0, const Values& x, const 
   if (degrees.empty()) throw ValueError("plot::taylor_polynomials: no degrees given");
   for (int n : degrees) check_order("plot::taylor_polynomials", n);
   const int top = *std::max_element(degrees.begin(), degrees.end());
-  // One jet call gives every coefficient f^(k)(x0) / k! up to the top degree.
-  std::vector<double> coef{scalar(f(Array(x0)), "plot::taylor_polynomials")};
-  if (top > 0) {
-    const auto terms = jet(f, {Array(x0)}, {unit_path(top)}).second;
-    double factorial = 1;
-    for (int k = 1; k <= top; ++k) {
-      factorial *= k;
-      coef.push_back(scalar(terms[static_cast<size_t>(k - 1)], "plot::taylor_polynomials") / factorial);
-    }
-  }
+  // One jet call gives every coefficient f^(k)(x0) / k! up to the top
+  // degree; the lower polynomials are its truncations.
+  const taylor::Polynomial highest = taylor::polynomial(f, Array(x0), top);
   const std::vector<double> fx = vmap(f)(as_grid(x)).astype(float64).to_vector<double>();
   Figure fig("Taylor polynomials of " + options.name + " around x₀ = " + short_number(x0));
   fig.xlabel("x").ylabel("y").line(x, fx, options.name, Style{"black", 3.0, false});
   for (int n : degrees) {
-    std::vector<double> t(x.size());
-    for (size_t i = 0; i < x.size(); ++i) {
-      // Horner's rule in (x − x0).
-      const double d = x[i] - x0;
-      double acc = 0;
-      for (int k = n; k >= 0; --k) acc = acc * d + coef[static_cast<size_t>(k)];
-      t[i] = acc;
-    }
+    const std::vector<double> t = highest.truncated(n)(as_grid(x)).astype(float64).to_vector<double>();
     fig.line(x, t, "T" + subscript(n), Style{"", 2.0, true});
   }
   if (options.clip_to_function)
