@@ -1,0 +1,41 @@
+// The subcommands, one group per file: derivatives.cpp (diff, taylor),
+// multivariate.cpp (grad, hessian, jacobian), newton.cpp, programs.cpp (jaxpr).
+#pragma once
+
+#include <vector>
+
+#include "cli.hpp"
+
+namespace fluxion_calc {
+
+const Command& diff_command();
+const Command& taylor_command();
+const Command& grad_command();
+const Command& hessian_command();
+const Command& jacobian_command();
+const Command& newton_command();
+const Command& jaxpr_command();
+
+/// Every subcommand, in the order --help lists them.
+const std::vector<const Command*>& all_commands();
+
+}  // namespace fluxion_calc
+
+namespace fluxion_calc {
+
+/// The problem's single variable; UsageError naming grad and hessian when
+/// the formula has several.
+const std::string& single_variable(const Problem& p, const Command& command);
+
+/// f(x), f′(x), …, f⁽ⁿ⁾(x) of a one-variable formula by one Taylor-mode pass
+/// (fx::jet with the input series (1, 0, …, 0)); x may be a vmap tracer.
+std::vector<fx::Array> derivatives_at(const Formula& f, const std::string& variable, const fx::Array& x, int order);
+
+}  // namespace fluxion_calc
+
+namespace fluxion_calc {
+
+/// What a Hessian with these eigenvalues says about a stationary point.
+std::string definiteness(const std::vector<double>& eigenvalues);
+
+}  // namespace fluxion_calc
