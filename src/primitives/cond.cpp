@@ -23,6 +23,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 
@@ -139,6 +140,23 @@ JvpResult cond_jvp(const Primitive& p, std::span<const Array> primals, std::span
   return r;
 }
 
+// Every branch's jet, with the same layout (terms instantiated for every
+// floating output), so that they stay interchangeable.
+TaylorResult cond_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                      const Params& params) {
+  const JaxprParams& branches = cond_branches(params);
+  const size_t order = order_of(series);
+  std::vector<bool> moving(primals.size() - 1);
+  for (size_t i = 0; i < moving.size(); ++i) moving[i] = !series[i + 1].empty();
+  JaxprParams jets;
+  for (const JaxprParam& b : branches) jets.push_back(jet_program(b, moving, order));
+  std::vector<Array> args{primals[0]};
+  const std::vector<Array> ops = jet_operands(primals.subspan(1), series.subspan(1));
+  args.insert(args.end(), ops.begin(), ops.end());
+  const std::vector<Array> outs = fluxion::bind(p, args, cond_params(std::move(jets)));
+  return jet_results(outs, output_types(branches[0]->jaxpr), order);
+}
+
 std::vector<Array> cond_transpose(const Primitive& p, std::span<const Array> cts_out,
                                   std::span<const TransposeInput> inputs, const Params& params) {
   if (inputs[0].is_linear()) throw Error("cond: internal error: a linear branch index");
@@ -233,7 +251,7 @@ void cond_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive cond_p{.name = "cond", .multiple_results = true, .abstract_eval = cond_aval, .impl = cond_impl,
-                       .jvp = cond_jvp, .transpose = cond_transpose, .batch = cond_batch,
+                       .jvp = cond_jvp, .transpose = cond_transpose, .batch = cond_batch, .jet = cond_jet,
                        .lower = cond_lower};
 
 }  // namespace fluxion::prim

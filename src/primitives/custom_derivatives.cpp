@@ -24,6 +24,8 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
+#include "primitives/taylor.hpp"
+#include "fluxion/jet.hpp"
 
 namespace fluxion::prim {
 
@@ -225,6 +227,24 @@ std::vector<Array> lin_impl(const Primitive&, std::span<const Array>, std::span<
   throw_forward_mode_error();
 }
 
+// jet ignores custom rules, as JAX's JetTrace does (process_custom_jvp_call
+// and process_custom_vjp_call call the function): the terms are those of
+// the function's own program.
+TaylorResult call_jet(const Primitive&, std::span<const Array> primals, std::span<const Series> series,
+                      const Params& params) {
+  const ClosedJaxpr& c = *call_jaxpr(params);
+  auto [outs, terms] = detail::jet_core(
+      [&](const std::vector<Array>& xs) { return eval_jaxpr(c.jaxpr, c.consts, xs); },
+      std::vector<Array>(primals.begin(), primals.end()), std::vector<Series>(series.begin(), series.end()));
+  for (size_t o = 0; o < outs.size(); ++o)
+    if (!is_floating(outs[o].dtype())) terms[o].clear();
+  return {std::move(outs), std::move(terms)};
+}
+
+TaylorResult lin_jet(const Primitive&, std::span<const Array>, std::span<const Series>, const Params&) {
+  throw_forward_mode_error();
+}
+
 JvpResult lin_jvp(const Primitive&, std::span<const Array>, std::span<const Array>, const Params&) {
   throw_forward_mode_error();
 }
@@ -331,13 +351,13 @@ PrintedEqn lin_print(const Params& params) {
 }  // namespace
 
 const Primitive custom_jvp_call_p{.name = "custom_jvp_call", .multiple_results = true, .abstract_eval = call_aval,
-                                  .impl = call_impl, .jvp = custom_jvp_jvp, .batch = custom_jvp_batch,
+                                  .impl = call_impl, .jvp = custom_jvp_jvp, .batch = custom_jvp_batch, .jet = call_jet,
                                   .lower = call_lower, .print = call_print};
 const Primitive custom_vjp_call_p{.name = "custom_vjp_call", .multiple_results = true, .abstract_eval = call_aval,
-                                  .impl = call_impl, .jvp = custom_vjp_jvp, .batch = custom_vjp_batch,
+                                  .impl = call_impl, .jvp = custom_vjp_jvp, .batch = custom_vjp_batch, .jet = call_jet,
                                   .lower = call_lower, .print = call_print};
 const Primitive custom_lin_p{.name = "custom_lin", .multiple_results = true, .abstract_eval = lin_aval,
-                             .impl = lin_impl, .jvp = lin_jvp, .transpose = lin_transpose, .batch = lin_batch,
+                             .impl = lin_impl, .jvp = lin_jvp, .transpose = lin_transpose, .batch = lin_batch, .jet = lin_jet,
                              .lower = lin_lower, .print = lin_print};
 
 }  // namespace fluxion::prim

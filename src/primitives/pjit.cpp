@@ -22,6 +22,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion {
 
@@ -96,6 +97,20 @@ JvpResult pjit_jvp(const Primitive& p, std::span<const Array> primals, std::span
   return r;
 }
 
+// The program's jet, traced once per pattern of moving inputs and order:
+// jet(jit(f)) stays one compiled call.
+TaylorResult pjit_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                      const Params& params) {
+  const JaxprParam& j = pjit_jaxpr(params);
+  const size_t order = order_of(series);
+  std::vector<bool> moving(primals.size());
+  for (size_t i = 0; i < primals.size(); ++i) moving[i] = !series[i].empty();
+  const JaxprParam& program = jet_program(j, moving, order);
+  const std::vector<Array> outs = fluxion::bind(p, jet_operands(primals, series),
+                                                pjit_params(program, "jet(" + params.get<std::string>("name") + ")"));
+  return jet_results(outs, output_types(j->jaxpr), order);
+}
+
 std::vector<Array> pjit_transpose(const Primitive& p, std::span<const Array> cts_out,
                                   std::span<const TransposeInput> inputs, const Params& params) {
   const JaxprParam& j = pjit_jaxpr(params);
@@ -147,7 +162,7 @@ PrintedEqn pjit_print(const Params& params) {
 
 // JAX's pjit primitive, which it names "jit" (since JAX 0.7).
 const Primitive pjit_p{.name = "jit", .multiple_results = true, .abstract_eval = pjit_aval, .impl = pjit_impl,
-                       .jvp = pjit_jvp, .transpose = pjit_transpose, .batch = pjit_batch,
+                       .jvp = pjit_jvp, .transpose = pjit_transpose, .batch = pjit_batch, .jet = pjit_jet,
                        .lower = compiler::lower_via_eager, .print = pjit_print};
 
 }  // namespace prim

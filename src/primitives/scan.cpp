@@ -24,6 +24,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 
@@ -119,6 +120,35 @@ std::vector<Array> scan_impl(const Primitive&, std::span<const Array> in, std::s
     result.push_back(bind1(concatenate_p, rows, {{"dimension", int64_t{0}}}));
   }
   return result;
+}
+
+// The body's jet with every floating carry moving (zeros where it starts
+// still); the terms of xs are scanned over as xs are, and those of ys come
+// out stacked as ys do.
+TaylorResult scan_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                      const Params& params) {
+  const ScanParams s = read(params);
+  const size_t order = order_of(series);
+  const size_t first_x = s.num_consts + s.num_carry, n = primals.size();
+  std::vector<bool> moving(n);
+  std::vector<Series> all_series(series.begin(), series.end());
+  for (size_t i = 0; i < n; ++i) {
+    const bool carry = i >= s.num_consts && i < first_x;
+    moving[i] = carry ? is_floating(primals[i].dtype()) : !series[i].empty();
+    if (carry && moving[i]) all_series[i] = instantiate_series(primals[i], series[i], order);
+  }
+  const size_t num_ys = s.jaxpr->jaxpr.outvars.size() - s.num_carry;
+  const std::vector<size_t> in_segments{s.num_consts, s.num_carry, n - first_x};
+  const JaxprParam& body = jet_program(s.jaxpr, moving, order, in_segments, {s.num_carry, num_ys});
+  const std::vector<Array> args = jet_operands(primals, all_series, in_segments);
+  size_t num_consts = s.num_consts, num_carry = s.num_carry;
+  for (size_t i = 0; i < first_x; ++i)
+    if (moving[i]) (i < s.num_consts ? num_consts : num_carry) += order;
+  const std::vector<Array> outs = fluxion::bind(
+      p, args,
+      scan_params(body, s.length, s.reverse, static_cast<int64_t>(num_consts), static_cast<int64_t>(num_carry),
+                  std::vector<bool>(args.size(), false)));
+  return jet_results(outs, output_types(s.jaxpr->jaxpr), order, {s.num_carry, num_ys});
 }
 
 JvpResult scan_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -335,7 +365,8 @@ PrintedEqn scan_print(const Params& params) {
 }  // namespace
 
 const Primitive scan_p{.name = "scan", .multiple_results = true, .abstract_eval = scan_aval, .impl = scan_impl,
-                       .jvp = scan_jvp, .transpose = scan_transpose, .batch = scan_batch, .lower = scan_lower,
+                       .jvp = scan_jvp, .transpose = scan_transpose, .batch = scan_batch, .jet = scan_jet,
+                       .lower = scan_lower,
                        .print = scan_print};
 
 }  // namespace fluxion::prim

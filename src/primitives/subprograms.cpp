@@ -2,6 +2,7 @@
 #include "primitives/subprograms.hpp"
 
 #include "fluxion/errors.hpp"
+#include "fluxion/jet.hpp"
 #include "interpreters/batching.hpp"
 #include "interpreters/jvp.hpp"
 #include "interpreters/staging.hpp"
@@ -97,6 +98,81 @@ const BatchedProgram& batched_program(const JaxprParam& j, const std::vector<boo
                                       const std::vector<bool>& force_mapped) {
   return memoised(j, &detail::JaxprMemo::batched, std::make_tuple(mapped, size, force_mapped),
                   [&] { return batch_program(j, mapped, size, force_mapped); });
+}
+
+namespace {
+
+// [0, n) as one segment when none are given.
+std::vector<size_t> segments_or_all(const std::vector<size_t>& segments, size_t n) {
+  return segments.empty() ? std::vector<size_t>{n} : segments;
+}
+
+JaxprParam derive_jet_program(const JaxprParam& j, const std::vector<bool>& moving, size_t order,
+                              const std::vector<size_t>& in_segments, const std::vector<size_t>& out_segments) {
+  const std::vector<AbstractValue> in = input_types(j->jaxpr);
+  const std::vector<size_t> in_seg = segments_or_all(in_segments, in.size());
+  std::vector<AbstractValue> types;
+  for (size_t s = 0, first = 0; s < in_seg.size(); first += in_seg[s++]) {
+    for (size_t i = first; i < first + in_seg[s]; ++i) types.push_back(in[i]);
+    for (size_t i = first; i < first + in_seg[s]; ++i)
+      if (moving[i]) types.insert(types.end(), order, tangent_aval(in[i]));
+  }
+  return trace_program(
+      [&](std::span<const Array> args) {
+        std::vector<Array> primals(in.size());
+        std::vector<std::vector<Array>> series(in.size());
+        size_t pos = 0;
+        for (size_t s = 0, first = 0; s < in_seg.size(); first += in_seg[s++]) {
+          for (size_t i = first; i < first + in_seg[s]; ++i) primals[i] = args[pos++];
+          for (size_t i = first; i < first + in_seg[s]; ++i)
+            for (size_t k = 0; moving[i] && k < order; ++k) series[i].push_back(args[pos++]);
+        }
+        auto [outs, terms] = detail::jet_core(
+            [&](const std::vector<Array>& xs) { return eval_jaxpr(j->jaxpr, j->consts, xs); }, primals, series);
+        std::vector<Array> result;
+        const std::vector<size_t> out_seg = segments_or_all(out_segments, outs.size());
+        for (size_t s = 0, first = 0; s < out_seg.size(); first += out_seg[s++]) {
+          for (size_t o = first; o < first + out_seg[s]; ++o) result.push_back(outs[o]);
+          for (size_t o = first; o < first + out_seg[s]; ++o)
+            if (is_floating(outs[o].dtype())) result.insert(result.end(), terms[o].begin(), terms[o].end());
+        }
+        return result;
+      },
+      types);
+}
+
+}  // namespace
+
+const JaxprParam& jet_program(const JaxprParam& j, const std::vector<bool>& moving, size_t order,
+                              const std::vector<size_t>& in_segments, const std::vector<size_t>& out_segments) {
+  return memoised(j, &detail::JaxprMemo::jet, std::make_tuple(moving, order, in_segments, out_segments),
+                  [&] { return derive_jet_program(j, moving, order, in_segments, out_segments); });
+}
+
+std::vector<Array> jet_operands(std::span<const Array> primals, std::span<const std::vector<Array>> series,
+                                const std::vector<size_t>& segments) {
+  std::vector<Array> args;
+  const std::vector<size_t> seg = segments_or_all(segments, primals.size());
+  for (size_t s = 0, first = 0; s < seg.size(); first += seg[s++]) {
+    args.insert(args.end(), primals.begin() + static_cast<std::ptrdiff_t>(first),
+                primals.begin() + static_cast<std::ptrdiff_t>(first + seg[s]));
+    for (size_t i = first; i < first + seg[s]; ++i) args.insert(args.end(), series[i].begin(), series[i].end());
+  }
+  return args;
+}
+
+TaylorResult jet_results(std::span<const Array> outs, const std::vector<AbstractValue>& out_types, size_t order,
+                         const std::vector<size_t>& segments) {
+  TaylorResult r;
+  r.series_out.resize(out_types.size());
+  const std::vector<size_t> seg = segments_or_all(segments, out_types.size());
+  size_t pos = 0;
+  for (size_t s = 0, first = 0; s < seg.size(); first += seg[s++]) {
+    for (size_t o = first; o < first + seg[s]; ++o) r.primals_out.push_back(outs[pos++]);
+    for (size_t o = first; o < first + seg[s]; ++o)
+      for (size_t k = 0; is_floating(out_types[o].dtype) && k < order; ++k) r.series_out[o].push_back(outs[pos++]);
+  }
+  return r;
 }
 
 std::vector<AbstractValue> input_types(const Jaxpr& j) {

@@ -50,6 +50,23 @@ struct BatchedProgram {
 BatchedProgram batch_program(const JaxprParam& j, const std::vector<bool>& mapped, int64_t size,
                              const std::vector<bool>& force_mapped = {});
 
+// A jet of order `order` of a program whose `moving` inputs have Taylor
+// terms (Primitive::jet of pjit, cond, while and scan). Inputs and outputs
+// are laid out in consecutive segments of the original's (`in_segments`,
+// `out_segments`: their sizes; empty = one segment): each segment lists its
+// primals, then the K terms of each of its moving inputs (or, for outputs,
+// of each floating output, zeros where it does not move), so that a loop's
+// carry stays one contiguous group.
+const JaxprParam& jet_program(const JaxprParam& j, const std::vector<bool>& moving, size_t order,
+                              const std::vector<size_t>& in_segments = {}, const std::vector<size_t>& out_segments = {});
+// The operands of such a program: `primals` and the terms of the moving
+// ones (series[i] non-empty), in its input layout.
+std::vector<Array> jet_operands(std::span<const Array> primals, std::span<const std::vector<Array>> series,
+                                const std::vector<size_t>& segments = {});
+// Its results read back: the primal outputs and the terms of the floating ones.
+TaylorResult jet_results(std::span<const Array> outs, const std::vector<AbstractValue>& out_types, size_t order,
+                         const std::vector<size_t>& segments = {});
+
 // The program `f` computes from inputs of these types, as a parameter
 // (traced, dead code removed, in canonical order).
 JaxprParam trace_program(const std::function<std::vector<Array>(std::span<const Array>)>& f,
@@ -95,6 +112,8 @@ struct JaxprMemo {
   std::map<std::vector<bool>, prim::JvpSplit> jvp;          // by which inputs have a nonzero tangent
   std::map<std::vector<bool>, JaxprParam> transpose;        // by which inputs are linear, then which cts are nonzero
   std::map<std::tuple<std::vector<bool>, int64_t, std::vector<bool>>, prim::BatchedProgram> batched;
+  // by which inputs move, the order, and the input and output segments
+  std::map<std::tuple<std::vector<bool>, size_t, std::vector<size_t>, std::vector<size_t>>, JaxprParam> jet;
   std::once_flag compiled_once;
   std::shared_ptr<const compiler::Executable> compiled;  // pjit's kernel
 };

@@ -23,6 +23,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/subprograms.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 
@@ -207,6 +208,40 @@ JvpResult while_jvp(const Primitive& p, std::span<const Array> primals, std::spa
   return r;
 }
 
+// The body's jet carries the terms of every floating carry (zeros where a
+// carry starts still: the loop may set it moving); the predicate reads the
+// primals only.
+TaylorResult while_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                       const Params& params) {
+  const WhileParams w = read(params);
+  const size_t order = order_of(series);
+  const size_t first_carry = w.cond_nconsts + w.body_nconsts, ncarry = primals.size() - first_carry;
+  std::vector<bool> moving(w.body_nconsts + ncarry);
+  std::vector<Series> body_series(series.begin() + static_cast<std::ptrdiff_t>(w.cond_nconsts), series.end());
+  std::vector<AbstractValue> term_types;
+  for (size_t i = 0; i < moving.size(); ++i) {
+    const Array& x = primals[w.cond_nconsts + i];
+    moving[i] = i < w.body_nconsts ? !body_series[i].empty() : is_floating(x.dtype());
+    if (i >= w.body_nconsts && moving[i]) {
+      body_series[i] = instantiate_series(x, body_series[i], order);
+      term_types.insert(term_types.end(), order, tangent_aval(x.aval()));
+    }
+  }
+  const std::vector<size_t> in_segments{w.body_nconsts, ncarry};
+  const JaxprParam& body = jet_program(w.body, moving, order, in_segments, {ncarry});
+  std::vector<Array> args(primals.begin(), primals.begin() + static_cast<std::ptrdiff_t>(w.cond_nconsts));
+  const std::vector<Array> rest =
+      jet_operands(primals.subspan(w.cond_nconsts), body_series, in_segments);
+  args.insert(args.end(), rest.begin(), rest.end());
+  size_t body_nconsts = w.body_nconsts;
+  for (size_t i = 0; i < w.body_nconsts; ++i) body_nconsts += moving[i] ? order : 0;
+  const std::vector<Array> outs =
+      fluxion::bind(p, args,
+                    while_params(cond_ignoring(w.cond, term_types), static_cast<int64_t>(w.cond_nconsts), body,
+                                 static_cast<int64_t>(body_nconsts)));
+  return jet_results(outs, output_types(w.body->jaxpr), order);
+}
+
 std::vector<Array> while_transpose(const Primitive&, std::span<const Array>, std::span<const TransposeInput>,
                                    const Params&) {
   throw Error(
@@ -319,6 +354,7 @@ void while_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive while_p{.name = "while", .multiple_results = true, .abstract_eval = while_aval, .impl = while_impl,
-                        .jvp = while_jvp, .transpose = while_transpose, .batch = while_batch, .lower = while_lower};
+                        .jvp = while_jvp, .transpose = while_transpose, .batch = while_batch, .jet = while_jet,
+                        .lower = while_lower};
 
 }  // namespace fluxion::prim
