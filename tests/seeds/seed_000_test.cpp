@@ -72,6 +72,22 @@ TEST(Seed000, PrintsTheSeedsErrorsCharacterForCharacter) {
             " 8.88178420e-16]");
 }
 
+TEST(Seed000, ErrorScalingIsTheSeedsVmapBitForBit) {
+  // The tour tabulates the errors with fx::taylor::error_scaling: the same
+  // numbers as the seed's vmap(diff, in_axes=(0, None)), so the same print.
+  const auto [xo, u] = seeds::seed_000_normal_draws();
+  const fx::Array scales = fx::logspace(-1, -5, 5);
+  const fx::taylor::ErrorScaling s =
+      fx::taylor::error_scaling(seeds::ackley, seeds::approx(seeds::ackley, xo), xo, u, scales, 2);
+  EXPECT_EQ(s.errors.to_vector<double>(), seeds::taylor_errors(xo, u, scales).to_vector<double>());
+  EXPECT_EQ(fx::to_string(s.errors),
+            "[1.01747675e-03 1.03140167e-06 1.03225695e-09 1.03295150e-12\n"
+            " 8.88178420e-16]");
+  const std::vector<double> r = s.ratios();
+  ASSERT_EQ(r.size(), 4u);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(r[k], 1000.0, 20.0) << "decade " << k;
+}
+
 TEST(Seed000, ErrorShrinksAboutAThousandfoldPerDecade) {
   // The seed's observation, on its draws and on other directions: while the
   // cubic term dominates (scales 1e-1 .. 1e-4), each decade of scale divides

@@ -68,6 +68,29 @@ TEST(Seed003, TaylorCoefficientsOfSinPlusCos) {
   EXPECT_EQ(t2, (std::vector<double>{1.0, 1.0, -0.5}));
 }
 
+TEST(Seed003, TaylorApproxThroughJetEqualsNestedGrad) {
+  // taylor_approx(fun, approx_around=0.0, num_coef=11), as the tour computes
+  // it (fx::taylor, one jet call), against the seed's ten nested grads.
+  const std::vector<fx::Array> jet = fx::taylor::coefficients(seeds::fun, 0.0, 10);
+  const std::vector<double> nested = seeds::taylor_coefficients(seeds::fun, 0.0, 11);
+  ASSERT_EQ(jet.size(), nested.size());
+  for (size_t k = 0; k < jet.size(); ++k) {
+    EXPECT_EQ(jet[k].dtype(), fx::float64);
+    EXPECT_NEAR(jet[k].item<double>(), nested[k], 1e-14 * std::abs(nested[k])) << "k = " << k;
+  }
+  // The polynomials the tour tabulates (T₁, T₂, T₅, T₁₀ from one jet call,
+  // by Horner) against the seed's sum of c_k x^k.
+  const fx::taylor::Polynomial t10 = fx::taylor::polynomial(seeds::fun, 0.0, 10);
+  const fx::Array grid = fx::linspace(-4, 4, 9);
+  for (int n : {1, 2, 5, 10}) {
+    const std::vector<double> horner = t10.truncated(n)(grid).to_vector<double>();
+    const std::vector<double> sum =
+        seeds::taylor_polynomial({nested.begin(), nested.begin() + n + 1}, 0.0, grid).to_vector<double>();
+    for (size_t i = 0; i < sum.size(); ++i)
+      EXPECT_NEAR(horner[i], sum[i], 1e-14 * std::max(1.0, std::abs(sum[i]))) << "n = " << n << ", i = " << i;
+  }
+}
+
 TEST(Seed003, TaylorPolynomialsOnTheGrid) {
   const fx::Array grid = fx::linspace(-4, 4, 9);
   for (int n : {2, 3, 6, 11}) {
