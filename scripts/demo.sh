@@ -12,6 +12,9 @@ log="$build_dir/demo-build.log"
 # In the order a newcomer reads them (examples/CMakeLists.txt).
 programs=(tour seed_002_basics seed_003_taylor seed_000_taylor_errors seed_001_rational
   seed_004_derivatives_in_statistics programs control_flow solvers science speed)
+# The figures chapter writes PNG files (with gnuplot) into the build directory.
+programs+=(figures)
+export FLUXION_FIGURES_DIR=${FLUXION_FIGURES_DIR:-$build_dir/figures}
 
 mkdir -p "$build_dir"
 echo "Building the tour in $build_dir (the build's output goes to $log)..."
@@ -49,6 +52,7 @@ five write-ups that teach calculus with JAX, and print the numbers they print:
    9. Custom derivative rules and structs      examples/solvers.cpp
   10. A Gaussian mixture, a Gaussian process   examples/science.cpp
   11. Speed, against hand-written C++          examples/speed.cpp
+  12. The write-ups' figures, as PNG files     examples/figures.cpp
 
 Each chapter is a program: $build_dir/examples/<name> runs it again on its own.
 EOF

@@ -10,6 +10,7 @@ packages=(
   python3-numpy                               # the oracle for array operations
   libssl-dev                                  # libcrypto: SHA-256 for jit's disk cache
   doxygen                                     # the API reference: scripts/api_docs.sh, test api_docs
+  gnuplot-nox                                 # fx::plot draws figures with it (looked up at run time)
 )
 
 missing=()
