@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -37,11 +38,11 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 // Runs `shell_arguments` (already quoted for sh) after the executable's path.
-Result run_shell(const std::string& shell_arguments, const std::string& directory = "") {
+Result run_shell(const std::string& shell_arguments, const std::string& directory = "", const std::string& env = "") {
   static std::atomic<int> counter{0};
   const std::filesystem::path err_file = std::filesystem::temp_directory_path() /
                                          ("fluxion_calc_err_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-  std::string command = (directory.empty() ? "" : "cd " + quote(directory) + " && ") + quote(FLUXION_CALC) + " " +
+  std::string command = (directory.empty() ? "" : "cd " + quote(directory) + " && ") + env + " " + quote(FLUXION_CALC) + " " +
                         shell_arguments + " 2>" + quote(err_file.string());
   Result r;
   FILE* pipe = popen(command.c_str(), "r");
@@ -56,10 +57,10 @@ Result run_shell(const std::string& shell_arguments, const std::string& director
   return r;
 }
 
-Result run(const std::vector<std::string>& args) {
+Result run(const std::vector<std::string>& args, const std::string& directory = "", const std::string& env = "") {
   std::string line;
   for (const auto& a : args) line += quote(a) + " ";
-  return run_shell(line);
+  return run_shell(line, directory, env);
 }
 
 // The number after "label = " on the line that starts with `label`.
@@ -313,12 +314,128 @@ TEST(CalcJaxpr, ProgramsAsJaxPrintsThem) {
   EXPECT_NE(y.out.find("in (0.0:f64[],) }"), std::string::npos) << y.out;
 }
 
+// ----------------------------------------------------------------- plot
+
+bool gnuplot_available() {
+  return getenv("FLUXION_GNUPLOT") || std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+// A fresh directory for one test's figures, removed afterwards.
+class CalcPlot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!gnuplot_available())
+      GTEST_SKIP() << "gnuplot is not installed (Debian's gnuplot-nox; scripts/setup.sh installs it)";
+    dir_ = std::filesystem::temp_directory_path() / ("fluxion_calc_plot_" + std::to_string(getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  Result plot(std::vector<std::string> args) {
+    args.insert(args.begin(), "plot");
+    return run(args, dir_.string());
+  }
+  // The PNG's width and height from its IHDR chunk; {0, 0} when it is not a PNG.
+  std::pair<int, int> png_size(const std::string& name) const {
+    const std::string bytes = read_file(dir_ / name);
+    if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || bytes.compare(12, 4, "IHDR") != 0)
+      return {0, 0};
+    auto be32 = [&](size_t at) {
+      int v = 0;
+      for (size_t i = 0; i < 4; ++i) v = v * 256 + static_cast<unsigned char>(bytes[at + i]);
+      return v;
+    };
+    return {be32(16), be32(20)};
+  }
+  // The numbers of the data file, row by row (header lines and blank lines left out).
+  std::vector<std::vector<double>> data(const std::string& name) const {
+    std::vector<std::vector<double>> rows;
+    for (const std::string& line : lines_of(read_file(dir_ / name)))
+      if (!line.empty() && line[0] != '#') rows.push_back(numbers_of(line));
+    return rows;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CalcPlot, FunctionAloneWithTheValuesItComputes) {
+  const Result r = plot({"x^2", "--range", "0:1:5", "-o", "square.png"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "wrote square.png (800x500), its data square.dat and gnuplot script square.gp\n");
+  EXPECT_EQ(png_size("square.png"), (std::pair<int, int>{800, 500}));
+  EXPECT_EQ(data("square.dat"), (std::vector<std::vector<double>>{{0, 0}, {0.25, 0.0625}, {0.5, 0.25}, {0.75, 0.5625}, {1, 1}}));
+  EXPECT_NE(read_file(dir_ / "square.gp").find("set title 'f(x) = x^2'"), std::string::npos);
+}
+
+TEST_F(CalcPlot, DerivativesTaylorPolynomialsAndSize) {
+  const Result d = plot({"x^3", "--range", "-1:1:3", "--derivatives", "2", "-o", "cube.png", "--size", "640x480"});
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_EQ(png_size("cube.png"), (std::pair<int, int>{640, 480}));
+  // Columns x, f, f′, f″: x³, 3x², 6x.
+  EXPECT_EQ(data("cube.dat"), (std::vector<std::vector<double>>{{-1, -1, 3, -6}, {0, 0, 0, 0}, {1, 1, 3, 6}}));
+  const Result t = plot({"sin(x) + cos(x)", "--range", "-1:1:3", "--taylor", "0:1,2", "-o", "taylor.png"});
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_EQ(png_size("taylor.png"), (std::pair<int, int>{800, 500}));
+  // Columns x, f, T₁ = 1 + x, T₂ = 1 + x - x²/2.
+  const std::vector<std::vector<double>> rows = data("taylor.dat");
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 4u);
+    const double x = row[0];
+    EXPECT_NEAR(row[1], std::sin(x) + std::cos(x), 1e-15);
+    EXPECT_NEAR(row[2], 1 + x, 1e-15);
+    EXPECT_NEAR(row[3], 1 + x - x * x / 2, 1e-15);
+  }
+}
+
+TEST_F(CalcPlot, ErrorsOnLogAxes) {
+  const Result r = plot({"exp(x)", "--errors", "1:2", "-o", "errors.png"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(png_size("errors.png"), (std::pair<int, int>{800, 500}));
+  EXPECT_NE(read_file(dir_ / "errors.gp").find("set logscale"), std::string::npos);
+  // Columns h, the reference C·h³, |T₂ - f| (twice: its line and its points).
+  const std::vector<std::vector<double>> rows = data("errors.dat");
+  ASSERT_GE(rows.size(), 10u);
+  for (const auto& row : rows) {
+    const double h = row[0], taylor = std::exp(1.0) * (1 + h + h * h / 2);
+    EXPECT_NEAR(row[2], std::abs(taylor - std::exp(1 + h)), 1e-15 + 1e-9 * row[2]) << h;
+  }
+}
+
+TEST_F(CalcPlot, SurfacesInTwoVariables) {
+  const Result r = plot({"x^2 + 2*x*y + y^3", "--range", "x=-1:3:5,y=0:4:4", "--taylor", "x=1,y=2:1,2", "-o", "surface.png"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(png_size("surface.png"), (std::pair<int, int>{900, 650}));
+  const Result plain = plot({"x*y", "--range", "0:1:3", "-o", "xy.svg"});
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_NE(read_file(dir_ / "xy.svg").find("<svg"), std::string::npos);
+  // One row per grid point (x, y, x·y), row by row along y.
+  std::vector<std::vector<double>> expected;
+  for (double y : {0.0, 0.5, 1.0})
+    for (double x : {0.0, 0.5, 1.0}) expected.push_back({x, y, x * y});
+  EXPECT_EQ(data("xy.dat"), expected);
+}
+
+TEST_F(CalcPlot, MistakesAndAMissingGnuplot) {
+  EXPECT_EQ(plot({"x", "-o", "a.png"}).status, 2);  // no --range
+  EXPECT_EQ(plot({"x", "--range", "1:0"}).status, 2);
+  EXPECT_EQ(plot({"x", "--range", "0:1", "--taylor", "0"}).status, 2);
+  EXPECT_EQ(plot({"x*y*z", "--range", "0:1"}).status, 2);
+  EXPECT_EQ(plot({"x", "--range", "0:1", "--size", "big"}).status, 2);
+  const Result r = run({"plot", "x", "--range", "0:1", "-o", "none.png"}, dir_.string(), "FLUXION_GNUPLOT=/nonexistent/gnuplot");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("gnuplot"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "none.png"));
+}
+
 // ----------------------------------------------------------------- help and errors
 
 TEST(CalcHelp, EveryCommandWithAnExample) {
   const Result r = run({"--help"});
   EXPECT_EQ(r.status, 0);
-  const std::vector<std::string> commands = {"diff", "taylor", "grad", "hessian", "jacobian", "newton", "jaxpr"};
+  const std::vector<std::string> commands = {"diff", "taylor", "grad", "hessian", "jacobian", "newton", "jaxpr", "plot"};
   for (const std::string& c : commands) {
     EXPECT_NE(r.out.find("\n  " + c + " "), std::string::npos) << c;
     EXPECT_NE(r.out.find("fluxion-calc " + c + " \""), std::string::npos) << c;
@@ -399,6 +516,7 @@ TEST(CalcDocs, EveryExampleInTheGuidePrintsWhatItShows) {
     }
     const std::string prompt = "$ fluxion-calc ";
     if (!in_block || lines[i].rfind(prompt, 0) != 0) continue;
+    if (lines[i].rfind(prompt + "plot ", 0) == 0 && !gnuplot_available()) continue;  // CalcPlot says it skipped
     std::string expected;
     size_t j = i + 1;
     for (; j < lines.size() && lines[j].rfind("$ ", 0) != 0 && lines[j].rfind("```", 0) != 0; ++j) expected += lines[j] + "\n";

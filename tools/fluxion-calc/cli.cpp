@@ -91,7 +91,7 @@ void print_help(std::ostream& out) {
   print_options(out, common_options());
   out << "\nderivatives are written f, f′, f″, f‴, f⁽⁴⁾, … (with --ascii: f, f', f'', f''', f^(4), …).\n"
          "exit status: 0 done; 1 a computation that did not succeed (Newton without convergence, a value\n"
-         "outside a function's domain); 2 a mistake in the command line or the formula.\n";
+         "outside a function's domain, gnuplot missing for plot); 2 a mistake in the command line or the formula.\n";
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ void print_help(std::ostream& out) {
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
       &diff_command(), &taylor_command(), &grad_command(),  &hessian_command(),
-      &jacobian_command(), &newton_command(), &jaxpr_command(),
+      &jacobian_command(), &newton_command(), &jaxpr_command(), &plot_command(),
   };
   return commands;
 }

@@ -1,5 +1,6 @@
 // The subcommands, one group per file: derivatives.cpp (diff, taylor),
-// multivariate.cpp (grad, hessian, jacobian), newton.cpp, programs.cpp (jaxpr).
+// multivariate.cpp (grad, hessian, jacobian), newton.cpp, programs.cpp (jaxpr),
+// plot.cpp.
 #pragma once
 
 #include <vector>
@@ -15,6 +16,7 @@ const Command& hessian_command();
 const Command& jacobian_command();
 const Command& newton_command();
 const Command& jaxpr_command();
+const Command& plot_command();
 
 /// Every subcommand, in the order --help lists them.
 const std::vector<const Command*>& all_commands();
