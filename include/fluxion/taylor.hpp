@@ -101,12 +101,14 @@ struct ErrorScaling {
   /// (h_{k−1} / h_k)^(n+1) for k = 1..m−1, what Taylor's theorem predicts
   /// for ratios(); empty when the order is not known.
   std::vector<double> expected_ratios() const;
-  /// log|errors[k−1] / errors[k]| / log(h_{k−1} / h_k) − 1 for k = 1..m−1:
-  /// the order the errors show (≈ n while the Taylor term dominates).
+  /// log(errors[k−1] / errors[k]) / log(h_{k−1} / h_k) − 1 for k = 1..m−1:
+  /// the order the errors show (≈ n while the Taylor term dominates); NaN
+  /// where the error changes sign or vanishes (rounding, not a Taylor term).
   std::vector<double> observed_orders() const;
   /// The table the tour prints: one row per scale with the step (%.0e), the
-  /// error (%.8e), "previous / this" (%.1f) and the observed order (%.2f),
-  /// right-aligned columns, rows ending in '\n'.
+  /// error (%.8e), "previous / this" (%.1f) and the observed order (%.2f,
+  /// "-" where NaN), right-aligned columns, rows ending in '\n', then a line
+  /// with Taylor's prediction when the order is known.
   std::string table() const;
 };
 

@@ -1,5 +1,6 @@
 // fx::taylor::error_scaling: seed 000's table of an approximation's error
 // against the distance from its center, and the ratio per step.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -40,7 +41,11 @@ std::vector<double> ErrorScaling::observed_orders() const {
   const std::vector<double> h = scales.astype(float64).to_vector<double>();
   const std::vector<double> r = ratios();
   std::vector<double> out;
-  for (size_t k = 1; k < h.size(); ++k) out.push_back(std::log(std::abs(r[k - 1])) / std::log(h[k - 1] / h[k]) - 1);
+  // An error that changes sign or vanishes between two steps is rounding,
+  // not a Taylor term: it shows no order.
+  for (size_t k = 1; k < h.size(); ++k)
+    out.push_back(r[k - 1] > 0 && std::isfinite(r[k - 1]) ? std::log(r[k - 1]) / std::log(h[k - 1] / h[k]) - 1
+                                                          : std::nan(""));
   return out;
 }
 
@@ -51,7 +56,7 @@ std::string ErrorScaling::table() const {
   std::vector<std::vector<std::string>> rows = {{"step h", "error p(x) - f(x)", "previous / this", "observed order"}};
   for (size_t k = 0; k < h.size(); ++k)
     rows.push_back({format("%.0e", h[k]), format("%.8e", e[k]), k == 0 ? "" : format("%.1f", r[k - 1]),
-                    k == 0 ? "" : format("%.2f", n[k - 1])});
+                    k == 0 ? "" : std::isnan(n[k - 1]) ? "-" : format("%.2f", n[k - 1])});
   std::vector<size_t> width(rows[0].size(), 0);
   for (const auto& row : rows)
     for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());

@@ -150,6 +150,25 @@ TEST(TaylorCoefficients, DirectionalDerivativesOfSeed000sAckley) {
   }
 }
 
+TEST(TaylorCoefficients, ComposeWithVmapJitAndGrad) {
+  // vmap over centers is the array center's one jet call; jit compiles it to
+  // the same numbers; grad of c_k with respect to the center is (k+1)·c_{k+1}.
+  auto all = [](fx::Array x) { return fx::stack(taylor::coefficients(seeds::seed_tanh, x, 10)); };
+  const fx::Array xs = fx::linspace(-7, 7, 5);
+  const fx::Array mapped = fx::vmap(all)(xs);
+  ASSERT_EQ(mapped.shape(), fx::Shape({5, 11}));
+  EXPECT_EQ(mapped.to_vector<double>(), fx::stack(taylor::coefficients(seeds::seed_tanh, xs, 10), 1).to_vector<double>());
+  const std::vector<double> compiled = fx::jit(fx::vmap(all))(xs).to_vector<double>();
+  const std::vector<double> eager = mapped.to_vector<double>();
+  for (size_t i = 0; i < eager.size(); ++i)
+    EXPECT_NEAR(compiled[i], eager[i], 1e-15 * std::max(1.0, std::abs(eager[i]))) << "entry " << i;
+  for (double x0 : {-1.0, 0.5, 2.0}) {
+    auto c3 = [](fx::Array x) { return taylor::coefficients(seeds::fun, x, 3)[3]; };
+    const double want = 4 * taylor::coefficients(seeds::fun, x0, 4)[4].item<double>();
+    EXPECT_NEAR(fx::grad(c3)(x0).item<double>(), want, 1e-15) << "x0 = " << x0;
+  }
+}
+
 TEST(TaylorPolynomial, EvaluatesTheSum) {
   const taylor::Polynomial p = taylor::polynomial(seeds::fun, 0.0, 10);
   EXPECT_EQ(p.degree(), 10);
@@ -276,6 +295,18 @@ TEST(TaylorErrorScaling, TheToolkitsOwnApproximationsOfAckley) {
         taylor::error_scaling(seeds::ackley, taylor::approximation(seeds::ackley, xo, n), xo, u, scales, n);
     for (double r : s.ratios()) EXPECT_NEAR(r, std::pow(10.0, n + 1), 0.15 * std::pow(10.0, n + 1)) << "n = " << n;
   }
+  // Past the Taylor regime the order-3 error is rounding: at h = 1e-4 it
+  // changes sign, and the table shows no order there.
+  const taylor::ErrorScaling noisy = taylor::error_scaling(seeds::ackley, taylor::approximation(seeds::ackley, xo, 3),
+                                                           xo, u, fx::logspace(-3, -4, 2), 3);
+  const std::vector<double> e = noisy.errors.to_vector<double>();
+  ASSERT_LT(e[0] * e[1], 0.0) << "this check needs the sign change seen at h = 1e-4";
+  EXPECT_TRUE(std::isnan(noisy.observed_orders()[0]));
+  const std::string table = noisy.table();
+  const size_t row = table.find("\n 1e-04 ");
+  ASSERT_NE(row, std::string::npos) << table;
+  const std::string line = table.substr(row + 1, table.find('\n', row + 1) - row - 1);
+  EXPECT_EQ(line.substr(line.size() - 4), "   -") << table;
 }
 
 TEST(TaylorMultivariate, Example515OfMML) {
