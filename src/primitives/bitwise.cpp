@@ -20,6 +20,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -70,7 +71,7 @@ std::vector<Array> shift_impl(const Primitive& p, std::span<const Array> operand
 
 constexpr Primitive shift(std::string_view name, Shift op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = shift_aval,
-                   .impl = shift_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                   .impl = shift_impl, .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant,
                    .lower = compiler::lower_via_eager};
 }
 
@@ -103,7 +104,7 @@ const Primitive shift_right_logical_p = shift("shift_right_logical", Shift::righ
 const Primitive shift_right_arithmetic_p = shift("shift_right_arithmetic", Shift::right_arithmetic);
 
 const Primitive bitcast_convert_type_p{.name = "bitcast_convert_type", .abstract_eval = bitcast_aval,
-                                       .impl = bitcast_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                                       .impl = bitcast_impl, .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant,
                                        .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -6,6 +6,7 @@
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -49,7 +50,7 @@ void compare_lower(const Primitive& p, compiler::Emitter& e) {
 
 constexpr Primitive compare(std::string_view name, Compare op) {
   return Primitive{.name = name, .tag = static_cast<int>(op), .abstract_eval = compare_aval,
-                   .impl = compare_impl, .jvp = zero_jvp, .batch = elementwise_batch, .lower = compare_lower,
+                   .impl = compare_impl, .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant, .lower = compare_lower,
                    .traits = kElementwise};
 }
 
@@ -82,7 +83,7 @@ const Primitive le_p = compare("le", Compare::le);
 const Primitive gt_p = compare("gt", Compare::gt);
 const Primitive ge_p = compare("ge", Compare::ge);
 const Primitive is_finite_p{.name = "is_finite", .abstract_eval = is_finite_aval,
-                            .impl = is_finite_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                            .impl = is_finite_impl, .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant,
                             .lower = is_finite_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

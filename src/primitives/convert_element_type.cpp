@@ -9,6 +9,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -58,6 +59,13 @@ JvpResult convert_jvp(const Primitive& p, std::span<const Array> primals, std::s
   return {{std::move(ans)}, {bind1(p, tangents.first(1), params)}};
 }
 
+// Linear between floating types; an integer or boolean result does not move.
+TaylorResult convert_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                         const Params& params) {
+  if (!is_floating(params.get<DType>("new_dtype"))) return taylor_constant(p, primals, series, params);
+  return taylor_linear(p, primals, series, params);
+}
+
 std::vector<Array> convert_transpose(const Primitive&, std::span<const Array> cts,
                                      std::span<const TransposeInput> in, const Params&) {
   return {lax::convert(cts[0], in[0].aval.dtype)};
@@ -84,7 +92,7 @@ void convert_lower(const Primitive&, compiler::Emitter& e) {
 
 const Primitive convert_element_type_p{.name = "convert_element_type", .abstract_eval = convert_aval,
                                        .impl = convert_impl, .jvp = convert_jvp,
-                                       .transpose = convert_transpose, .batch = elementwise_batch,
+                                       .transpose = convert_transpose, .batch = elementwise_batch, .jet = convert_jet,
                                        .lower = convert_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

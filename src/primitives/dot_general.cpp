@@ -11,6 +11,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -181,6 +182,23 @@ JvpResult dot_general_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {lax::add_tangents(dl, dr)}};
 }
 
+// Bilinear, so the Taylor coefficients are a Cauchy product whose terms are
+// dot_generals: c̃_k = Σ_j dot(ã_j, b̃_(k-j)), skipping the operand that does
+// not move (one dot per order then).
+TaylorResult dot_general_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                             const Params& params) {
+  const size_t order = order_of(series);
+  Array ans = bind1(p, primals, params);
+  if (!is_floating(ans.dtype())) return {{ans}, {}};
+  const Series a = coefficients(primals[0], series[0], order), b = coefficients(primals[1], series[1], order);
+  Series c(order + 1);
+  c[0] = ans;
+  for (size_t k = 1; k <= order; ++k)
+    for (size_t j = 0; j <= k; ++j)
+      if (a[j].valid() && b[k - j].valid()) c[k] = add_terms(c[k], bind1(p, {a[j], b[k - j]}, params));
+  return {{std::move(ans)}, {derivative_terms(c)}};
+}
+
 Ints remaining(int64_t rank, const Ints& a, const Ints& b) {
   Ints out;
   for (int64_t i = 0; i < rank; ++i)
@@ -318,7 +336,7 @@ void dot_general_lower(const Primitive& p, compiler::Emitter& e) {
 
 const Primitive dot_general_p{.name = "dot_general", .abstract_eval = dot_general_aval,
                               .impl = dot_general_impl, .jvp = dot_general_jvp,
-                              .transpose = dot_general_transpose, .batch = dot_general_batch,
+                              .transpose = dot_general_transpose, .batch = dot_general_batch, .jet = dot_general_jet,
                               .lower = dot_general_lower};
 
 }  // namespace fluxion::prim

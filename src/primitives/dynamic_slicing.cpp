@@ -12,6 +12,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -213,11 +214,11 @@ BatchResult dynamic_update_slice_batch(const Primitive&, std::span<const Array> 
 
 const Primitive dynamic_slice_p{.name = "dynamic_slice", .abstract_eval = dynamic_slice_aval,
                                 .impl = dynamic_slice_impl, .jvp = dynamic_slice_jvp,
-                                .transpose = dynamic_slice_transpose, .batch = dynamic_slice_batch,
+                                .transpose = dynamic_slice_transpose, .batch = dynamic_slice_batch, .jet = taylor_linear,
                                 .lower = compiler::lower_via_eager};
 const Primitive dynamic_update_slice_p{.name = "dynamic_update_slice", .abstract_eval = dynamic_update_slice_aval,
                                        .impl = dynamic_update_slice_impl, .jvp = dynamic_update_slice_jvp,
                                        .transpose = dynamic_update_slice_transpose,
-                                       .batch = dynamic_update_slice_batch, .lower = compiler::lower_via_eager};
+                                       .batch = dynamic_update_slice_batch, .jet = taylor_linear, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

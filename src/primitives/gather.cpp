@@ -12,6 +12,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 
@@ -262,11 +263,31 @@ std::vector<Array> gather_impl(const Primitive&, std::span<const Array> in, std:
   return single(Array(std::move(result)));
 }
 
+// The gather a tangent goes through: out-of-bounds windows in fill mode are
+// zeros, not the value's fill (NaN by default), as JAX's _gather_jvp_rule
+// passes fill_value=0 (which JAX keeps only in that mode).
+Params tangent_params(const Params& params) {
+  if (params.get<GatherScatterMode>("mode") != GatherScatterMode::fill_or_drop) return params;
+  return {{"dimension_numbers", params.at("dimension_numbers")}, {"slice_sizes", params.at("slice_sizes")},
+          {"fill_value", 0.0}, {"indices_are_sorted", params.at("indices_are_sorted")},
+          {"mode", params.at("mode")}, {"unique_indices", params.at("unique_indices")}};
+}
+
 JvpResult gather_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                      const Params& params) {
   Array ans = bind1(p, primals, params);
   if (!tangents[0].valid()) return {{ans}, {Array()}};
-  return {{std::move(ans)}, {bind1(p, {tangents[0], primals[1]}, params)}};
+  return {{std::move(ans)}, {bind1(p, {tangents[0], primals[1]}, tangent_params(params))}};
+}
+
+// Linear in the operand: each term gathered as the tangent is.
+TaylorResult gather_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                        const Params& params) {
+  Array ans = bind1(p, primals, params);
+  const Params gather_terms = tangent_params(params);
+  Series terms;
+  for (const Array& term : series[0]) terms.push_back(bind1(p, {term, primals[1]}, gather_terms));
+  return {{std::move(ans)}, {std::move(terms)}};
 }
 
 // JAX's _gather_transpose_rule: a scatter-add of the cotangent into zeros,
@@ -305,6 +326,7 @@ BatchResult gather_batch(const Primitive& p, std::span<const Array> values, std:
 }  // namespace
 
 const Primitive gather_p{.name = "gather", .abstract_eval = gather_aval, .impl = gather_impl, .jvp = gather_jvp,
-                         .transpose = gather_transpose, .batch = gather_batch, .lower = compiler::lower_via_eager};
+                         .transpose = gather_transpose, .batch = gather_batch, .jet = gather_jet,
+                         .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

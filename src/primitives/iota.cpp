@@ -2,6 +2,7 @@
 #include "compiler/emitter.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -44,6 +45,6 @@ void iota_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive iota_p{.name = "iota", .abstract_eval = iota_aval, .impl = iota_impl, .jvp = zero_jvp,
-                      .lower = iota_lower, .print = print_with_sharding, .traits = kElementwise};
+                      .jet = taylor_constant, .lower = iota_lower, .print = print_with_sharding, .traits = kElementwise};
 
 }  // namespace fluxion::prim

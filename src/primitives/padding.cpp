@@ -9,6 +9,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -175,8 +176,8 @@ BatchResult rev_batch(const Primitive& p, std::span<const Array> values, std::sp
 }  // namespace
 
 const Primitive pad_p{.name = "pad", .abstract_eval = pad_aval, .impl = pad_impl, .jvp = pad_jvp,
-                      .transpose = pad_transpose, .batch = pad_batch, .lower = compiler::lower_via_eager};
+                      .transpose = pad_transpose, .batch = pad_batch, .jet = taylor_linear, .lower = compiler::lower_via_eager};
 const Primitive rev_p{.name = "rev", .abstract_eval = rev_aval, .impl = rev_impl, .jvp = linear_jvp,
-                      .transpose = rev_transpose, .batch = rev_batch, .lower = compiler::lower_via_eager};
+                      .transpose = rev_transpose, .batch = rev_batch, .jet = taylor_linear, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

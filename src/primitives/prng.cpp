@@ -20,6 +20,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -75,10 +76,10 @@ std::vector<Array> iota_2x32_impl(const Primitive&, std::span<const Array>, std:
 }  // namespace
 
 const Primitive threefry2x32_p{.name = "threefry2x32", .multiple_results = true, .abstract_eval = threefry_aval,
-                               .impl = threefry_impl, .jvp = zero_jvp, .batch = elementwise_batch,
+                               .impl = threefry_impl, .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant,
                                .lower = compiler::lower_via_eager};
 const Primitive iota_2x32_shape_p{.name = "iota_2x32_shape", .multiple_results = true,
                                   .abstract_eval = iota_2x32_aval, .impl = iota_2x32_impl, .jvp = zero_jvp,
-                                  .lower = compiler::lower_via_eager};
+                                  .jet = taylor_constant, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -14,6 +14,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -179,10 +180,14 @@ std::vector<int64_t> kept_dims(int64_t rank, const std::vector<int64_t>& axes) {
   return kept;
 }
 
-// The tangent of a product: t_i times the product of the others, computed by a
-// pairwise tree (as JAX's _reduce_prod_jvp_rule) so zeros need no division.
-Array prod_tangent(const Array& x, const Array& t, const std::vector<int64_t>& axes) {
+// The normalised Taylor coefficients of the product over `axes` of the
+// series xs (xs[0] the operand, xs[k] its coefficient of t^k; an empty handle
+// is zero): a pairwise tree (as JAX's _reduce_prod_jvp_rule) whose combines
+// are Cauchy products, so zeros need no division. The JVP is its order 1:
+// coefficient 1 is t_i times the product of the others.
+Series prod_series(const Series& xs, const std::vector<int64_t>& axes) {
   using namespace lax;
+  const Array& x = xs[0];
   std::vector<int64_t> perm = axes;
   const std::vector<int64_t> kept = kept_dims(x.ndim(), axes);
   perm.insert(perm.end(), kept.begin(), kept.end());
@@ -192,14 +197,20 @@ Array prod_tangent(const Array& x, const Array& t, const std::vector<int64_t>& a
   for (int64_t k : kept) rest.push_back(x.shape()[k]);
   Shape flat{n};
   flat.insert(flat.end(), rest.begin(), rest.end());
-  auto arrange = [&](const Array& v) {
-    bool identity = true;
-    for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
-    return lax::reshape(identity ? v : bind1(prim::transpose_p, {v}, {{"permutation", perm}}), flat);
-  };
-  if (n == 0) return zeros(AbstractValue{rest, x.dtype()});
-  Array p = arrange(x), dp = arrange(t);
+  bool identity = true;
+  for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
+  Series p(xs.size());
+  if (n == 0) {
+    p[0] = bind1(prim::reduce_prod_p, {x}, {{"axes", axes}});
+    for (size_t k = 1; k < xs.size(); ++k)
+      if (xs[k].valid()) p[k] = zeros(AbstractValue{rest, x.dtype()});
+    return p;
+  }
+  for (size_t k = 0; k < xs.size(); ++k)
+    if (xs[k].valid())
+      p[k] = lax::reshape(identity ? xs[k] : bind1(prim::transpose_p, {xs[k]}, {{"permutation", perm}}), flat);
   auto slice_rows = [&](const Array& v, int64_t lo, int64_t hi) {
+    if (!v.valid()) return v;
     std::vector<int64_t> start(v.shape().size(), 0), limit = v.shape();
     start[0] = lo;
     limit[0] = hi;
@@ -207,22 +218,43 @@ Array prod_tangent(const Array& x, const Array& t, const std::vector<int64_t>& a
   };
   while (n > 1) {
     if (n % 2) {
-      Shape row = p.shape();
+      Shape row = p[0].shape();
       row[0] = 1;
       const int64_t dim = 0;
-      p = bind1(prim::concatenate_p, {p, lax::broadcast_to(constant_like(x, 1.0), row)}, {{"dimension", dim}});
-      dp = bind1(prim::concatenate_p, {dp, zeros(AbstractValue{row, x.dtype()})}, {{"dimension", dim}});
+      p[0] = bind1(prim::concatenate_p, {p[0], lax::broadcast_to(constant_like(x, 1.0), row)}, {{"dimension", dim}});
+      for (size_t k = 1; k < p.size(); ++k)
+        if (p[k].valid())
+          p[k] = bind1(prim::concatenate_p, {p[k], zeros(AbstractValue{row, x.dtype()})}, {{"dimension", dim}});
       ++n;
     }
     const int64_t half = n / 2;
-    const Array a = slice_rows(p, 0, half), b = slice_rows(p, half, n);
-    const Array da = slice_rows(dp, 0, half), db = slice_rows(dp, half, n);
-    p = mul(a, b);
-    dp = add_tangents(mul(da, b), mul(a, db));
+    Series a(p.size()), b(p.size());
+    for (size_t k = 0; k < p.size(); ++k) a[k] = slice_rows(p[k], 0, half), b[k] = slice_rows(p[k], half, n);
+    p[0] = mul(a[0], b[0]);
+    for (size_t k = 1; k < p.size(); ++k) p[k] = convolve(a, b, k);
     n = half;
   }
-  return lax::reshape(dp, rest);
+  for (Array& c : p)
+    if (c.valid()) c = lax::reshape(c, rest);
+  return p;
 }
+
+Array prod_tangent(const Array& x, const Array& t, const std::vector<int64_t>& axes) {
+  return prod_series({x, t}, axes)[1];
+}
+
+// reduce_max/min's derivative: the tangent averaged over the positions that
+// attain the extremum (JAX's chooser rule).
+struct ExtremumShare {
+  Array weights, counts;
+  std::vector<int64_t> axes;
+  ExtremumShare(const Array& x, const Array& ans, const std::vector<int64_t>& reduced) : axes(reduced) {
+    const Array where = bind1(prim::eq_p, {x, lax::broadcast_in_dim(ans, x.shape(), kept_dims(x.ndim(), axes))});
+    weights = lax::convert(where, x.dtype());
+    counts = lax::reduce_sum(weights, axes);
+  }
+  Array operator()(const Array& t) const { return lax::div(lax::reduce_sum(lax::mul(t, weights), axes), counts); }
+};
 
 JvpResult reduce_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                      const Params& params) {
@@ -236,14 +268,34 @@ JvpResult reduce_jvp(const Primitive& p, std::span<const Array> primals, std::sp
     case Reduce::sum: return {{ans}, {bind1(p, {t}, params)}};
     case Reduce::prod: return {{ans}, {prod_tangent(x, t, axes)}};
     case Reduce::max:
-    case Reduce::min: {
-      // Tangent averaged over the positions that attain the extremum (JAX's chooser rule).
-      const Array where = bind1(prim::eq_p, {x, broadcast_in_dim(ans, x.shape(), kept_dims(x.ndim(), axes))});
-      const Array weights = convert(where, x.dtype());
-      const Array counts = reduce_sum(weights, axes);
-      return {{ans}, {div(reduce_sum(mul(t, weights), axes), counts)}};
-    }
+    case Reduce::min: return {{ans}, {ExtremumShare(x, ans, axes)(t)}};
     default: return {{ans}, {}};
+  }
+}
+
+// Taylor rule: sum is linear; prod the tree of Cauchy products; max and min
+// share every term as the JVP shares the tangent (the positions that attain
+// the extremum do not move with t, so each derivative is the same average).
+TaylorResult reduce_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                        const Params& params) {
+  const Array& x = primals[0];
+  const auto& axes = params.get<std::vector<int64_t>>("axes");
+  switch (static_cast<Reduce>(p.tag)) {
+    case Reduce::sum: return taylor_linear(p, primals, series, params);
+    case Reduce::prod: {
+      Series c = prod_series(coefficients(x, series[0], order_of(series)), axes);
+      c[0] = bind1(p, {x}, params);
+      return {{c[0]}, {derivative_terms(c)}};
+    }
+    case Reduce::max:
+    case Reduce::min: {
+      Array ans = bind1(p, {x}, params);
+      const ExtremumShare share(x, ans, axes);
+      Series terms;
+      for (const Array& term : series[0]) terms.push_back(share(term));
+      return {{std::move(ans)}, {std::move(terms)}};
+    }
+    default: return taylor_constant(p, primals, series, params);
   }
 }
 
@@ -339,7 +391,7 @@ void reduce_lower(const Primitive& p, compiler::Emitter& e) {
 constexpr Primitive reduction(std::string_view name, Reduce r) {
   return Primitive{.name = name, .tag = static_cast<int>(r), .abstract_eval = reduce_aval, .impl = reduce_impl,
                    .jvp = reduce_jvp, .transpose = r == Reduce::sum ? reduce_sum_transpose : nullptr,
-                   .batch = reduce_batch, .lower = reduce_lower,
+                   .batch = reduce_batch, .jet = reduce_jet, .lower = reduce_lower,
                    // JAX's reduce_sum, reduce_max and reduce_min take an output
                    // sharding (printed as None); prod, and, or do not.
                    .print = r == Reduce::sum || r == Reduce::max || r == Reduce::min ? print_with_out_sharding : nullptr,

@@ -16,6 +16,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -221,6 +222,11 @@ JvpResult scatter_jvp(const Primitive& p, std::span<const Array> primals, std::s
   return {{std::move(ans)}, {t}};
 }
 
+[[noreturn]] void throw_scatter_mul_updates_error() {
+  throw Error("scatter-mul: gradients with respect to the updates are only implemented when unique_indices=True, "
+              "as in JAX (pass unique_indices to fx::at(...).multiply when the indices do not repeat)");
+}
+
 // scatter-mul is linear in the operand (a fixed elementwise product); in the
 // updates only where indices are unique (JAX raises the same).
 JvpResult scatter_mul_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
@@ -229,9 +235,7 @@ JvpResult scatter_mul_jvp(const Primitive& p, std::span<const Array> primals, st
   Array t;
   if (tangents[0].valid()) t = bind1(p, {tangents[0], primals[1], primals[2]}, params);
   if (tangents[2].valid()) {
-    if (!params.get<bool>("unique_indices"))
-      throw Error("scatter-mul: gradients with respect to the updates are only implemented when unique_indices=True, "
-                  "as in JAX (pass unique_indices to fx::at(...).multiply when the indices do not repeat)");
+    if (!params.get<bool>("unique_indices")) throw_scatter_mul_updates_error();
     const Array spread = scatter_add(lax::zeros(primals[0].aval()), primals[1], tangents[2], params);
     t = lax::add_tangents(t, lax::mul(primals[0], spread));
   }
@@ -249,31 +253,87 @@ std::vector<Array> scatter_mul_transpose(const Primitive& p, std::span<const Arr
 
 // JAX's _scatter_extremal_jvp: where several values tie for the result
 // (updates among themselves or with the operand), the tangent is their mean.
+// The weights depend on the primals only, so the Taylor rule shares every
+// term the same way.
+class ExtremalShare {
+ public:
+  ExtremalShare(const Array& x, const Array& indices, const Array& updates, const Array& ans, const Params& params)
+      : indices_(indices), params_(params),
+        add_params_(with_dnums(params, params.get<ScatterDimensionNumbers>("dimension_numbers"))),
+        updates_shape_(updates.shape()) {
+    const Array initial = back(x), target = back(ans);
+    const Array successful = bind1(eq_p, {updates, target});
+    const Array retained = bind1(eq_p, {initial, target});
+    const Array one = lax::broadcast_to(lax::constant_like(updates, 1.0), updates.shape());
+    const Array zeros_u = lax::zeros(updates.aval()), zeros_x = lax::zeros(x.aval());
+    const Array num_updates = back(scatter_add(zeros_x, indices, lax::select(successful, one, zeros_u), add_params_));
+    const Array num_refs = back(scatter_add(zeros_x, indices, one, add_params_));
+    const Array updates_normalizer =
+        lax::select(retained, lax::div(one, lax::add(num_updates, one)), lax::div(one, num_updates));
+    updates_coef_ = lax::select(successful, updates_normalizer, zeros_u);
+    const Array operand_normalizer = lax::select(retained, lax::div(one, lax::add(num_updates, one)), zeros_u);
+    operand_coef_ = lax::div(lax::sub(operand_normalizer, one), num_refs);
+  }
+  // The result's tangent from the operand's (g_x) and the updates' (g_u).
+  Array operator()(const Array& g_x, const Array& g_u) const {
+    const Array tangent_updates = lax::add(lax::mul(back(g_x), operand_coef_), lax::mul(g_u, updates_coef_));
+    return scatter_add(g_x, indices_, tangent_updates, add_params_);
+  }
+
+ private:
+  Array back(const Array& from) const { return gather_back(from, indices_, updates_shape_, params_); }
+  Array indices_;
+  Params params_, add_params_;
+  Shape updates_shape_;
+  Array updates_coef_, operand_coef_;
+};
+
 JvpResult scatter_extremal_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                                const Params& params) {
   const Array &x = primals[0], &indices = primals[1], &updates = primals[2];
   Array ans = bind1(p, primals, params);
   if (!tangents[0].valid() && !tangents[2].valid()) return {{ans}, {Array()}};
-  const Array g_x = lax::instantiate(tangents[0], x.aval()), g_u = lax::instantiate(tangents[2], updates.aval());
-  const auto& d = params.get<ScatterDimensionNumbers>("dimension_numbers");
-  const Params add_params = with_dnums(params, d);
-  const auto back = [&](const Array& from) { return gather_back(from, indices, updates.shape(), params); };
-  const Array initial = back(x), target = back(ans);
-  const Array successful = bind1(eq_p, {updates, target});
-  const Array retained = bind1(eq_p, {initial, target});
-  const Array ones_u = lax::broadcast_to(lax::constant_like(updates, 1.0), updates.shape());
-  const Array zeros_u = lax::zeros(updates.aval()), zeros_x = lax::zeros(x.aval());
-  const Array num_updates = back(scatter_add(zeros_x, indices, lax::select(successful, ones_u, zeros_u), add_params));
-  const Array num_refs = back(scatter_add(zeros_x, indices, ones_u, add_params));
-  const Array one = lax::broadcast_to(lax::constant_like(updates, 1.0), updates.shape());
-  const Array updates_normalizer =
-      lax::select(retained, lax::div(one, lax::add(num_updates, one)), lax::div(one, num_updates));
-  const Array updates_coef = lax::select(successful, updates_normalizer, zeros_u);
-  const Array operand_normalizer = lax::select(retained, lax::div(one, lax::add(num_updates, one)), zeros_u);
-  const Array operand_coef = lax::div(lax::sub(operand_normalizer, one), num_refs);
-  const Array target_tangents = back(g_x);
-  const Array tangent_updates = lax::add(lax::mul(target_tangents, operand_coef), lax::mul(g_u, updates_coef));
-  return {{std::move(ans)}, {scatter_add(g_x, indices, tangent_updates, add_params)}};
+  const ExtremalShare share(x, indices, updates, ans, params);
+  Array t = share(lax::instantiate(tangents[0], x.aval()), lax::instantiate(tangents[2], updates.aval()));
+  return {{std::move(ans)}, {std::move(t)}};
+}
+
+TaylorResult scatter_extremal_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                                  const Params& params) {
+  const Array &x = primals[0], &indices = primals[1], &updates = primals[2];
+  Array ans = bind1(p, primals, params);
+  const ExtremalShare share(x, indices, updates, ans, params);
+  const size_t order = order_of(series);
+  const Series g_x = instantiate_series(x, series[0], order), g_u = instantiate_series(updates, series[2], order);
+  Series terms;
+  for (size_t k = 0; k < order; ++k) terms.push_back(share(g_x[k], g_u[k]));
+  return {{std::move(ans)}, {std::move(terms)}};
+}
+
+// scatter-mul: linear in the operand (a fixed elementwise product); with
+// moving updates (unique indices, as the JVP requires) it is the operand
+// times s = scatter-mul(1, indices, updates), whose coefficients are the
+// updates' scattered into zeros, so the terms are a Cauchy product.
+TaylorResult scatter_mul_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                             const Params& params) {
+  const Array &x = primals[0], &indices = primals[1], &updates = primals[2];
+  Array ans = bind1(p, primals, params);
+  if (series[2].empty()) {
+    Series terms;
+    for (const Array& g : series[0]) terms.push_back(bind1(p, {g, indices, updates}, params));
+    return {{std::move(ans)}, {std::move(terms)}};
+  }
+  if (!params.get<bool>("unique_indices")) throw_scatter_mul_updates_error();
+  const size_t order = order_of(series);
+  const Series u = coefficients(updates, series[2], order);
+  Series s(order + 1);
+  s[0] = bind1(p, {lax::broadcast_to(lax::constant_like(x, 1.0), x.shape()), indices, updates}, params);
+  for (size_t k = 1; k <= order; ++k) s[k] = scatter_add(lax::zeros(x.aval()), indices, u[k], params);
+  const Series xs = coefficients(x, series[0], order);
+  Series c(order + 1);
+  c[0] = ans;
+  for (size_t k = 1; k <= order; ++k) c[k] = convolve(xs, s, k);
+  return {{std::move(ans)}, {derivative_terms(c)}};
 }
 
 // scatter is linear in (operand, updates) together; JAX transposes it only
@@ -310,18 +370,20 @@ PrintedEqn scatter_print(const Params& params) {
   return printed;
 }
 
-constexpr Primitive scatter_kind(std::string_view name, JvpRule jvp, TransposeRule transpose) {
+// scatter and scatter-add are linear in (operand, updates) together: which
+// update survives (scatter) is the kernel's choice, the same for every term.
+constexpr Primitive scatter_kind(std::string_view name, JvpRule jvp, TransposeRule transpose, TaylorRule jet) {
   return Primitive{.name = name, .abstract_eval = scatter_aval, .impl = scatter_impl, .jvp = jvp,
-                   .transpose = transpose, .batch = scatter_batch, .lower = compiler::lower_via_eager,
+                   .transpose = transpose, .batch = scatter_batch, .jet = jet, .lower = compiler::lower_via_eager,
                    .print = scatter_print};
 }
 
 }  // namespace
 
-const Primitive scatter_p = scatter_kind("scatter", scatter_jvp, scatter_transpose);
-const Primitive scatter_add_p = scatter_kind("scatter-add", scatter_add_jvp, scatter_add_transpose);
-const Primitive scatter_mul_p = scatter_kind("scatter-mul", scatter_mul_jvp, scatter_mul_transpose);
-const Primitive scatter_min_p = scatter_kind("scatter-min", scatter_extremal_jvp, nullptr);
-const Primitive scatter_max_p = scatter_kind("scatter-max", scatter_extremal_jvp, nullptr);
+const Primitive scatter_p = scatter_kind("scatter", scatter_jvp, scatter_transpose, taylor_linear);
+const Primitive scatter_add_p = scatter_kind("scatter-add", scatter_add_jvp, scatter_add_transpose, taylor_linear);
+const Primitive scatter_mul_p = scatter_kind("scatter-mul", scatter_mul_jvp, scatter_mul_transpose, scatter_mul_jet);
+const Primitive scatter_min_p = scatter_kind("scatter-min", scatter_extremal_jvp, nullptr, scatter_extremal_jet);
+const Primitive scatter_max_p = scatter_kind("scatter-max", scatter_extremal_jvp, nullptr, scatter_extremal_jet);
 
 }  // namespace fluxion::prim

@@ -5,6 +5,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -115,7 +116,7 @@ void select_n_lower(const Primitive&, compiler::Emitter& e) {
 }  // namespace
 
 const Primitive select_n_p{.name = "select_n", .abstract_eval = select_n_aval, .impl = select_n_impl,
-                           .jvp = select_n_jvp, .transpose = select_n_transpose, .batch = select_n_batch,
+                           .jvp = select_n_jvp, .transpose = select_n_transpose, .batch = select_n_batch, .jet = taylor_linear,
                            .lower = select_n_lower, .traits = kElementwise};
 
 }  // namespace fluxion::prim

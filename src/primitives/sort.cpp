@@ -24,6 +24,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -133,6 +134,27 @@ JvpResult sort_jvp(const Primitive& p, std::span<const Array> primals, std::span
   return {std::move(ans), std::move(t_out)};
 }
 
+// The terms are permuted as the operands are: one sort of the operands and
+// every term of the moving ones, with the same keys.
+TaylorResult sort_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                      const Params& params) {
+  std::vector<Array> operands(primals.begin(), primals.end());
+  for (size_t j = 0; j < primals.size(); ++j)
+    if (is_floating(primals[j].dtype())) operands.insert(operands.end(), series[j].begin(), series[j].end());
+  std::vector<Array> sorted = fluxion::bind(p, operands, params);
+  TaylorResult r;
+  r.primals_out.assign(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(primals.size()));
+  r.series_out.resize(primals.size());
+  auto next = sorted.begin() + static_cast<std::ptrdiff_t>(primals.size());
+  for (size_t j = 0; j < primals.size(); ++j) {
+    if (!is_floating(primals[j].dtype())) continue;
+    const auto end = next + static_cast<std::ptrdiff_t>(series[j].size());
+    r.series_out[j].assign(next, end);
+    next = end;
+  }
+  return r;
+}
+
 std::vector<Array> sort_transpose(const Primitive& p, std::span<const Array> cts, std::span<const TransposeInput> in,
                                   const Params& params) {
   const auto num_keys = static_cast<size_t>(params.get<int64_t>("num_keys"));
@@ -174,7 +196,7 @@ BatchResult sort_batch(const Primitive& p, std::span<const Array> values, std::s
 }  // namespace
 
 const Primitive sort_p{.name = "sort", .multiple_results = true, .abstract_eval = sort_aval, .impl = sort_impl,
-                       .jvp = sort_jvp, .transpose = sort_transpose, .batch = sort_batch,
+                       .jvp = sort_jvp, .transpose = sort_transpose, .batch = sort_batch, .jet = sort_jet,
                        .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

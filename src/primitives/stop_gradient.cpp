@@ -3,6 +3,7 @@
 #include "primitives/batch_helpers.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -17,7 +18,7 @@ std::vector<Array> identity_impl(const Primitive&, std::span<const Array> in, st
 }  // namespace
 
 const Primitive stop_gradient_p{.name = "stop_gradient", .abstract_eval = identity_aval, .impl = identity_impl,
-                                .jvp = zero_jvp, .batch = elementwise_batch,
+                                .jvp = zero_jvp, .batch = elementwise_batch, .jet = taylor_constant,
                                 .lower = compiler::lower_identity, .traits = kElementwise};
 
 }  // namespace fluxion::prim

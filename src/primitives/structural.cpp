@@ -10,6 +10,7 @@
 #include "primitives/lax.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -450,23 +451,23 @@ void broadcast_in_dim_lower(const Primitive& p, compiler::Emitter& e) {
 
 const Primitive broadcast_in_dim_p{.name = "broadcast_in_dim", .abstract_eval = broadcast_in_dim_aval,
                                    .impl = broadcast_in_dim_impl, .jvp = linear_jvp,
-                                   .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch,
+                                   .transpose = broadcast_in_dim_transpose, .batch = broadcast_in_dim_batch, .jet = taylor_linear,
                                    .lower = broadcast_in_dim_lower, .view = broadcast_in_dim_view,
                                    .print = broadcast_in_dim_print, .traits = kScalarBroadcast};
 const Primitive reshape_p{.name = "reshape", .abstract_eval = reshape_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch,
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = reshape_batch, .jet = taylor_linear,
                           .lower = compiler::lower_copy, .view = reshape_view, .print = print_with_sharding};
 const Primitive transpose_p{.name = "transpose", .abstract_eval = transpose_aval, .impl = transpose_impl,
-                            .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch,
+                            .jvp = linear_jvp, .transpose = transpose_transpose, .batch = transpose_batch, .jet = taylor_linear,
                             .lower = compiler::lower_view_copy, .view = transpose_view};
 const Primitive squeeze_p{.name = "squeeze", .abstract_eval = squeeze_aval, .impl = alias_impl,
-                          .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch,
+                          .jvp = linear_jvp, .transpose = reshape_back, .batch = squeeze_batch, .jet = taylor_linear,
                           .lower = compiler::lower_copy, .view = squeeze_view};
 const Primitive concatenate_p{.name = "concatenate", .abstract_eval = concatenate_aval, .impl = concatenate_impl,
-                              .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch,
+                              .jvp = concatenate_jvp, .transpose = concatenate_transpose, .batch = concatenate_batch, .jet = taylor_linear,
                               .lower = compiler::lower_via_eager};
 const Primitive slice_p{.name = "slice", .abstract_eval = slice_aval, .impl = slice_impl, .jvp = linear_jvp,
-                        .transpose = slice_transpose, .batch = slice_batch, .lower = compiler::lower_view_copy,
+                        .transpose = slice_transpose, .batch = slice_batch, .jet = taylor_linear, .lower = compiler::lower_view_copy,
                         .view = slice_view};
 
 }  // namespace fluxion::prim

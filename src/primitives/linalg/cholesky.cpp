@@ -12,6 +12,7 @@
 #include "primitives/linalg/family.hpp"
 #include "primitives/linalg/lapack.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -51,21 +52,44 @@ std::vector<Array> cholesky_impl(const Primitive&, std::span<const Array> in, st
 // dL = L phi(L^{-1} dA L^{-T}), phi taking the lower triangle with the
 // diagonal halved. It assumes a symmetric dA, as lax.linalg.cholesky's
 // symmetrization makes it.
+Array cholesky_tangent(const Array& l, const Array& da) {
+  const int64_t n = l.shape().back();
+  const Array tmp = linalg::triangular_solve(l, da, false, true, true, false);
+  const Array inner = linalg::triangular_solve(l, tmp, true, true, false, false);
+  const Array halve = lax::add(lax::constant_like(l, 1.0), linalg::eye_like(l, n, n));
+  return linalg::matmul(l, lax::div(linalg::tril(inner), halve));
+}
+
 JvpResult cholesky_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                        const Params&) {
   Array l = bind1(p, {primals[0]});
   if (!tangents[0].valid()) return {{l}, {Array()}};
-  const int64_t n = l.shape().back();
-  const Array tmp = linalg::triangular_solve(l, tangents[0], false, true, true, false);
-  const Array inner = linalg::triangular_solve(l, tmp, true, true, false, false);
-  const Array halve = lax::add(lax::constant_like(l, 1.0), linalg::eye_like(l, n, n));
-  Array dl = linalg::matmul(l, lax::div(linalg::tril(inner), halve));
+  Array dl = cholesky_tangent(l, tangents[0]);
   return {{std::move(l)}, {std::move(dl)}};
+}
+
+// The coefficients of L(t) L(t)^T = A(t) at order k >= 1:
+// L0 L̃_k^T + L̃_k L0^T = Ã_k - Σ_(0<i<k) L̃_i L̃_(k-i)^T, the JVP's equation
+// with a symmetric right-hand side, so each order is the JVP's formula
+// (two triangular solves) applied to it.
+TaylorResult cholesky_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                          const Params&) {
+  const size_t order = order_of(series);
+  const Series a = coefficients(primals[0], series[0], order);
+  Series l(order + 1);
+  l[0] = bind1(p, {primals[0]});
+  for (size_t k = 1; k <= order; ++k) {
+    Array rhs = a[k];
+    for (size_t i = 1; i < k; ++i) rhs = lax::sub(rhs, linalg::matmul(l[i], linalg::mT(l[k - i])));
+    l[k] = cholesky_tangent(l[0], rhs);
+  }
+  return {{l[0]}, {derivative_terms(l)}};
 }
 
 }  // namespace
 
 const Primitive cholesky_p{.name = "cholesky", .abstract_eval = cholesky_aval, .impl = cholesky_impl,
-                           .jvp = cholesky_jvp, .batch = linalg::front_batch, .lower = compiler::lower_via_eager};
+                           .jvp = cholesky_jvp, .batch = linalg::front_batch, .jet = cholesky_jet,
+                           .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

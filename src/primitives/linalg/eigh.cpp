@@ -14,6 +14,7 @@
 #include "primitives/linalg/family.hpp"
 #include "primitives/linalg/lapack.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -82,6 +83,7 @@ JvpResult eigh_jvp(const Primitive& p, std::span<const Array> primals, std::span
 }  // namespace
 
 const Primitive eigh_p{.name = "eigh", .multiple_results = true, .abstract_eval = eigh_aval, .impl = eigh_impl,
-                       .jvp = eigh_jvp, .batch = linalg::front_batch, .lower = compiler::lower_via_eager};
+                       .jvp = eigh_jvp, .batch = linalg::front_batch,
+                       .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -14,6 +14,7 @@
 #include "primitives/linalg/family.hpp"
 #include "primitives/linalg/lapack.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -90,6 +91,7 @@ JvpResult lu_jvp(const Primitive& p, std::span<const Array> primals, std::span<c
 }  // namespace
 
 const Primitive lu_p{.name = "lu", .multiple_results = true, .abstract_eval = lu_aval, .impl = lu_impl,
-                     .jvp = lu_jvp, .batch = linalg::front_batch, .lower = compiler::lower_via_eager};
+                     .jvp = lu_jvp, .batch = linalg::front_batch,
+                     .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -13,6 +13,7 @@
 #include "primitives/linalg/family.hpp"
 #include "primitives/linalg/lapack.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -114,6 +115,7 @@ JvpResult qr_jvp(const Primitive& p, std::span<const Array> primals, std::span<c
 }  // namespace
 
 const Primitive qr_p{.name = "qr", .multiple_results = true, .abstract_eval = qr_aval, .impl = qr_impl,
-                     .jvp = qr_jvp, .batch = linalg::front_batch, .lower = compiler::lower_via_eager};
+                     .jvp = qr_jvp, .batch = linalg::front_batch,
+                     .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

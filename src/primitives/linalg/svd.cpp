@@ -13,6 +13,7 @@
 #include "primitives/linalg/family.hpp"
 #include "primitives/linalg/lapack.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -146,6 +147,7 @@ JvpResult svd_jvp(const Primitive& p, std::span<const Array> primals, std::span<
 }  // namespace
 
 const Primitive svd_p{.name = "svd", .multiple_results = true, .abstract_eval = svd_aval, .impl = svd_impl,
-                      .jvp = svd_jvp, .batch = linalg::front_batch, .lower = compiler::lower_via_eager};
+                      .jvp = svd_jvp, .batch = linalg::front_batch,
+                      .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

@@ -14,6 +14,7 @@
 #include "primitives/linalg/common.hpp"
 #include "primitives/linalg/family.hpp"
 #include "primitives/rule_helpers.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -101,6 +102,37 @@ JvpResult triangular_solve_jvp(const Primitive& p, std::span<const Array> primal
   return {{std::move(ans)}, {std::move(t)}};
 }
 
+// op(Â) X̂ = B̂ (left side; X̂ op(Â) = B̂ on the right) coefficient by
+// coefficient: X̃_k = op(A0)^{-1} (B̃_k - Σ_(1<=j<=k) op(Ã_j) X̃_(k-j)), one solve
+// per order, with each Ã_j restricted to the triangle the solve reads as the
+// JVP restricts dA. With A fixed only B̃_k remains: the solve is linear in B.
+TaylorResult triangular_solve_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                                  const Params& params) {
+  const Array &a = primals[0], &b = primals[1];
+  const size_t order = order_of(series);
+  const Flags f(params);
+  const Series as = coefficients(a, series[0], order), bs = coefficients(b, series[1], order);
+  Series ops(order + 1);
+  for (size_t j = 1; j <= order; ++j) {
+    if (!as[j].valid()) continue;
+    const int64_t k = f.unit_diagonal ? 1 : 0;
+    ops[j] = f.lower ? linalg::tril(as[j], -k) : linalg::triu(as[j], k);
+    if (f.transpose_a) ops[j] = linalg::mT(ops[j]);
+  }
+  Series x(order + 1);
+  x[0] = bind1(p, {a, b}, params);
+  for (size_t k = 1; k <= order; ++k) {
+    Array rhs = bs[k];
+    for (size_t j = 1; j <= k; ++j) {
+      if (!ops[j].valid()) continue;
+      const Array moved = f.left_side ? linalg::matmul(ops[j], x[k - j]) : linalg::matmul(x[k - j], ops[j]);
+      rhs = rhs.valid() ? lax::sub(rhs, moved) : lax::neg(moved);
+    }
+    x[k] = bind1(p, {a, rhs}, params);
+  }
+  return {{x[0]}, {derivative_terms(x)}};
+}
+
 std::vector<Array> triangular_solve_transpose(const Primitive& p, std::span<const Array> cts,
                                               std::span<const TransposeInput> in, const Params& params) {
   if (in[0].is_linear())
@@ -120,6 +152,7 @@ std::vector<Array> triangular_solve_transpose(const Primitive& p, std::span<cons
 const Primitive triangular_solve_p{.name = "triangular_solve", .abstract_eval = triangular_solve_aval,
                                    .impl = triangular_solve_impl, .jvp = triangular_solve_jvp,
                                    .transpose = triangular_solve_transpose, .batch = linalg::front_batch,
+                                   .jet = triangular_solve_jet,
                                    .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim

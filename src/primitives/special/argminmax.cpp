@@ -12,6 +12,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/special/family.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -94,7 +95,7 @@ BatchResult argminmax_batch(const Primitive& p, std::span<const Array> values, s
 
 constexpr Primitive argminmax(std::string_view name, bool is_max) {
   return Primitive{.name = name, .tag = is_max ? 0 : 1, .abstract_eval = argminmax_aval, .impl = argminmax_impl,
-                   .jvp = zero_jvp, .batch = argminmax_batch, .lower = compiler::lower_via_eager};
+                   .jvp = zero_jvp, .batch = argminmax_batch, .jet = taylor_constant, .lower = compiler::lower_via_eager};
 }
 
 }  // namespace

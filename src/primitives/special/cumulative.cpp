@@ -12,6 +12,7 @@
 // balanced rule splits it at each combine of the scan's tree. Only the
 // tangent comes from the scan; the primal is the primitive's own sequential
 // result. Reversal (reverse=True) is lax.rev, as in JAX.
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -21,6 +22,7 @@
 #include "primitives/primitives.hpp"
 #include "primitives/rule_helpers.hpp"
 #include "primitives/special/family.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fluxion::prim {
 namespace {
@@ -98,10 +100,13 @@ std::vector<Array> cumulative_impl(const Primitive& p, std::span<const Array> in
   return single(Array(std::move(result)));
 }
 
-// ---- the associative scan (jax/_src/lax/control_flow/loops.py) on pairs
+// ---- the associative scan (jax/_src/lax/control_flow/loops.py) on series
 
+// A value and its normalised Taylor coefficients 1..K (c[k-1] of t^k; empty
+// when it does not move). The JVP's pairs are the series of order 1.
 struct Pair {
-  Array v, t;  // value and tangent (empty: zero)
+  Array v;
+  Series c;
 };
 
 Array slice_in_dim(const Array& x, int64_t start, int64_t limit, int64_t stride, int64_t axis) {
@@ -113,9 +118,15 @@ Array slice_in_dim(const Array& x, int64_t start, int64_t limit, int64_t stride,
                               {"strides", stride == 1 ? ParamValue(NoneParam{}) : ParamValue(strides)}});
 }
 
+// f applied to the value and to every coefficient.
+template <class F> Pair each(const Pair& p, F f) {
+  Pair r{f(p.v), {}};
+  for (const Array& c : p.c) r.c.push_back(f(c));
+  return r;
+}
+
 Pair slice_pair(const Pair& p, int64_t start, int64_t limit, int64_t stride, int64_t axis) {
-  return {slice_in_dim(p.v, start, limit, stride, axis),
-          p.t.valid() ? slice_in_dim(p.t, start, limit, stride, axis) : Array()};
+  return each(p, [&](const Array& x) { return slice_in_dim(x, start, limit, stride, axis); });
 }
 
 Array concat(const Array& a, const Array& b, int64_t axis) {
@@ -131,24 +142,35 @@ Array balanced_eq(const Array& x, const Array& z, const Array& y) {
   return select(bind1(eq_p, {x, z}), weight, lax::broadcast_to(constant_like(z, 0.0), s));
 }
 
+// The combine of a and b with its series: a Cauchy product for prod; for
+// max/min each coefficient weighted as the tangent is, since the weights
+// (which operand attains the result) do not move along the path.
 Pair combine_pair(Cum c, const Pair& a, const Pair& b) {
   using namespace lax;
   Pair r;
+  const size_t order = std::max(a.c.size(), b.c.size());
   switch (c) {
-    case Cum::prod:
+    case Cum::prod: {
       r.v = mul(a.v, b.v);
-      if (a.t.valid()) r.t = mul(a.t, b.v);
-      if (b.t.valid()) r.t = add_tangents(r.t, mul(a.v, b.t));
+      Series as{a.v}, bs{b.v};
+      as.insert(as.end(), a.c.begin(), a.c.end());
+      bs.insert(bs.end(), b.c.begin(), b.c.end());
+      for (size_t k = 1; k <= order; ++k) r.c.push_back(convolve(as, bs, k));
       return r;
+    }
     case Cum::max:
-    case Cum::min:
+    case Cum::min: {
       r.v = bind1(c == Cum::max ? max_p : min_p, {a.v, b.v});
-      if (a.t.valid()) r.t = mul(a.t, balanced_eq(a.v, r.v, b.v));
-      if (b.t.valid()) r.t = add_tangents(r.t, mul(b.t, balanced_eq(b.v, r.v, a.v)));
+      const Array wa = a.c.empty() ? Array() : balanced_eq(a.v, r.v, b.v);
+      const Array wb = b.c.empty() ? Array() : balanced_eq(b.v, r.v, a.v);
+      for (size_t k = 0; k < order; ++k)
+        r.c.push_back(add_terms(wa.valid() ? mul(a.c[k], wa) : Array(), wb.valid() ? mul(b.c[k], wb) : Array()));
       return r;
+    }
     case Cum::sum:
       r.v = lax::add(a.v, b.v);
-      r.t = add_tangents(a.t, b.t);
+      for (size_t k = 0; k < order; ++k)
+        r.c.push_back(add_terms(a.c.empty() ? Array() : a.c[k], b.c.empty() ? Array() : b.c[k]));
       return r;
   }
   return r;
@@ -173,9 +195,11 @@ Array interleave(const Array& a, const Array& b, int64_t axis) {
 }
 
 Pair interleave_pair(const Pair& a, const Pair& b, int64_t axis) {
-  Pair r{interleave(a.v, b.v, axis), Array()};
-  if (a.t.valid() || b.t.valid())
-    r.t = interleave(lax::instantiate(a.t, a.v.aval()), lax::instantiate(b.t, b.v.aval()), axis);
+  Pair r{interleave(a.v, b.v, axis), {}};
+  const size_t order = std::max(a.c.size(), b.c.size());
+  for (size_t k = 0; k < order; ++k)
+    r.c.push_back(interleave(lax::instantiate(a.c.empty() ? Array() : a.c[k], a.v.aval()),
+                             lax::instantiate(b.c.empty() ? Array() : b.c[k], b.v.aval()), axis));
   return r;
 }
 
@@ -188,12 +212,14 @@ Pair scan(Cum c, const Pair& elems, int64_t axis) {
   Pair even = n % 2 == 0 ? combine_pair(c, slice_pair(odd, 0, n_odd - 1, 1, axis), slice_pair(elems, 2, n, 2, axis))
                          : combine_pair(c, odd, slice_pair(elems, 2, n, 2, axis));
   const Pair first = slice_pair(elems, 0, 1, 1, axis);
+  Shape rest = even.v.shape();
   even.v = concat(first.v, even.v, axis);
-  if (first.t.valid() || even.t.valid()) {
-    Shape rest = even.v.shape();
-    rest[axis] -= 1;
-    even.t = concat(lax::instantiate(first.t, first.v.aval()), lax::instantiate(even.t, AbstractValue{rest, even.v.dtype()}),
-                    axis);
+  const size_t order = std::max(first.c.size(), even.c.size());
+  for (size_t k = 0; k < order; ++k) {
+    const Array head = lax::instantiate(first.c.empty() ? Array() : first.c[k], first.v.aval());
+    const Array tail = lax::instantiate(even.c.empty() ? Array() : even.c[k], AbstractValue{rest, even.v.dtype()});
+    if (k < even.c.size()) even.c[k] = concat(head, tail, axis);
+    else even.c.push_back(concat(head, tail, axis));
   }
   return interleave_pair(even, odd, axis);
 }
@@ -201,7 +227,17 @@ Pair scan(Cum c, const Pair& elems, int64_t axis) {
 // x in reverse order along axis.
 Array rev(const Array& x, int64_t axis) { return bind1(rev_p, {x}, {{"dimensions", std::vector<int64_t>{axis}}}); }
 
-Pair rev_pair(const Pair& p, int64_t axis) { return {rev(p.v, axis), p.t.valid() ? rev(p.t, axis) : Array()}; }
+// The scan of x's series (reversed for reverse=True), as JAX's associative_scan.
+Series scanned_coefficients(Cum c, const Array& x, Series coefs, const Params& params) {
+  const int64_t axis = params.get<int64_t>("axis");
+  const bool reverse = params.get<bool>("reverse");
+  Pair elems{x, std::move(coefs)};
+  const auto flip = [&](const Array& v) { return rev(v, axis); };
+  if (reverse) elems = each(elems, flip);
+  Pair scanned = scan(c, elems, axis);
+  if (reverse) scanned = each(scanned, flip);
+  return scanned.c;
+}
 
 JvpResult cumulative_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                          const Params& params) {
@@ -210,13 +246,21 @@ JvpResult cumulative_jvp(const Primitive& p, std::span<const Array> primals, std
   const Array& t = tangents[0];
   if (!t.valid() || !is_floating(ans.dtype())) return {{ans}, {Array()}};
   if (c == Cum::sum) return {{ans}, {fluxion::bind1(p, {t}, params)}};
-  const int64_t axis = params.get<int64_t>("axis");
-  const bool reverse = params.get<bool>("reverse");
-  Pair elems{primals[0], t};
-  if (reverse) elems = rev_pair(elems, axis);
-  Pair scanned = scan(c, elems, axis);
-  if (reverse) scanned = rev_pair(scanned, axis);
-  return {{ans}, {scanned.t}};
+  return {{ans}, {scanned_coefficients(c, primals[0], {t}, params)[0]}};
+}
+
+// cumsum is linear; the others run the JVP's scan on the whole series (so
+// ties of cummax/cummin split every term as they split the tangent).
+TaylorResult cumulative_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                            const Params& params) {
+  const Cum c = static_cast<Cum>(p.tag);
+  if (c == Cum::sum) return taylor_linear(p, primals, series, params);
+  Array ans = fluxion::bind1(p, primals, params);
+  Series coefs = coefficients(primals[0], series[0], order_of(series));
+  coefs.erase(coefs.begin());
+  Series scanned = scanned_coefficients(c, primals[0], std::move(coefs), params);
+  scanned.insert(scanned.begin(), ans);
+  return {{std::move(ans)}, {derivative_terms(scanned)}};
 }
 
 std::vector<Array> cumsum_transpose(const Primitive& p, std::span<const Array> cts, std::span<const TransposeInput>,
@@ -236,7 +280,7 @@ constexpr Primitive cumulative(std::string_view name, Cum c) {
   return Primitive{.name = name, .tag = static_cast<int>(c), .abstract_eval = cumulative_aval,
                    .impl = cumulative_impl, .jvp = cumulative_jvp,
                    .transpose = c == Cum::sum ? cumsum_transpose : nullptr, .batch = cumulative_batch,
-                   .lower = compiler::lower_via_eager};
+                   .jet = cumulative_jet, .lower = compiler::lower_via_eager};
 }
 
 }  // namespace
