@@ -1,0 +1,228 @@
+// Taylor rules of the structural, reduction, indexing and linalg primitives
+// beyond the registry walk (taylor_rules_test.cpp, order 3): order 6 for the
+// rules with recurrences of their own (dot_general, reduce_prod, cumprod,
+// sort, triangular_solve, cholesky), ties of the choosing reductions,
+// repeated indices, operands that do not move, and jet under vmap and jit.
+// The oracle is the same as the walk's: the derivatives of f along the path
+// x(t) = x0 + Σ h_k t^k / k!, one jvp nested per order.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <vector>
+
+#include "autodiff_util.hpp"
+#include "fluxion/fluxion.hpp"
+#include "primitives/lax.hpp"
+
+namespace {
+
+namespace fx = fluxion;
+using Arrays = std::vector<fx::Array>;
+using Fn = std::function<fx::Array(const Arrays&)>;
+using autodiff_test::uniform;
+
+double factorial(size_t k) { return k <= 1 ? 1.0 : static_cast<double>(k) * factorial(k - 1); }
+
+// K random terms for each argument listed in `moving`; none for the others.
+std::vector<Arrays> random_series(const Arrays& args, size_t order, const std::vector<bool>& moving, uint64_t seed) {
+  std::vector<Arrays> series(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!moving[i]) continue;
+    for (size_t k = 0; k < order; ++k)
+      series[i].push_back(uniform(seed + 10 * i + k, args[i].shape(), -1.0, 1.0, args[i].dtype()));
+  }
+  return series;
+}
+
+// d^k/dt^k f(x(t)) at 0 for k = 1..K, one jvp nested per order.
+Arrays nested_derivatives(const Fn& f, const Arrays& args, const std::vector<Arrays>& series, size_t order) {
+  std::function<fx::Array(fx::Array)> d = [&](fx::Array t) {
+    Arrays x = args;
+    for (size_t i = 0; i < x.size(); ++i) {
+      fx::Array power = t;
+      for (size_t k = 0; k < series[i].size(); ++k) {
+        x[i] = x[i] + series[i][k] * (power / factorial(k + 1)).astype(x[i].dtype());
+        power = power * t;
+      }
+    }
+    return f(x);
+  };
+  Arrays out;
+  for (size_t k = 0; k < order; ++k) {
+    const std::function<fx::Array(fx::Array)> prev = d;
+    d = [prev](fx::Array t) { return fx::jvp(prev, {t}, {fx::ones_like(t)}).second; };
+    out.push_back(d(fx::Array(0.0)));
+  }
+  return out;
+}
+
+::testing::AssertionResult close(const fx::Array& got, const fx::Array& want, double tol, const std::string& what) {
+  if (got.shape() != want.shape())
+    return ::testing::AssertionFailure() << what << ": shape " << fx::to_string(got.aval()) << ", want "
+                                         << fx::to_string(want.aval());
+  const std::vector<double> g = got.astype(fx::float64).to_vector<double>();
+  const std::vector<double> w = want.astype(fx::float64).to_vector<double>();
+  double scale = 1.0;
+  for (double v : w) scale = std::max(scale, std::abs(v));
+  for (size_t i = 0; i < g.size(); ++i)
+    if (!(std::abs(g[i] - w[i]) <= tol * scale))
+      return ::testing::AssertionFailure() << what << ", element " << i << ": " << g[i] << ", want " << w[i];
+  return ::testing::AssertionSuccess();
+}
+
+// jet of f at `args` (the arguments flagged in `moving` move) against nested jvp.
+::testing::AssertionResult jet_matches_nested(const Fn& f, const Arrays& args, size_t order,
+                                              std::vector<bool> moving = {}, double tol = 1e-9) {
+  if (moving.empty()) moving.assign(args.size(), true);
+  const std::vector<Arrays> series = random_series(args, order, moving, 700);
+  auto [outs, terms] = fx::detail::jet_core([&](const Arrays& a) { return Arrays{f(a)}; }, args, series);
+  if (auto r = close(outs[0], f(args), tol, "value"); !r) return r;
+  const Arrays want = nested_derivatives(f, args, series, order);
+  if (terms[0].size() != order) return ::testing::AssertionFailure() << terms[0].size() << " terms, want " << order;
+  for (size_t k = 0; k < order; ++k)
+    if (auto r = close(terms[0][k], want[k], tol, "term " + std::to_string(k + 1)); !r) return r;
+  return ::testing::AssertionSuccess();
+}
+
+constexpr size_t kHigh = 6;
+
+TEST(TaylorStructural, DotGeneralOrderSix) {
+  const Fn batched = [](const Arrays& a) { return fx::matmul(a[0], a[1]); };
+  const Arrays args{uniform(1, {2, 3, 4}), uniform(2, {2, 4, 2})};
+  EXPECT_TRUE(jet_matches_nested(batched, args, kHigh));
+  // One factor fixed: each order is a single product with the other's term.
+  EXPECT_TRUE(jet_matches_nested(batched, args, kHigh, {true, false}));
+  EXPECT_TRUE(jet_matches_nested(batched, args, kHigh, {false, true}));
+  // A product of three: the series of the inner product feeds the outer one.
+  const Fn chain = [](const Arrays& a) { return fx::matmul(fx::matmul(a[0], a[0]), fx::sin(a[0])); };
+  EXPECT_TRUE(jet_matches_nested(chain, {uniform(3, {3, 3})}, kHigh));
+}
+
+TEST(TaylorStructural, ReduceProdOrderSixThroughZeros) {
+  // A zero factor (and a row of two): the tree of products needs no division.
+  const fx::Array x = fx::array({{0.5, 0.0, -1.2, 0.8}, {1.1, 0.0, 0.0, -0.7}, {0.9, 1.3, -0.4, 0.6}});
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return fx::prod(a[0], {1}); }, {x}, kHigh));
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return fx::prod(a[0]); }, {x}, kHigh));
+  // Several axes, an odd count at several levels of the tree.
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return fx::prod(a[0], {0, 2}); }, {uniform(4, {3, 2, 5})}, kHigh));
+}
+
+TEST(TaylorStructural, CumprodOrderSixBothWays) {
+  const fx::Array x = fx::array({{0.5, 0.0, -1.2, 0.8, 1.4}, {1.1, 0.7, 2.0, -0.7, 0.3}});
+  for (bool reverse : {false, true}) {
+    SCOPED_TRACE(reverse ? "reverse" : "forward");
+    EXPECT_TRUE(jet_matches_nested([=](const Arrays& a) { return fx::lax::cumprod(a[0], 1, reverse); }, {x}, kHigh));
+  }
+}
+
+TEST(TaylorStructural, SortOrderSix) {
+  // The keys move too, and carry a second operand with them.
+  const Fn f = [](const Arrays& a) {
+    const Arrays sorted = fx::lax::sort({a[0] * a[0], a[1]}, 1);
+    return sorted[0] * fx::sin(sorted[1]);
+  };
+  EXPECT_TRUE(jet_matches_nested(f, {uniform(5, {3, 4}), uniform(6, {3, 4})}, kHigh));
+  EXPECT_TRUE(jet_matches_nested(f, {uniform(5, {3, 4}), uniform(6, {3, 4})}, kHigh, {false, true}));
+}
+
+TEST(TaylorStructural, ReduceMaxAndCummaxSplitTies) {
+  // Two positions tie for the maximum: every term is their average, as the
+  // JVP splits the tangent.
+  const fx::Array x = fx::array({1.0, 3.0, -2.0, 3.0});
+  const Arrays series{fx::array({0.5, 1.0, 0.25, 2.0}), fx::array({-1.0, 4.0, 1.0, -6.0})};
+  auto [y, ys] = fx::jet([](fx::Array v) { return fx::max(v); }, {x}, {series});
+  EXPECT_EQ(y.item<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(ys[0].item<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(ys[1].item<double>(), -1.0);
+  const Fn reduce = [](const Arrays& a) { return fx::max(a[0] * a[0], {1}) + fx::min(a[0], {1}); };
+  const fx::Array tied = fx::array({{1.0, -2.0, 2.0}, {-2.0, 0.5, -2.0}});
+  EXPECT_TRUE(jet_matches_nested(reduce, {tied}, kHigh));
+  const Fn cumulative = [](const Arrays& a) { return fx::lax::cummax(a[0], 0) * fx::lax::cummin(a[0], 0, true); };
+  EXPECT_TRUE(jet_matches_nested(cumulative, {fx::array({1.0, 3.0, 3.0, -1.0, 3.0, 0.5})}, kHigh));
+}
+
+TEST(TaylorStructural, GatherAndScatterWithRepeatedIndices) {
+  const fx::Array repeated = fx::array_of<int32_t>({2, 0, 2, 1}, {4});
+  const fx::Array x = uniform(7, {3, 2}), v = uniform(8, {4, 2});
+  const Fn gather = [=](const Arrays& a) { return fx::take(a[0], repeated, 0) * fx::exp(fx::take(a[0], repeated, 0)); };
+  EXPECT_TRUE(jet_matches_nested(gather, {x}, kHigh));
+  const Fn add = [=](const Arrays& a) { return fx::sin(fx::at(a[0], repeated).add(a[1] * a[1])); };
+  EXPECT_TRUE(jet_matches_nested(add, {x, v}, kHigh));
+  const Fn set = [=](const Arrays& a) { return fx::cos(fx::at(a[0], repeated).set(fx::exp(a[1]))); };
+  EXPECT_TRUE(jet_matches_nested(set, {x, v}, kHigh));
+  EXPECT_TRUE(jet_matches_nested(set, {x, v}, kHigh, {false, true}));
+  // scatter-max with a tie between two updates and the operand.
+  const fx::Array ties = fx::array({{0.5, 0.25}, {-1.0, 2.0}, {0.5, 0.0}, {0.0, -1.0}});
+  const Fn max = [=](const Arrays& a) { return fx::at(a[0], repeated).max(a[1]) * a[0]; };
+  EXPECT_TRUE(jet_matches_nested(max, {fx::array({{0.5, 0.0}, {0.3, 1.0}, {0.0, 3.0}}), ties}, kHigh));
+  // scatter-mul in its updates (unique indices) and in its operand.
+  const fx::Array unique = fx::array_of<int32_t>({2, 0}, {2});
+  const Fn mul = [=](const Arrays& a) { return fx::at(a[0], unique).multiply(fx::cos(a[1]), {.unique_indices = true}); };
+  EXPECT_TRUE(jet_matches_nested(mul, {x, uniform(9, {2, 2})}, kHigh));
+  EXPECT_TRUE(jet_matches_nested(mul, {x, uniform(9, {2, 2})}, kHigh, {true, false}));
+}
+
+TEST(TaylorStructural, GatherFillsTermsWithZeros) {
+  // jnp.take's default mode fills out-of-bounds reads with NaN; their
+  // tangents and terms are zeros, as JAX's gather JVP passes fill_value=0.
+  const fx::Array outside = fx::array_of<int32_t>({1, 5}, {2});
+  const auto take = [=](fx::Array v) { return fx::take(v, outside); };
+  const fx::Array x = fx::array({0.5, -1.0, 2.0});
+  auto [y, ys] = fx::jet(take, {x}, {{fx::array({1.0, 2.0, 3.0}), fx::array({4.0, 5.0, 6.0})}});
+  EXPECT_TRUE(std::isnan(y.to_vector<double>()[1]));
+  EXPECT_EQ(ys[0].to_vector<double>(), (std::vector<double>{2.0, 0.0}));
+  EXPECT_EQ(ys[1].to_vector<double>(), (std::vector<double>{5.0, 0.0}));
+  EXPECT_EQ(fx::jvp(take, {x}, {fx::ones_like(x)}).second.to_vector<double>(), (std::vector<double>{1.0, 0.0}));
+}
+
+TEST(TaylorStructural, LinearAlgebra) {
+  // det goes through lu (its Taylor rule is the JVP's, see
+  // docs/taylor_rules_exceptions.md), solve through lu and triangular_solve.
+  const fx::Array a = uniform(10, {3, 3}) + fx::eye(3) * 3.0, b = uniform(11, {3, 2});
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::det(m[0]); }, {a}, 4, {}, 1e-8));
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::solve(m[0], m[1]); }, {a, b}, 4, {}, 1e-8));
+  // triangular_solve's own recurrence: the matrix moving, or only b.
+  for (bool lower : {true, false})
+    for (int trans : {0, 1}) {
+      SCOPED_TRACE(std::to_string(lower) + std::to_string(trans));
+      const Fn solve = [=](const Arrays& m) { return fx::linalg::solve_triangular(m[0], m[1], trans, lower); };
+      EXPECT_TRUE(jet_matches_nested(solve, {a, b}, kHigh, {}, 1e-8));
+      EXPECT_TRUE(jet_matches_nested(solve, {a, b}, kHigh, {false, true}, 1e-8));
+    }
+  const Fn unit = [](const Arrays& m) { return fx::linalg::solve_triangular(m[0], m[1], 0, true, true); };
+  EXPECT_TRUE(jet_matches_nested(unit, {a, b}, kHigh, {}, 1e-8));
+  // cholesky of a symmetric positive-definite path (its rule, like the JVP's,
+  // assumes symmetric terms).
+  const Fn chol = [](const Arrays& m) { return fx::linalg::cholesky(fx::matmul(m[0], m[0].T()) + fx::eye(3)); };
+  EXPECT_TRUE(jet_matches_nested(chol, {uniform(12, {3, 3})}, kHigh, {}, 1e-8));
+}
+
+// A function touching most of the rules above, and its Taylor terms.
+fx::Array mixed(const fx::Array& x) {
+  const fx::Array m = fx::matmul(x, x.T());
+  return fx::prod(m, {1}) + fx::max(x, {1}) * fx::lax::cumprod(fx::sin(x), 1)(fx::all, 2) +
+         fx::lax::sort({x}, 1, 1)[0](fx::all, 0);
+}
+
+fx::Array third_term(const fx::Array& x) {
+  auto [y, ys] = fx::jet(mixed, {x}, {{fx::ones_like(x), fx::zeros_like(x), x}});
+  return fx::stack({y, ys[0], ys[1], ys[2]});
+}
+
+TEST(TaylorStructural, JetUnderVmapAndJit) {
+  const fx::Array xs = uniform(13, {4, 2, 3});
+  const fx::Array batched = fx::vmap(third_term)(xs);
+  const fx::Array compiled = fx::jit(third_term)(xs(1));
+  for (int64_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const fx::Array one = third_term(xs(i));
+    EXPECT_TRUE(close(batched(i), one, 1e-12, "vmap"));
+    if (i == 1) {
+      EXPECT_TRUE(close(compiled, one, 1e-12, "jit"));
+    }
+  }
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return mixed(a[0]); }, {xs(0)}, 5));
+}
+
+}  // namespace
