@@ -107,7 +107,7 @@ void pool_deallocate(void* p, size_t bytes) noexcept {
 
 namespace {
 
-constexpr unsigned kMinShift = std::bit_width(kBufferCacheMinBytes) - 1;  // 2^16
+constexpr unsigned kMinShift = std::bit_width(kBufferCacheMinBytes) - 1;  // 2^12
 constexpr unsigned kMaxShift = std::bit_width(kBufferCacheMaxBuffer) - 1;  // 2^27
 constexpr size_t kLargeClasses = (kMaxShift - kMinShift) * 8 + 1;
 static_assert(size_t{1} << kMinShift == kBufferCacheMinBytes && size_t{1} << kMaxShift == kBufferCacheMaxBuffer);

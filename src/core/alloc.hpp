@@ -61,10 +61,14 @@ struct PoolAllocator {
 // ---- element buffers
 
 // 64-byte aligned storage of at least `bytes` bytes for an array's elements,
-// uninitialised. Large buffers (kBufferCacheMinBytes and up) are reused from
-// the cache when one of the same size class is there.
+// uninitialised. Buffers of kBufferCacheMinBytes and up are reused from the
+// cache when one of the same size class is there. The floor is low (4 KiB)
+// because mid-sized buffers thrash glibc too: a Taylor recurrence under vmap
+// keeps hundreds of 8 KB arrays alive and frees them in bursts, glibc trims
+// the heap top with brk and faults the pages in again, which took a third
+// of vmap(jet)'s time (docs/BENCHMARKS.md, "Taylor mode").
 inline constexpr size_t kBufferAlignment = 64;
-inline constexpr size_t kBufferCacheMinBytes = size_t{64} << 10;
+inline constexpr size_t kBufferCacheMinBytes = size_t{4} << 10;
 // Buffers above this size are never cached. 128 MiB covers the 10^7-element
 // float64 arrays of fx::random's samplers, whose first touch costs ~250 ms
 // per 80 MB array in a VM against 4 ms to rewrite a touched one.
