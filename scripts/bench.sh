@@ -2,7 +2,7 @@
 # Runs the benchmarks behind docs/BENCHMARKS.md: installs the peer AD
 # libraries autodiff_bench compares with (Debian packages; idempotent, needs
 # root or sudo like setup.sh), builds the release preset, runs dispatch_bench,
-# unary_math_bench, autodiff_bench, vmap_bench, random_bench and jit_bench with
+# unary_math_bench, autodiff_bench, vmap_bench, random_bench, jit_bench and jet_bench with
 # 5 repetitions each (jit_bench a second time, in part, under
 # OMP_NUM_THREADS=1), and writes
 # build/bench/<bench>.json plus the tables (medians, ratios) to
@@ -34,7 +34,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench random_bench jit_bench})
+programs=(${FLUXION_BENCH_ONLY:-dispatch_bench unary_math_bench autodiff_bench vmap_bench random_bench jit_bench jet_bench})
 # The cache may hold FLUXION_BENCH_PEERS=OFF from a quicker build.
 cmake --preset release -DFLUXION_BENCH_PEERS=ON >/dev/null
 cmake --build --preset release -j "$(nproc)" --target "${programs[@]}"
