@@ -175,6 +175,13 @@ int main() {
   CODE(const fx::Array rows = fx::array({{1.0, 1.0}, {1.0, 2.0}, {3.0, 4.0}}));
   CODE(const fx::Array x0 = fx::array({1.0, 2.0}));
   SHOW(seeds::quadratic_taylor_approx(seeds::g, rows, x0));
+  demo::say("fx::taylor::approximation(g, x₀, n) packages the same construction for any f: Rⁿ → R and n ≤ 3 "
+            "(the third-order term from jacfwd of the Hessian); since g is a cubic, T₃ is g itself:");
+  CODE(const auto T3 = fx::taylor::approximation(seeds::g, x0, 3));
+  SHOW(T3.truncated(2)(rows));
+  SHOW(T3.truncated(1)(rows));
+  SHOW(T3(rows));
+  SHOW(seeds::g(rows(fx::all, 0), rows(fx::all, 1)));
   demo::say("In float32, as the write-up ran it:");
   SHOW(fx::stack(fx::grad(seeds::g, {0, 1})(1.0f, 2.0f)));
   SHOW(seeds::asarray(fx::jacfwd(fx::jacfwd(seeds::g, {0, 1}), {0, 1})(1.0f, 2.0f)));

@@ -349,3 +349,23 @@ TEST(Seed003, QuadraticTaylorApproxMatchesClosedForm) {
             "Array([  13.      ,   42.      ,   94.46    ,   17.659998, 2934.44    ,\n"
             "         14.690002,  104.05999 ], dtype=float32)");
 }
+
+TEST(Seed003, ToolkitApproximationIsQuadraticTaylorApprox) {
+  // The tour's fx::taylor::approximation(g, (1, 2), 3): truncated to order 2
+  // it is the seed's quadratic_taylor_approx at the seed's points; T₁ is the
+  // plane 6x + 14y − 21; and T₃ is the cubic g itself.
+  const std::vector<double> rows = {1.0, 2.0, 2.0, 3.0, 4.2, 3.7, 2.8, 1.3, 10.2, 21, -5.1, 2.3, -3.4, -2.5};
+  const fx::Array points = fx::array(rows, {7, 2}), x0 = fx::array({1.0, 2.0});
+  const fx::taylor::Multivariate T3 = fx::taylor::approximation(seeds::g, x0, 3);
+  const std::vector<double> seed = seeds::quadratic_taylor_approx(seeds::g, points, x0).to_vector<double>();
+  const std::vector<double> t2 = T3.truncated(2)(points).to_vector<double>();
+  const std::vector<double> t1 = T3.truncated(1)(points).to_vector<double>();
+  const std::vector<double> t3 = T3(points).to_vector<double>();
+  for (int i = 0; i < 7; ++i) {
+    const double x = rows[2 * i], y = rows[2 * i + 1];
+    EXPECT_NEAR(t2[i], seed[i], 1e-13 * std::abs(seed[i])) << "row " << i;
+    EXPECT_NEAR(t1[i], 6 * x + 14 * y - 21, 1e-13 * (6 * std::abs(x) + 14 * std::abs(y) + 21)) << "row " << i;
+    const double g = seeds::g(x, y).item<double>();
+    EXPECT_NEAR(t3[i], g, 1e-13 * std::max(1.0, std::abs(g))) << "row " << i;
+  }
+}
