@@ -46,8 +46,9 @@ std::vector<Array> derivatives(const Function& f, const Array& x0, int order);
 /// x0's shape).
 std::vector<Array> directional_derivatives(const Function& f, const Array& x0, const Array& direction, int order);
 
-/// The Taylor coefficients f^(k)(x0) / k!, k = 0..order (derivatives divided
-/// by k!, so exactly what nested grad's derivatives over k! give).
+/// The Taylor coefficients f^(k)(x0) / k!, k = 0..order: derivatives()
+/// divided by k! in double, as the seeds divide nested grad's derivatives
+/// (k! is exact to 22!, and past 170! it overflows and the coefficient is 0).
 std::vector<Array> coefficients(const Function& f, const Array& x0, int order);
 
 /// T(x) = Σ_k c_k (x − x0)^k. Evaluated by Horner's rule with fx operations,
