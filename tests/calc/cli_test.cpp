@@ -197,6 +197,34 @@ TEST(CalcTaylor, ErrorTableFallsByTenToTheOrderPlusOnePerDecade) {
   EXPECT_EQ(rows, 3) << r.out;
 }
 
+TEST(CalcTaylor, SeveralVariables) {
+  const Result r = run({"taylor", "x^2 + 2*x*y + y^3", "--at", "x=1,y=2"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string prefix = "T₂(x, y) = ";
+  const std::string last = lines_of(r.out).back();
+  ASSERT_EQ(last.rfind(prefix, 0), 0u) << r.out;
+  EXPECT_EQ(last.substr(prefix.size()),
+            "13.0 + 6.0*(x - 1.0) + 14.0*(y - 2.0) + (x - 1.0)^2 + 2.0*(x - 1.0)*(y - 2.0) + 6.0*(y - 2.0)^2");
+  // The order-3 approximation of a cubic is the cubic itself, anywhere.
+  const Result cubic = run({"taylor", "x^2 + 2*x*y + y^3", "--at", "x=1,y=2", "--order", "3"});
+  const std::string t3 = lines_of(cubic.out).back().substr(std::string("T₃(x, y) = ").size());
+  const Result difference = run({"grad", t3 + " - (x^2 + 2*x*y + y^3)", "--at", "x=-0.7,y=3.1"});
+  EXPECT_EQ(difference.status, 0) << difference.err;
+  EXPECT_NEAR(value_after(difference.out, "f(x = -0.7, y = 3.1)"), 0, 1e-12);
+  EXPECT_NEAR(value_after(difference.out, "∂f/∂x"), 0, 1e-12);
+  EXPECT_NEAR(value_after(difference.out, "∂f/∂y"), 0, 1e-12);
+  // e^x sin y = y + xy + x²y/2 - y³/6 + O(h⁴): the error falls 10⁴ per decade along any direction.
+  const Result e = run({"taylor", "exp(x)*sin(y)", "--at", "0,0", "--order", "3", "--errors", "--direction", "1,-2"});
+  EXPECT_NE(e.out.find("T₃(x, y) = y + x*y + 0.5*x^2*y - 0.16666666666666666*y^3\n"), std::string::npos) << e.out;
+  int rows = 0;
+  for (const std::string& line : lines_of(e.out))
+    if (line.rfind(" 1e-02", 0) == 0 || line.rfind(" 1e-03", 0) == 0) {
+      EXPECT_NEAR(numbers_of(line)[3], 3, 0.02) << line;
+      ++rows;
+    }
+  EXPECT_EQ(rows, 2) << e.out;
+}
+
 // ----------------------------------------------------------------- several variables
 
 TEST(CalcGrad, GradientOfTheIssuesPolynomial) {

@@ -3,6 +3,7 @@
 // plot.cpp.
 #pragma once
 
+#include <iosfwd>
 #include <vector>
 
 #include "cli.hpp"
@@ -36,6 +37,10 @@ std::vector<fx::Array> derivatives_at(const Formula& f, const std::string& varia
 }  // namespace fluxion_calc
 
 namespace fluxion_calc {
+
+/// taylor for a formula in several variables: its approximation of order
+/// 0 to 3 from the gradient, Hessian and third-derivative tensor.
+int run_taylor_several(const Args& args, const Problem& p, std::ostream& out);
 
 /// What a Hessian with these eigenvalues says about a stationary point.
 std::string definiteness(const std::vector<double>& eigenvalues);

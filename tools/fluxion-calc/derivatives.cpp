@@ -100,6 +100,8 @@ std::string subscript(int n, bool ascii) {
 
 int run_taylor(const Args& args, std::ostream& out) {
   const Problem p = load_problem(args);
+  if (p.variables.size() > 1) return run_taylor_several(args, p, out);
+  if (args.has("direction")) throw UsageError("error: --direction is for a formula in several variables");
   const std::string& x = single_variable(p, args.command());
   const Style style(args);
   const int order = args.get_int("order", 5, 0, 40);
@@ -158,16 +160,21 @@ const Command& taylor_command() {
   static const Command c{
       "taylor",
       "Taylor coefficients f⁽ᵏ⁾(X)/k!, the polynomial, and its error against the step",
-      "FORMULA [--at X] [--order N] [--errors [--decades D]]",
+      "FORMULA [--at X] [--order N] [--errors [--decades D] [--direction u]]",
       "Prints the coefficients f⁽ᵏ⁾(X)/k! for k = 0…N (one Taylor-mode pass) and the Taylor\n"
       "polynomial T_N, written as a formula fluxion-calc reads back. With --errors, the error\n"
       "T_N(X + h) - f(X + h) for h = 10⁻¹ … 10⁻ᴰ and the ratio from one decade to the next, which\n"
-      "Taylor's theorem puts near 10^(N+1) until rounding takes over.",
-      {{"at", "X", "the expansion point (default 0)"},
-       {"order", "N", "the degree of the polynomial (default 5)"},
+      "Taylor's theorem puts near 10^(N+1) until rounding takes over (seed 000's table).\n"
+      "For a formula in several variables (--at x=1,y=2) it prints the approximation of order\n"
+      "0 to 3 (default 2) from the gradient, the Hessian and the third-derivative tensor, and with\n"
+      "--errors its error at X + h·u along the direction u.",
+      {{"at", "X", "the expansion point (default 0; x=1,y=2 for several variables)"},
+       {"order", "N", "the degree of the polynomial (default 5; for several variables 0 to 3, default 2)"},
        {"errors", "", "add the error table"},
-       {"decades", "D", "the error table's steps h = 10⁻¹ … 10⁻ᴰ (default 5)"}},
-      {"taylor \"sin(x) + cos(x)\" --order 5", "taylor \"exp(x)\" --at 1 --order 2 --errors"},
+       {"decades", "D", "the error table's steps h = 10⁻¹ … 10⁻ᴰ (default 5)"},
+       {"direction", "u", "for several variables: the direction of the steps (default all ones: 1,1)"}},
+      {"taylor \"sin(x) + cos(x)\" --order 5", "taylor \"exp(x)\" --at 1 --order 2 --errors",
+       "taylor \"x^2 + 2*x*y + y^3\" --at x=1,y=2 --order 2"},
       run_taylor};
   return c;
 }

@@ -1,6 +1,8 @@
 // grad, hessian and jacobian: a formula in several variables as a function
 // of one vector v = (x, y, …), so fx::grad, fx::hessian and fx::jacobian
 // give the gradient vector, the Hessian matrix and the Jacobian matrix.
+#include <fluxion/taylor.hpp>
+
 #include <ostream>
 
 #include "commands.hpp"
@@ -48,6 +50,93 @@ std::string definiteness(const std::vector<double>& eigenvalues) {
   if (negative) return "negative definite: a maximum where the gradient is 0";
   if (zero) return "singular: the second derivatives do not decide";
   return "indefinite: a saddle point where the gradient is 0";
+}
+
+namespace {
+
+// A number as the toolkit's polynomials print theirs (shortest round trip).
+std::string exact(double v) { return fx::to_string(fx::Array(v)); }
+
+// Σ over i ≤ j ≤ k of the monomials δᵢδⱼδₖ with their coefficients, from the
+// symmetric derivative tensors: a monomial with repeated factors collects
+// every ordering of its indices (so ½Hᵢᵢ, Hᵢⱼ, D³ᵢⱼₖ, ½D³ᵢᵢⱼ, ⅙D³ᵢᵢᵢ).
+std::string approximation_text(const fx::taylor::Multivariate& t, const std::vector<std::string>& vars,
+                               const std::vector<double>& at) {
+  const size_t n = vars.size();
+  std::vector<std::string> delta;
+  for (size_t i = 0; i < n; ++i)
+    delta.push_back(at[i] == 0 ? vars[i]
+                               : "(" + vars[i] + (at[i] < 0 ? " + " : " - ") + exact(std::abs(at[i])) + ")");
+  std::string text;
+  auto term = [&](double c, const std::string& monomial) {
+    if (c == 0) return;
+    const std::string magnitude = exact(std::abs(c));
+    const std::string body = monomial.empty() ? magnitude : (magnitude == "1.0" ? "" : magnitude + "*") + monomial;
+    text += text.empty() ? (c < 0 ? "-" : "") + body : (c < 0 ? " - " : " + ") + body;
+  };
+  auto power = [&](size_t i, int k) { return delta[i] + (k > 1 ? "^" + std::to_string(k) : ""); };
+  term(t.value().item<double>(), "");
+  const std::vector<double> g = t.gradient().to_vector<double>();
+  for (size_t i = 0; i < n; ++i) term(g[i], delta[i]);
+  if (t.order() >= 2) {
+    const std::vector<double> h = t.hessian().to_vector<double>();
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i; j < n; ++j)
+        term(i == j ? h[i * n + i] / 2 : h[i * n + j], i == j ? power(i, 2) : delta[i] + "*" + delta[j]);
+  }
+  if (t.order() >= 3) {
+    const std::vector<double> d = t.third().to_vector<double>();
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i; j < n; ++j)
+        for (size_t k = j; k < n; ++k) {
+          const double v = d[(i * n + j) * n + k];
+          if (i == j && j == k) term(v / 6, power(i, 3));
+          else if (i == j) term(v / 2, power(i, 2) + "*" + delta[k]);
+          else if (j == k) term(v / 2, delta[i] + "*" + power(j, 2));
+          else term(v, delta[i] + "*" + delta[j] + "*" + delta[k]);
+        }
+  }
+  return text.empty() ? "0" : text;
+}
+
+}  // namespace
+
+int run_taylor_several(const Args& args, const Problem& p, std::ostream& out) {
+  const Style style(args);
+  const int order = args.get_int("order", 2, 0, 3);
+  const Point at = read_point(args, p);
+  const auto f = vector_function(p.formulas, p.variables);
+  const fx::taylor::Multivariate t = fx::taylor::approximation(f, at.vector, order);
+  std::string names;
+  for (const auto& v : p.variables) names += (names.empty() ? "" : ", ") + v;
+  out << "Taylor approximation of order " << order << " of " << p.text << " at " << at.text << ":\n";
+  out << "f = " << style.number(t.value().item<double>()) << "\n";
+  if (order >= 1) out << style.nabla() << " = " << style.vector(t.gradient().to_vector<double>()) << "\n";
+  if (order >= 2) {
+    out << "Hessian:\n";
+    const std::vector<double> h = t.hessian().to_vector<double>();
+    std::vector<std::string> header{""};
+    header.insert(header.end(), p.variables.begin(), p.variables.end());
+    Table table(header);
+    for (size_t i = 0; i < p.variables.size(); ++i) {
+      std::vector<std::string> row{p.variables[i]};
+      for (size_t j = 0; j < p.variables.size(); ++j) row.push_back(style.number(h[i * p.variables.size() + j]));
+      table.row(row);
+    }
+    table.print(out);
+  }
+  out << "T" << (style.ascii ? std::to_string(order) : std::string(order == 0 ? "₀" : order == 1 ? "₁" : order == 2 ? "₂" : "₃"))
+      << "(" << names << ") = " << approximation_text(t, p.variables, at.vector.to_vector<double>()) << "\n";
+  if (!args.has("errors")) return 0;
+  // Seed 000's experiment: the error at x0 + h·u for h = 10⁻¹ … 10⁻ᴰ along
+  // the direction u (--direction, default all ones), in one vmap call.
+  const int decades = args.get_int("decades", 5, 1, 15);
+  std::vector<double> u(p.variables.size(), 1.0);
+  if (args.has("direction")) u = parse_point(args.get("direction"), p.variables, "direction");
+  const fx::taylor::ErrorScaling e = fx::taylor::error_scaling(
+      f, t, at.vector, fx::array(u, {static_cast<int64_t>(u.size())}), fx::logspace(-1, -decades, decades), order);
+  out << "\nerror of the approximation at the point + h*u, u = " << style.vector(u) << ":\n" << e.table();
+  return 0;
 }
 
 namespace {
