@@ -362,7 +362,9 @@ TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std:
         const Series a = coefficients(x, sx, order), b = coefficients(y, sy, order);
         Series c(order + 1);
         c[0] = ans;
-        for (size_t k = 1; k <= order; ++k) c[k] = solve_step(a[k], c, b, k, 0);
+        const Array minus_y = sx.empty() ? neg(y) : Array();
+        for (size_t k = 1; k <= order; ++k)
+          c[k] = sx.empty() ? reciprocal_step(c, b, k, 0, minus_y) : solve_step(a[k], c, b, k, 0);
         out = derivative_terms(c);
       }
       break;

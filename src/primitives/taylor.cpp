@@ -172,6 +172,11 @@ Array solve_step(const Array& n, const Series& x, const Series& d, size_t k, siz
   return numerator.valid() ? lax::div(numerator, d[0]) : numerator;
 }
 
+Array reciprocal_step(const Series& x, const Series& d, size_t k, size_t lo, const Array& minus_d0) {
+  const Array acc = convolve(x, d, k, lo, k - 1);
+  return acc.valid() ? lax::div(acc, minus_d0) : acc;
+}
+
 Series compose_univariate(const Series& derivs, const Series& u) {
   const size_t order = u.size() - 1;
   Series v(order + 1);

@@ -88,6 +88,10 @@ Array square_convolve(const Series& a, size_t k, size_t lo);
 // (n - Σ_(j=lo..k-1) x[j] d[k-j]) / d[0]: x[k] from x * d = n, the step of
 // every quotient recurrence (division, log, atan, sqrt, ...); n may be empty.
 Array solve_step(const Array& n, const Series& x, const Series& d, size_t k, size_t lo);
+// solve_step with n = 0 (x * d constant: a reciprocal), given minus_d0 =
+// -d[0]: Σ_(j=lo..k-1) x[j] d[k-j] / minus_d0, one negation for the whole
+// series instead of one per coefficient.
+Array reciprocal_step(const Series& x, const Series& d, size_t k, size_t lo, const Array& minus_d0);
 // Coefficients ṽ_1..ṽ_K (ṽ_0 empty) of f(u(t)) from f's derivatives at the
 // primal, derivs[m-1] = f^(m)(u0) for m = 1..K, and u's coefficients
 // (ũ_0..ũ_K): Faà di Bruno, v = Σ_m f^(m)(u0)/m! (u - u0)^m, through the

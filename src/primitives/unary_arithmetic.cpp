@@ -282,7 +282,8 @@ TaylorResult integer_pow_jet(const Primitive& p, std::span<const Array> primals,
   if (n > 0) return {{ans}, {derivative_terms(power)}};
   Series r(order + 1);
   r[0] = ans;
-  for (size_t k = 1; k <= order; ++k) r[k] = solve_step(Array(), r, power, k, 0);
+  const Array minus_p0 = lax::neg(power[0]);
+  for (size_t k = 1; k <= order; ++k) r[k] = reciprocal_step(r, power, k, 0, minus_p0);
   return {{ans}, {derivative_terms(r)}};
 }
 

@@ -149,8 +149,9 @@ TaylorResult float_unary_jet(const Primitive& p, std::span<const Array> primals,
   const size_t order = order_of(series);
   const Array& x = primals[0];
   const Array y = bind1(p, {x});
-  const Series ju = index_weighted_terms(series[0], order);
   const auto op = static_cast<UnaryMath>(p.tag);
+  // Every recurrence but sqrt's reads j ũ_j.
+  const Series ju = op == UnaryMath::sqrt ? Series{} : index_weighted_terms(series[0], order);
   switch (op) {
     case UnaryMath::exp:
     case UnaryMath::expm1: {  // v' = (expm1: v + 1) u'

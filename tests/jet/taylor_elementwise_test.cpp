@@ -447,4 +447,27 @@ TEST(TaylorElementwise, VmapAndJitGiveTheSameTerms) {
   EXPECT_TRUE(matches_nested([&](const Arrays& a) { return f(a[0]); }, {xs}, {line(xs, 5)}));
 }
 
+TEST(TaylorElementwise, GradientOfATermIsTheNextTerm) {
+  // d/dx0 f^(k)(x0) = f^(k+1)(x0): grad differentiates through the rules' own operations.
+  constexpr size_t kOrder = 6;
+  const std::vector<std::pair<std::string, MultiFn>> fs{
+      {"tanh", [](const Arrays& v) { return un(prim::tanh_p, v[0]); }},
+      {"sin", [](const Arrays& v) { return un(prim::sin_p, v[0]); }},
+      {"log", [](const Arrays& v) { return un(prim::log_p, v[0]); }},
+      {"1 / x", [](const Arrays& v) { return bin(prim::div_p, fx::full_like(v[0], 1.0), v[0]); }},
+      {"erf", [](const Arrays& v) { return un(prim::erf_p, v[0]); }},
+      {"asin", [](const Arrays& v) { return un(prim::asin_p, v[0]); }},
+      {"x^-2", [](const Arrays& v) { return fx::pow(v[0], -2); }},
+  };
+  const fx::Array x0(0.45);
+  for (const auto& [name, f] : fs) {
+    SCOPED_TRACE(name);
+    const Arrays terms = jet_terms(f, {x0}, {line(x0, kOrder)});
+    for (size_t k = 1; k < kOrder; ++k) {
+      const auto term = [&, k](fx::Array x) { return jet_terms(f, {x}, {line(x, k)})[k - 1]; };
+      EXPECT_TRUE(close(fx::grad(term)(x0), {terms[k].item<double>()}, 1e-11, "d/dx0 of term " + std::to_string(k)));
+    }
+  }
+}
+
 }  // namespace
