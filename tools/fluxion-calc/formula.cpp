@@ -1,10 +1,9 @@
 #include "formula.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
-#include <functional>
 #include <map>
 
 namespace fluxion_calc {

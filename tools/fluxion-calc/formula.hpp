@@ -58,7 +58,7 @@ class Formula {
   /// The variables the formula names, sorted.
   const std::vector<std::string>& variables() const { return variables_; }
   /// The formula fully parenthesised in prefix form, "(+ x (* 2 y))": what
-  /// the parser understood, for tests and for --explain style output.
+  /// the parser understood.
   std::string tree() const;
   /// f with variables[i] bound to values[i] (`names` lists every variable
   /// the formula uses, in the order of `values`). Each node is one Fluxion

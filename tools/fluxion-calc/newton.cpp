@@ -22,8 +22,9 @@ int one_variable(const Problem& p, const Settings& s, double x, const Style& sty
   const Formula& f = p.formulas[0];
   const int order = s.extremum ? 2 : 1;
   // The equation solved is g = 0 with g = f (a root) or g = f′ (an extremum).
-  Table t({"k", v, "f(" + v + ")", style.derivative(1) + "(" + v + ")"});
-  if (s.extremum) t = Table({"k", v, "f(" + v + ")", style.derivative(1) + "(" + v + ")", style.derivative(2) + "(" + v + ")"});
+  std::vector<std::string> header{"k", v};
+  for (int k = 0; k <= order; ++k) header.push_back(style.derivative(k) + "(" + v + ")");
+  Table t(header);
   const std::string g_name = style.derivative(order - 1) + "(" + v + ")", slope_name = style.derivative(order) + "(" + v + ")";
   auto fail = [&](const std::string& why) {
     t.print(out);

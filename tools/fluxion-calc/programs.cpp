@@ -1,5 +1,6 @@
 // jaxpr: the program Fluxion records for a formula, and for its derivatives,
 // printed as jax.make_jaxpr prints them.
+#include <algorithm>
 #include <functional>
 #include <ostream>
 #include <utility>
@@ -23,9 +24,8 @@ template <size_t... I> int print_programs(const Problem& p, const Args& args, co
   const std::vector<std::string>& vars = p.variables;
   const Function base = [&f, &vars](ArrayArgument<I>... xs) { return f.evaluate(vars, {xs...}); };
 
-  std::vector<std::string> labels(vars.size(), "1.0");
-  const std::vector<double> at = args.has("at") ? parse_point(args.get("at"), vars, "at", &labels)
-                                                : std::vector<double>(vars.size(), 1.0);
+  const std::vector<double> at =
+      args.has("at") ? parse_point(args.get("at"), vars, "at") : std::vector<double>(vars.size(), 1.0);
   std::vector<fx::Array> values;
   for (double v : at) values.push_back(fx::Array(v).astype(fx::float64));
 
