@@ -1,6 +1,6 @@
 // The built fluxion-calc, run as a user runs it: each subcommand's output
 // (its numbers checked against closed forms), its exit status, its errors,
-// --help, and every example docs/fluxion_calc.md shows with its output.
+// --help, and every example docs/FLUXION_CALC.md shows with its output.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -528,7 +528,7 @@ TEST(CalcErrors, UsageMistakesExitWithTwo) {
 
 // ----------------------------------------------------------------- the user guide
 
-// docs/fluxion_calc.md shows commands in ```console blocks, each "$ fluxion-calc ..."
+// docs/FLUXION_CALC.md shows commands in ```console blocks, each "$ fluxion-calc ..."
 // line followed by its output: every one is run here and must print exactly that.
 TEST(CalcDocs, EveryExampleInTheGuidePrintsWhatItShows) {
   const std::vector<std::string> lines = lines_of(read_file(FLUXION_CALC_DOC));
@@ -549,7 +549,7 @@ TEST(CalcDocs, EveryExampleInTheGuidePrintsWhatItShows) {
     size_t j = i + 1;
     for (; j < lines.size() && lines[j].rfind("$ ", 0) != 0 && lines[j].rfind("```", 0) != 0; ++j) expected += lines[j] + "\n";
     const Result r = run_shell(lines[i].substr(prompt.size()), dir.string());
-    EXPECT_EQ(r.out + r.err, expected) << "docs/fluxion_calc.md line " << i + 1 << ": " << lines[i];
+    EXPECT_EQ(r.out + r.err, expected) << "docs/FLUXION_CALC.md line " << i + 1 << ": " << lines[i];
     ++examples;
     i = j - 1;
   }
