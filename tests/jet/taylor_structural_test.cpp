@@ -177,11 +177,16 @@ TEST(TaylorStructural, GatherFillsTermsWithZeros) {
 }
 
 TEST(TaylorStructural, LinearAlgebra) {
-  // det goes through lu (its Taylor rule is the JVP's, see
-  // docs/taylor_rules_exceptions.md), solve through lu and triangular_solve.
+  // det goes through lu, solve through lu and triangular_solve.
   const fx::Array a = uniform(10, {3, 3}) + fx::eye(3) * 3.0, b = uniform(11, {3, 2});
-  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::det(m[0]); }, {a}, 4, {}, 1e-8));
-  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::solve(m[0], m[1]); }, {a, b}, 4, {}, 1e-8));
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::det(m[0]); }, {a}, kHigh, {}, 1e-8));
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& m) { return fx::linalg::solve(m[0], m[1]); }, {a, b}, kHigh, {}, 1e-8));
+  // lu's recurrence on square, tall and wide matrices (batched).
+  const Fn lu = [](const Arrays& m) { return std::get<0>(fx::lax::linalg::lu(m[0])); };
+  for (const fx::Shape& shape : {fx::Shape{2, 3, 3}, fx::Shape{4, 2}, fx::Shape{2, 4}}) {
+    SCOPED_TRACE(fx::to_string(fx::AbstractValue{shape, fx::float64}));
+    EXPECT_TRUE(jet_matches_nested(lu, {uniform(14, shape)}, kHigh, {}, 1e-8));
+  }
   // triangular_solve's own recurrence: the matrix moving, or only b.
   for (bool lower : {true, false})
     for (int trans : {0, 1}) {

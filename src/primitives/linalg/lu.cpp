@@ -6,6 +6,8 @@
 // permutation[i] of A). A singular matrix is factored all the same (a zero
 // on U's diagonal), as LAPACK and JAX do; solving with it gives infinities.
 #include <numeric>
+#include <tuple>
+#include <utility>
 
 #include "compiler/emitter.hpp"
 #include "fluxion/ops.hpp"
@@ -69,29 +71,68 @@ std::vector<Array> lu_impl(const Primitive&, std::span<const Array> in, std::spa
 // lower) and U (n x n, completed by an identity block when n > m),
 // X = L^{-1} P dA U^{-1}, dL = L tril(X, -1), dU = triu(X) U, and the
 // tangent of `lu` is dL + dU. JAX vmaps the rule over batch axes; here every
-// helper takes them.
+// helper takes them. It solves dL U + L dU = P dA for any right-hand side,
+// which the Taylor rule uses at every order.
+class LuSolver {
+ public:
+  explicit LuSolver(const Array& lu) {
+    const Shape& s = lu.shape();
+    m_ = s[s.size() - 2], n_ = s.back(), k_ = std::min(m_, n_);
+    rows_ = lu.ndim() - 2, cols_ = lu.ndim() - 1;
+    l_ = lax::add(linalg::tril(linalg::slice_axis(lu, cols_, 0, k_), -1), linalg::eye_like(lu, m_, k_));
+    if (m_ > k_) l_ = concatenate({l_, linalg::eye_like(lu, m_, m_ - k_, -k_)}, cols_);
+    u_ = linalg::triu(linalg::slice_axis(lu, rows_, 0, k_));
+    if (n_ > k_) u_ = concatenate({u_, linalg::eye_like(lu, n_ - k_, n_, k_)}, rows_);
+  }
+  // (dL, dU), each [..., m, n], from the right-hand side P dA.
+  std::pair<Array, Array> parts(const Array& rhs) const {
+    const Array la = linalg::triangular_solve(l_, rhs, true, true, false, true);
+    const Array lau = linalg::triangular_solve(u_, la, false, false, false, false);
+    return {linalg::matmul(l_, linalg::tril(lau, -1)), linalg::matmul(linalg::triu(lau), u_)};
+  }
+  // dL dU' of two such parts: L's m x k factor times U's k x n one.
+  Array product(const Array& dl, const Array& du) const {
+    return linalg::matmul(linalg::slice_axis(dl, cols_, 0, k_), linalg::slice_axis(du, rows_, 0, k_));
+  }
+
+ private:
+  int64_t m_, n_, k_, rows_, cols_;
+  Array l_, u_;
+};
+
 JvpResult lu_jvp(const Primitive& p, std::span<const Array> primals, std::span<const Array> tangents,
                  const Params&) {
   std::vector<Array> out = fluxion::bind(p, primals, {});
   if (!tangents[0].valid()) return {out, {Array(), Array(), Array()}};
-  const Array& lu = out[0];
-  const Shape& s = lu.shape();
-  const int64_t m = s[s.size() - 2], n = s.back(), k = std::min(m, n);
-  const int64_t rows = lu.ndim() - 2, cols = lu.ndim() - 1;
-  Array l = lax::add(linalg::tril(linalg::slice_axis(lu, cols, 0, k), -1), linalg::eye_like(lu, m, k));
-  if (m > k) l = concatenate({l, linalg::eye_like(lu, m, m - k, -k)}, cols);
-  Array u = linalg::triu(linalg::slice_axis(lu, rows, 0, k));
-  if (n > k) u = concatenate({u, linalg::eye_like(lu, n - k, n, k)}, rows);
-  const Array la = linalg::triangular_solve(l, linalg::permute_rows(tangents[0], out[2]), true, true, false, true);
-  const Array lau = linalg::triangular_solve(u, la, false, false, false, false);
-  Array t = lax::add(linalg::matmul(l, linalg::tril(lau, -1)), linalg::matmul(linalg::triu(lau), u));
-  return {out, {std::move(t), Array(), Array()}};
+  auto [dl, du] = LuSolver(out[0]).parts(linalg::permute_rows(tangents[0], out[2]));
+  return {out, {lax::add(dl, du), Array(), Array()}};
+}
+
+// P A(t) = L(t) U(t) coefficient by coefficient (the pivots do not move):
+// L0 Ũ_k + L̃_k U0 = P Ã_k - Σ_(0<i<k) L̃_i Ũ_(k-i), the JVP's equation, so
+// each order is the JVP's two triangular solves.
+TaylorResult lu_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                    const Params&) {
+  std::vector<Array> out = fluxion::bind(p, primals, {});
+  const size_t order = order_of(series);
+  const Series a = coefficients(primals[0], series[0], order);
+  const LuSolver solver(out[0]);
+  Series dl(order + 1), du(order + 1), lu(order + 1);
+  lu[0] = out[0];
+  for (size_t k = 1; k <= order; ++k) {
+    Array rhs = linalg::permute_rows(a[k], out[2]);
+    for (size_t i = 1; i < k; ++i) rhs = lax::sub(rhs, solver.product(dl[i], du[k - i]));
+    std::tie(dl[k], du[k]) = solver.parts(rhs);
+    lu[k] = lax::add(dl[k], du[k]);
+  }
+  TaylorResult r{out, {derivative_terms(lu), {}, {}}};
+  return r;
 }
 
 }  // namespace
 
 const Primitive lu_p{.name = "lu", .multiple_results = true, .abstract_eval = lu_aval, .impl = lu_impl,
                      .jvp = lu_jvp, .batch = linalg::front_batch,
-                     .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
+                     .jet = lu_jet, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim
