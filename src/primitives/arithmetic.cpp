@@ -316,6 +316,24 @@ void binary_lower(const Primitive& p, compiler::Emitter& e) {
   }
 }
 
+bool same_value(const Array& a, const Array& b) { return a.value().get() == b.value().get(); }
+bool same_series(const Series& a, const Series& b) {
+  for (size_t k = 0; k < a.size(); ++k)
+    if (!same_value(a[k], b[k])) return false;
+  return true;
+}
+
+// y's value when it is concrete and every element is one integer of at most
+// 64 in magnitude (square and multiply stays short).
+std::optional<int64_t> small_integer(const Array& y) {
+  if (!y.is_concrete()) return std::nullopt;
+  const std::vector<double> v = y.astype(DType::float64).to_vector<double>();
+  if (v.empty() || !(std::abs(v[0]) <= 64.0) || v[0] != std::floor(v[0])) return std::nullopt;
+  for (double e : v)
+    if (e != v[0]) return std::nullopt;
+  return static_cast<int64_t>(v[0]);
+}
+
 // Terms of a binary primitive. Where one operand does not move, products
 // and quotients are linear in the other and need no recurrence; the
 // piecewise ones (rem, max, min) take the JVP rule's weights, which are
@@ -346,6 +364,8 @@ TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std:
     case Binary::mul:
       if (sx.empty() || sy.empty()) {
         for (size_t k = 0; k < order; ++k) out[k] = sx.empty() ? mul(x, sy[k]) : mul(sx[k], y);
+      } else if (same_value(x, y) && same_series(sx, sy)) {
+        out = integer_power_terms(x, sx, 2, ans);  // x * x: the square, half the products
       } else {
         const Series a = coefficients(x, sx, order), b = coefficients(y, sy, order);
         Series c(order + 1);
@@ -395,7 +415,9 @@ TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std:
   return {{ans}, {broadcast_terms(std::move(out), shape)}};
 }
 
-// x^y. Only x moving: Faà di Bruno with f^(m)(x0) = y (y-1)...(y-m+1)
+// x^y. An exponent known when tracing that is one small integer n, the
+// same everywhere (x ** 2.0): x^n's series, square and multiply. Else, only
+// x moving: Faà di Bruno with f^(m)(x0) = y (y-1)...(y-m+1)
 // x0^(y-m), zero once a factor y - i is zero (as the JVP's `y == 0` mask
 // makes nested JVPs), so x^2 is exact at x0 = 0 and x^3 at negative x0.
 // Only y moving: v' = log(x0) v y', log(0) read as 0 as in the JVP. Both:
@@ -404,6 +426,7 @@ Series pow_terms(const Array& x, const Array& y, const Array& ans, const Series&
   using namespace lax;
   const Array zero = constant_like(x, 0.0), one = constant_like(x, 1.0);
   if (sy.empty()) {
+    if (const std::optional<int64_t> n = small_integer(y)) return integer_power_terms(x, sx, *n, ans);
     const Series u = coefficients(x, sx, order);
     Series derivs;
     Array falling = y;

@@ -195,6 +195,38 @@ Series compose_univariate(const Series& derivs, const Series& u) {
   return v;
 }
 
+Series square_series(const Series& a) {
+  Series c(a.size());
+  c[0] = lax::mul(a[0], a[0]);
+  for (size_t k = 1; k < a.size(); ++k) c[k] = square_convolve(a, k, 0);
+  return c;
+}
+
+Series product_series(const Series& a, const Series& b) {
+  Series c(a.size());
+  for (size_t k = 0; k < a.size(); ++k) c[k] = convolve(a, b, k);
+  return c;
+}
+
+Series integer_power_terms(const Array& x0, const Series& terms, int64_t n, const Array& ans) {
+  if (n == 0) return {};
+  if (n == 1) return terms;
+  const size_t order = terms.size();
+  Series base = coefficients(x0, terms, order), power;
+  for (uint64_t m = n < 0 ? uint64_t(0) - uint64_t(n) : uint64_t(n);;) {
+    if (m & 1) power = power.empty() ? base : product_series(power, base);
+    m >>= 1;
+    if (m == 0) break;
+    base = square_series(base);
+  }
+  if (n > 0) return derivative_terms(power);
+  Series r(order + 1);
+  r[0] = ans;
+  const Array minus_p0 = lax::neg(power[0]);
+  for (size_t k = 1; k <= order; ++k) r[k] = reciprocal_step(r, power, k, 0, minus_p0);
+  return derivative_terms(r);
+}
+
 Series broadcast_terms(Series terms, const Shape& shape) {
   for (Array& t : terms)
     if (t.valid()) t = lax::broadcast_to(t, shape);

@@ -99,6 +99,14 @@ Array reciprocal_step(const Series& x, const Series& d, size_t k, size_t lo, con
 // their own (lgamma, digamma, polygamma, pow in its base), exact wherever
 // the derivatives are.
 Series compose_univariate(const Series& derivs, const Series& u);
+// Normalised coefficients (as many as a's) of a² (square_convolve) and of a * b.
+Series square_series(const Series& a);
+Series product_series(const Series& a, const Series& b);
+// The terms of x^n for x moving with `terms` and ans = x0^n: none for n = 0,
+// x's own for n = 1, else square and multiply on the normalised series
+// (no division by x0: exact at x0 = 0, unlike JAX's rule), and for n < 0
+// the reciprocal of x^|n|, r̃_k = -Σ_(j<k) r̃_j p̃_(k-j) / p̃_0.
+Series integer_power_terms(const Array& x0, const Series& terms, int64_t n, const Array& ans);
 // Each term broadcast to `shape` (a 0-d operand's terms in a shaped result).
 Series broadcast_terms(Series terms, const Shape& shape);
 

@@ -140,27 +140,12 @@ void unary_lower(const Primitive& p, compiler::Emitter& e) {
   }
 }
 
-// Normalised coefficients of a² and a * b, by the Cauchy product (a², by
-// symmetry, with about half the multiplications).
-Series square_series(const Series& a) {
-  Series c(a.size());
-  c[0] = lax::mul(a[0], a[0]);
-  for (size_t k = 1; k < a.size(); ++k) c[k] = square_convolve(a, k, 0);
-  return c;
-}
-Series product_series(const Series& a, const Series& b) {
-  Series c(a.size());
-  for (size_t k = 0; k < a.size(); ++k) c[k] = convolve(a, b, k);
-  return c;
-}
-
 // neg is linear; abs flips the terms where the JVP does (x < 0); sign,
 // floor, ceil, round and not are piecewise constant; square is the product.
 TaylorResult unary_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
                        const Params& params) {
   using namespace lax;
   const Array& x = primals[0];
-  const size_t order = order_of(series);
   switch (static_cast<Unary>(p.tag)) {
     case Unary::neg: return taylor_linear(p, primals, series, params);
     case Unary::abs: {
@@ -173,8 +158,8 @@ TaylorResult unary_jet(const Primitive& p, std::span<const Array> primals, std::
       return {{bind1(p, {x})}, {std::move(out)}};
     }
     case Unary::square: {
-      Series c = square_series(coefficients(x, series[0], order));
-      return {{bind1(p, {x})}, {derivative_terms(c)}};
+      const Array ans = bind1(p, {x});
+      return {{ans}, {integer_power_terms(x, series[0], 2, ans)}};
     }
     default: return taylor_constant(p, primals, series, params);
   }
@@ -261,30 +246,12 @@ JvpResult integer_pow_jvp(const Primitive& p, std::span<const Array> primals, st
   return {{std::move(ans)}, {mul(tangents[0], jac)}};
 }
 
-// x^n by square-and-multiply on the normalised series (exact at x0 = 0: no
-// division by x, unlike the recurrence of JAX's rule); a negative n takes
-// the reciprocal of x^|n|: r̃_k = -Σ_(j<k) r̃_j p̃_(k-j) / p̃_0.
+// x^n: integer_power_terms (square and multiply on the series, exact at x0 = 0).
 TaylorResult integer_pow_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
                              const Params& params) {
   const int64_t n = params.get<int64_t>("y");
-  const Array& x = primals[0];
-  const Array ans = bind1(p, {x}, params);
-  if (n == 0) return {{ans}, {Series{}}};
-  if (n == 1) return {{ans}, {series[0]}};
-  const size_t order = order_of(series);
-  Series base = coefficients(x, series[0], order), power;
-  for (uint64_t m = n < 0 ? uint64_t(0) - uint64_t(n) : uint64_t(n);;) {
-    if (m & 1) power = power.empty() ? base : product_series(power, base);
-    m >>= 1;
-    if (m == 0) break;
-    base = square_series(base);
-  }
-  if (n > 0) return {{ans}, {derivative_terms(power)}};
-  Series r(order + 1);
-  r[0] = ans;
-  const Array minus_p0 = lax::neg(power[0]);
-  for (size_t k = 1; k <= order; ++k) r[k] = reciprocal_step(r, power, k, 0, minus_p0);
-  return {{ans}, {derivative_terms(r)}};
+  const Array ans = bind1(p, {primals[0]}, params);
+  return {{ans}, {integer_power_terms(primals[0], series[0], n, ans)}};
 }
 
 }  // namespace

@@ -259,6 +259,24 @@ TEST(TaylorElementwise, IntegerPowIsExactAtZero) {
                              {random_path(30, neg, 5)}));
 }
 
+TEST(TaylorElementwise, SquaresAndIntegerExponentsTakeTheShortPath) {
+  // x * x (one value twice: the square's symmetric products), pow with a
+  // concrete integer exponent (x^n's series), and pow with exponents that
+  // differ per element (Faà di Bruno), through 0 and negative x.
+  constexpr size_t kOrder = 6;
+  const fx::Array x = fx::array({0.0, -1.3, 0.8});
+  const Arrays h = random_path(240, x, kOrder);
+  EXPECT_TRUE(matches_nested([](const Arrays& v) { return v[0] * v[0]; }, {x}, {h}));
+  EXPECT_TRUE(matches_nested([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::Array(3.0)); }, {x}, {h}));
+  EXPECT_TRUE(matches_nested([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::Array(-2.0)); },
+                             {x + 2.0}, {h}));
+  EXPECT_TRUE(matches_nested([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::array({1.0, 2.0, 4.0})); }, {x},
+                             {h}));
+  // pow(x, 0.0) does not move; the JVP's mask gives zero terms too.
+  const Arrays flat = jet_terms([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::Array(0.0)); }, {x}, {h});
+  for (const fx::Array& t : flat) EXPECT_TRUE(close(t, {0.0, 0.0, 0.0}, 0.0, "pow(x, 0)"));
+}
+
 TEST(TaylorElementwise, ErfToOrderTenMatchesHermitePolynomials) {
   // erf^(k)(x) = 2/sqrt(pi) (-1)^(k-1) H_(k-1)(x) e^(-x²), H the physicists' Hermite polynomials.
   constexpr size_t kOrder = 10;
