@@ -146,6 +146,24 @@ TEST(CalcDiff, GridTable) {
   }
 }
 
+TEST(CalcDiff, PartialAndDirectionalDerivatives) {
+  // f = x²y + y³ at (1, 2): ∂f/∂y = x² + 3y² = 13, ∂²f/∂y² = 6y = 12, ∂³f/∂y³ = 6.
+  const Result y = run({"diff", "x^2*y + y^3", "--at", "x=1,y=2", "--wrt", "y", "--order", "3"});
+  EXPECT_EQ(y.status, 0) << y.err;
+  EXPECT_EQ(y.out,
+            "f(x = 1, y = 2) = 10\n∂f/∂y(x = 1, y = 2) = 13\n∂²f/∂y²(x = 1, y = 2) = 12\n∂³f/∂y³(x = 1, y = 2) = 6\n");
+  const Result x = run({"diff", "x^2*y + y^3", "--at", "1,2", "--wrt", "x", "--order", "2", "--ascii"});
+  EXPECT_EQ(x.out, "f(x = 1, y = 2) = 10\ndf/dx(x = 1, y = 2) = 4\nd^2f/dx^2(x = 1, y = 2) = 4\n");
+  // Along u = (1, 1): g(t) = (1 + t)²(2 + t) + (2 + t)³ has g′(0) = 17, g″(0) = 20, g‴(0) = 12.
+  const Result u = run({"diff", "x^2*y + y^3", "--at", "1,2", "--direction", "1,1", "--order", "3"});
+  EXPECT_EQ(u.status, 0) << u.err;
+  const std::vector<std::string> lines = lines_of(u.out);
+  ASSERT_EQ(lines.size(), 5u) << u.out;
+  EXPECT_EQ(lines[2], "Dᵤf(x = 1, y = 2) = 17");
+  EXPECT_EQ(lines[3], "Dᵤ²f(x = 1, y = 2) = 20");
+  EXPECT_EQ(lines[4], "Dᵤ³f(x = 1, y = 2) = 12");
+}
+
 // ----------------------------------------------------------------- taylor
 
 TEST(CalcTaylor, CoefficientsAndThePolynomial) {
@@ -505,7 +523,9 @@ TEST(CalcErrors, UsageMistakesExitWithTwo) {
       {{}, "usage: fluxion-calc COMMAND"},
       {{"integrate", "x"}, "error: unknown command 'integrate'"},
       {{"diff", "x", "--at", "1", "--bogus"}, "error: unknown option --bogus for diff"},
-      {{"diff", "x*y", "--at", "1"}, "(use grad, hessian or jacobian for several)"},
+      {{"diff", "x*y", "--at", "1,2"}, "diff needs --at x=1,y=2 and either --wrt x (a partial derivative)"},
+      {{"diff", "x*y", "--at", "1,2", "--wrt", "z"}, "--wrt z is not one of the variables"},
+      {{"diff", "x", "--at", "1", "--wrt", "x"}, "--wrt and --direction are for a formula in several variables"},
       {{"diff", "x"}, "diff needs either --at X or --grid a:b:n"},
       {{"diff", "x", "--at"}, "--at needs a value"},
       {{"diff", "x", "--at", "1", "--order", "-1"}, "--order must be a whole number from 0 to 40"},

@@ -286,10 +286,15 @@ std::string Style::derivative(int order, const std::string& f) const {
   if (ascii) return order <= 3 ? f + std::string(static_cast<size_t>(order), '\'') : f + "^(" + std::to_string(order) + ")";
   static const char* primes[] = {"", "′", "″", "‴"};
   if (order <= 3) return f + primes[order];
+  return f + "⁽" + superscript(order) + "⁾";
+}
+
+std::string Style::superscript(int k) const {
+  if (ascii) return "^" + std::to_string(k);
   static const char* superscripts[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
-  std::string digits_text;
-  for (char c : std::to_string(order)) digits_text += superscripts[c - '0'];
-  return f + "⁽" + digits_text + "⁾";
+  std::string text;
+  for (char c : std::to_string(k)) text += superscripts[c - '0'];
+  return text;
 }
 
 std::string Style::partial(const std::string& variable, const std::string& f) const {

@@ -92,6 +92,8 @@ struct Style {
   std::string number(double v) const;
   /// f, f′, f″, f‴, f⁽⁴⁾ …; with --ascii f, f', f'', f''', f^(4).
   std::string derivative(int order, const std::string& f = "f") const;
+  /// ², ³, ¹⁰ …; with --ascii ^2, ^3, ^10.
+  std::string superscript(int k) const;
   /// ∂f/∂x, or df/dx with --ascii.
   std::string partial(const std::string& variable, const std::string& f = "f") const;
   /// (1, 2.5, -3)

@@ -1,5 +1,6 @@
 // diff and taylor: derivatives of a one-variable formula, all orders in one
 // Taylor-mode pass (fx::jet), and the Taylor polynomial they make.
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -58,11 +59,62 @@ Grid parse_grid(const Args& args, const std::string& option) {
   return g;
 }
 
+// Several variables: ∂ᵏf/∂xᵏ with the others held at the point (--wrt x), or
+// dᵏ/dtᵏ f(p + t·u) along a direction (--direction u); either way one jet
+// pass along a direction.
+int diff_several(const Args& args, const Problem& p, const Style& style, int order, std::ostream& out) {
+  const std::vector<std::string>& vars = p.variables;
+  if (args.has("wrt") == args.has("direction") || args.has("grid") || !args.has("at")) {
+    std::string names;
+    for (const auto& v : vars) names += (names.empty() ? "" : ", ") + v;
+    throw UsageError("error: \"" + p.text + "\" has the variables " + names + ": diff needs --at " + vars[0] +
+                     "=1," + vars[1] + "=2 and either --wrt " + vars[0] +
+                     " (a partial derivative) or --direction 1,1 (a directional one); grad and hessian give all "
+                     "first and second derivatives");
+  }
+  std::vector<std::string> labels;
+  const std::vector<double> x0 = parse_point(args.get("at"), vars, "at", &labels);
+  const int64_t n = static_cast<int64_t>(vars.size());
+  std::vector<double> u(vars.size(), 0.0);
+  std::string wrt;
+  if (args.has("wrt")) {
+    wrt = args.get("wrt");
+    const auto it = std::find(vars.begin(), vars.end(), wrt);
+    if (it == vars.end()) throw UsageError("error: --wrt " + wrt + " is not one of the variables");
+    u[static_cast<size_t>(it - vars.begin())] = 1;
+  } else {
+    u = parse_point(args.get("direction"), vars, "direction");
+    out << "along u = " << style.vector(u) << ", " << (style.ascii ? "D_u^k f" : "Dᵤᵏf")
+        << " = d^k/dt^k f(p + t*u) at t = 0:\n";
+  }
+  const fx::taylor::Function fn = [&](fx::Array v) {
+    std::vector<fx::Array> xs;
+    for (int64_t i = 0; i < n; ++i) xs.push_back(v[i]);
+    return p.formulas[0].evaluate(vars, xs);
+  };
+  const std::vector<fx::Array> d =
+      fx::taylor::directional_derivatives(fn, fx::array(x0, {n}), fx::array(u, {n}), order);
+  const std::string at = point_text(vars, labels);
+  const std::string d_sign = style.ascii ? "d" : "∂";
+  for (int k = 0; k <= order; ++k) {
+    std::string name = "f";
+    if (k > 0 && !wrt.empty())
+      name = d_sign + (k > 1 ? style.superscript(k) : "") + "f/" + d_sign + wrt + (k > 1 ? style.superscript(k) : "");
+    else if (k > 0)
+      name = (style.ascii ? "D_u" : "Dᵤ") + (k > 1 ? style.superscript(k) : "") + (style.ascii ? " f" : "f");
+    out << name << "(" << at << ") = " << style.number(d[static_cast<size_t>(k)].item<double>()) << "\n";
+  }
+  return 0;
+}
+
 int run_diff(const Args& args, std::ostream& out) {
   const Problem p = load_problem(args);
-  const std::string& x = single_variable(p, args.command());
   const Style style(args);
   const int order = args.get_int("order", 1, 0, 40);
+  if (p.variables.size() > 1) return diff_several(args, p, style, order, out);
+  if (args.has("wrt") || args.has("direction"))
+    throw UsageError("error: --wrt and --direction are for a formula in several variables");
+  const std::string& x = p.variables[0];
   if (args.has("at") == args.has("grid")) throw UsageError("error: diff needs either --at X or --grid a:b:n");
   const Formula& f = p.formulas[0];
   if (args.has("at")) {
@@ -147,11 +199,16 @@ const Command& diff_command() {
       "FORMULA (--at X | --grid a:b:n) [--order N]",
       "Prints f(X) and its derivatives up to order N, all from one Taylor-mode pass (fx::jet with the\n"
       "input series 1, 0, …, 0), or with --grid a table of them at n evenly spaced points from a to b\n"
-      "(fx::vmap of the same jet: one batched pass for the whole grid). The formula has one variable.",
-      {{"at", "X", "the point (a number or a formula without variables: pi/4)"},
+      "(fx::vmap of the same jet: one batched pass for the whole grid). A formula in several\n"
+      "variables is differentiated in one of them (--wrt) or along a direction (--direction),\n"
+      "by one jet pass along that direction.",
+      {{"at", "X", "the point (a number or a formula without variables: pi/4; x=1,y=2 for several)"},
        {"grid", "a:b:n", "a table at n points from a to b instead (both included): -1:1:5"},
-       {"order", "N", "the highest derivative (default 1)"}},
-      {"diff \"sin(x) + cos(x)\" --at 0 --order 2", "diff \"tanh(x)\" --grid -1:1:5 --order 3"},
+       {"order", "N", "the highest derivative (default 1)"},
+       {"wrt", "x", "several variables: differentiate in x, the others held at --at"},
+       {"direction", "u", "several variables: the derivatives along u (1,1), d^k/dt^k f(X + t*u)"}},
+      {"diff \"sin(x) + cos(x)\" --at 0 --order 2", "diff \"tanh(x)\" --grid -1:1:5 --order 3",
+       "diff \"x^2*y + y^3\" --at x=1,y=2 --wrt y --order 3"},
       run_diff};
   return c;
 }
