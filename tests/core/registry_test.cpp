@@ -8,6 +8,7 @@
 #include "fluxion/errors.hpp"
 #include "compiler/emitter.hpp"
 #include "fluxion/primitive.hpp"
+#include "primitives/taylor.hpp"
 
 namespace fx = fluxion;
 
@@ -28,6 +29,16 @@ TEST(Registry, EveryPrimitiveHasEveryRule) {
       EXPECT_NE(p->batch, nullptr);
     }
   }
+}
+
+// Taylor rules that fall back to a jet of the JVP rule are the exception,
+// each listed with its reason in docs/ARCHITECTURE.md ("How jet(f)(x)
+// flows"): a new one must be added there and here, deliberately.
+TEST(Registry, TaylorRulesThroughTheJvpAreTheListedExceptions) {
+  std::set<std::string> via_jvp;
+  for (const fx::Primitive* p : fx::all_primitives())
+    if (p->jet == &fx::prim::taylor_via_jvp) via_jvp.insert(std::string(p->name));
+  EXPECT_EQ(via_jvp, (std::set<std::string>{"eigh", "lu", "qr", "svd"}));
 }
 
 // Reverse mode transposes what JVP rules emit on tangents, so every
