@@ -1,9 +1,10 @@
 // The subcommands, one group per file: derivatives.cpp (diff, taylor),
-// multivariate.cpp (grad, hessian, jacobian), newton.cpp, programs.cpp (jaxpr),
-// plot.cpp.
+// multivariate.cpp (grad, hessian, jacobian, taylor in several variables),
+// newton.cpp, programs.cpp (jaxpr), plot.cpp.
 #pragma once
 
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "cli.hpp"
@@ -22,21 +23,9 @@ const Command& plot_command();
 /// Every subcommand, in the order --help lists them.
 const std::vector<const Command*>& all_commands();
 
-}  // namespace fluxion_calc
-
-namespace fluxion_calc {
-
-/// The problem's single variable; UsageError naming grad and hessian when
-/// the formula has several.
-const std::string& single_variable(const Problem& p, const Command& command);
-
 /// f(x), f′(x), …, f⁽ⁿ⁾(x) of a one-variable formula by one Taylor-mode pass
 /// (fx::jet with the input series (1, 0, …, 0)); x may be a vmap tracer.
 std::vector<fx::Array> derivatives_at(const Formula& f, const std::string& variable, const fx::Array& x, int order);
-
-}  // namespace fluxion_calc
-
-namespace fluxion_calc {
 
 /// taylor for a formula in several variables: its approximation of order
 /// 0 to 3 from the gradient, Hessian and third-derivative tensor.

@@ -1,5 +1,6 @@
-// diff and taylor: derivatives of a one-variable formula, all orders in one
-// Taylor-mode pass (fx::jet), and the Taylor polynomial they make.
+// diff and taylor: derivatives of every order from one Taylor-mode pass
+// (fx::jet), at a point, on a grid or along a direction, and the Taylor
+// polynomial they make.
 #include <algorithm>
 #include <cmath>
 #include <ostream>
@@ -9,16 +10,6 @@
 #include "commands.hpp"
 
 namespace fluxion_calc {
-
-const std::string& single_variable(const Problem& p, const Command& command) {
-  if (p.variables.size() != 1) {
-    std::string names;
-    for (const auto& v : p.variables) names += (names.empty() ? "" : ", ") + v;
-    throw UsageError("error: " + command.name + " works on a formula in one variable; \"" + p.text + "\" has " +
-                     names + " (use grad, hessian or jacobian for several)");
-  }
-  return p.variables[0];
-}
 
 std::vector<fx::Array> derivatives_at(const Formula& f, const std::string& variable, const fx::Array& x, int order) {
   return fx::taylor::derivatives([&](fx::Array v) { return f.evaluate({variable}, {v}); }, x, order);
@@ -154,7 +145,7 @@ int run_taylor(const Args& args, std::ostream& out) {
   const Problem p = load_problem(args);
   if (p.variables.size() > 1) return run_taylor_several(args, p, out);
   if (args.has("direction")) throw UsageError("error: --direction is for a formula in several variables");
-  const std::string& x = single_variable(p, args.command());
+  const std::string& x = p.variables[0];
   const Style style(args);
   const int order = args.get_int("order", 5, 0, 40);
   std::vector<std::string> labels{"0"};
