@@ -272,6 +272,12 @@ TEST(TaylorElementwise, SquaresAndIntegerExponentsTakeTheShortPath) {
                              {x + 2.0}, {h}));
   EXPECT_TRUE(matches_nested([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::array({1.0, 2.0, 4.0})); }, {x},
                              {h}));
+  // A 0-d base under a shaped integer exponent: the terms take the result's shape.
+  const fx::Array s(0.7);
+  for (double n : {2.0, -2.0}) {
+    const MultiFn f = [n](const Arrays& v) { return bin(prim::pow_p, v[0], fx::full({3}, n)); };
+    EXPECT_TRUE(matches_nested(f, {s}, {random_path(250, s, kOrder)}));
+  }
   // pow(x, 0.0) does not move; the JVP's mask gives zero terms too.
   const Arrays flat = jet_terms([](const Arrays& v) { return bin(prim::pow_p, v[0], fx::Array(0.0)); }, {x}, {h});
   for (const fx::Array& t : flat) EXPECT_TRUE(close(t, {0.0, 0.0, 0.0}, 0.0, "pow(x, 0)"));
