@@ -22,6 +22,8 @@
 #include "taylor_number.hpp"
 
 #ifdef FLUXION_BENCH_WITH_SACADO
+// Sacado_No_Kokkos.hpp first: Tay::Taylor's header relies on its declarations.
+#include <Sacado_No_Kokkos.hpp>
 #include <Sacado_Tay_Taylor.hpp>
 #endif
 

@@ -52,6 +52,14 @@ installed_package_is_clean() {
   targets_file_is_clean "$(find "$work/prefix" -name fluxionTargets.cmake -print -quit)"
 }
 
+# The calculus command line is installed beside the library, and runs.
+installed_calc_runs() {
+  local calc=$work/prefix/bin/fluxion-calc out
+  [[ -x $calc ]] || { echo "no fluxion-calc installed at $calc" >&2; return 1; }
+  out=$("$calc" diff "sin(x) + cos(x)" --at 0 --order 2) || return 1
+  [[ $out == $'f(0) = 1\nf′(0) = 1\nf″(0) = -1' ]] || { echo "installed fluxion-calc printed: $out" >&2; return 1; }
+}
+
 find_package_consumer_runs() {
   quiet "$work/fp-configure.log" cmake -S tests/consumer -B "$work/find_package" -G Ninja \
     -DCMAKE_PREFIX_PATH="$work/prefix" || return 1
@@ -73,7 +81,7 @@ add_subdirectory_consumer_runs() {
 
 passed=0
 failed=0
-for check in installed_package_is_clean find_package_consumer_runs add_subdirectory_consumer_runs; do
+for check in installed_package_is_clean installed_calc_runs find_package_consumer_runs add_subdirectory_consumer_runs; do
   if "$check"; then
     echo "ok      $check"
     passed=$((passed + 1))
