@@ -417,11 +417,13 @@ TaylorResult binary_jet(const Primitive& p, std::span<const Array> primals, std:
 
 // x^y. An exponent known when tracing that is one small integer n, the
 // same everywhere (x ** 2.0): x^n's series, square and multiply. Else, only
-// x moving: Faà di Bruno with f^(m)(x0) = y (y-1)...(y-m+1)
-// x0^(y-m), zero once a factor y - i is zero (as the JVP's `y == 0` mask
-// makes nested JVPs), so x^2 is exact at x0 = 0 and x^3 at negative x0.
-// Only y moving: v' = log(x0) v y', log(0) read as 0 as in the JVP. Both:
-// exp(y log x), where x0 > 0 (elsewhere, as the JVP's log term, NaN).
+// x moving: Faà di Bruno with f^(m)(x0) = y (y-1)...(y-m+1) x0^(y-m), zero
+// once a factor y - i is zero (as the JVP's `y == 0` mask makes nested
+// JVPs): exact wherever the derivatives exist, x0 = 0 and x0 < 0 with
+// integer exponents included, where exp(y log x) would divide by zero or
+// take the log of a negative number. Only y moving: v' = log(x0) v y',
+// log(0) read as 0 as in the JVP. Both: exp(y log x), for x0 > 0
+// (elsewhere NaN, as the JVP's log term).
 Series pow_terms(const Array& x, const Array& y, const Array& ans, const Series& sx, const Series& sy, size_t order) {
   using namespace lax;
   const Array zero = constant_like(x, 0.0), one = constant_like(x, 1.0);
