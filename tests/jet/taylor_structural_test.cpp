@@ -215,6 +215,20 @@ fx::Array third_term(const fx::Array& x) {
   return fx::stack({y, ys[0], ys[1], ys[2]});
 }
 
+// The linalg and indexing rules (lu, triangular_solve, cholesky, gather,
+// scatter-max) in one function of a 3 x 3 matrix.
+fx::Array solved(const fx::Array& x) {
+  const fx::Array a = fx::matmul(x, x.T()) + fx::eye(3);
+  const fx::Array idx = fx::array_of<int32_t>({2, 0, 2}, {3});
+  const fx::Array s = fx::linalg::solve(a, fx::take(x, idx, 0));
+  return fx::sum(fx::at(fx::linalg::cholesky(a), idx).max(s), {1});
+}
+
+fx::Array solved_terms(const fx::Array& x) {
+  auto [y, ys] = fx::jet(solved, {x}, {{x, fx::ones_like(x), fx::zeros_like(x), x * x}});
+  return fx::stack({y, ys[0], ys[1], ys[2], ys[3]});
+}
+
 TEST(TaylorStructural, JetUnderVmapAndJit) {
   const fx::Array xs = uniform(13, {4, 2, 3});
   const fx::Array batched = fx::vmap(third_term)(xs);
@@ -228,6 +242,18 @@ TEST(TaylorStructural, JetUnderVmapAndJit) {
     }
   }
   EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return mixed(a[0]); }, {xs(0)}, 5));
+  const fx::Array ms = uniform(15, {3, 3, 3});
+  const fx::Array batched_solves = fx::vmap(solved_terms)(ms);
+  const fx::Array compiled_solve = fx::jit(solved_terms)(ms(2));
+  for (int64_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const fx::Array one = solved_terms(ms(i));
+    EXPECT_TRUE(close(batched_solves(i), one, 1e-11, "vmap"));
+    if (i == 2) {
+      EXPECT_TRUE(close(compiled_solve, one, 1e-11, "jit"));
+    }
+  }
+  EXPECT_TRUE(jet_matches_nested([](const Arrays& a) { return solved(a[0]); }, {ms(0)}, 4, {}, 1e-8));
 }
 
 }  // namespace
