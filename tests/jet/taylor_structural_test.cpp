@@ -161,6 +161,7 @@ TEST(TaylorStructural, GatherAndScatterWithRepeatedIndices) {
   const Fn mul = [=](const Arrays& a) { return fx::at(a[0], unique).multiply(fx::cos(a[1]), {.unique_indices = true}); };
   EXPECT_TRUE(jet_matches_nested(mul, {x, uniform(9, {2, 2})}, kHigh));
   EXPECT_TRUE(jet_matches_nested(mul, {x, uniform(9, {2, 2})}, kHigh, {true, false}));
+  EXPECT_TRUE(jet_matches_nested(mul, {x, uniform(9, {2, 2})}, kHigh, {false, true}));
 }
 
 TEST(TaylorStructural, GatherFillsTermsWithZeros) {
@@ -197,6 +198,15 @@ TEST(TaylorStructural, LinearAlgebra) {
     }
   const Fn unit = [](const Arrays& m) { return fx::linalg::solve_triangular(m[0], m[1], 0, true, true); };
   EXPECT_TRUE(jet_matches_nested(unit, {a, b}, kHigh, {}, 1e-8));
+  // X op(A) = B: the terms of A multiply from the right.
+  for (bool transpose_a : {false, true}) {
+    SCOPED_TRACE(transpose_a ? "right side, transposed" : "right side");
+    const Fn right = [=](const Arrays& m) {
+      return fx::lax::linalg::triangular_solve(m[0], m[1].T(), false, true, transpose_a);
+    };
+    EXPECT_TRUE(jet_matches_nested(right, {a, b}, kHigh, {}, 1e-8));
+    EXPECT_TRUE(jet_matches_nested(right, {a, b}, kHigh, {true, false}, 1e-8));
+  }
   // cholesky of a symmetric positive-definite path (its rule, like the JVP's,
   // assumes symmetric terms).
   const Fn chol = [](const Arrays& m) { return fx::linalg::cholesky(fx::matmul(m[0], m[0].T()) + fx::eye(3)); };
