@@ -207,6 +207,16 @@ TEST(TaylorStructural, LinearAlgebra) {
     EXPECT_TRUE(jet_matches_nested(right, {a, b}, kHigh, {}, 1e-8));
     EXPECT_TRUE(jet_matches_nested(right, {a, b}, kHigh, {true, false}, 1e-8));
   }
+  // qr's recurrence: tall (reduced), square, wide; a tall matrix's full Q
+  // goes through the JVP's jet.
+  for (bool full : {false, true})
+    for (const fx::Shape& shape : {fx::Shape{4, 3}, fx::Shape{2, 3, 3}, fx::Shape{2, 4}}) {
+      SCOPED_TRACE(fx::to_string(fx::AbstractValue{shape, fx::float64}) + (full ? " full" : " reduced"));
+      const Fn q = [=](const Arrays& m) { return std::get<0>(fx::lax::linalg::qr(m[0], full)); };
+      const Fn r = [=](const Arrays& m) { return std::get<1>(fx::lax::linalg::qr(m[0], full)); };
+      EXPECT_TRUE(jet_matches_nested(q, {uniform(16, shape)}, kHigh, {}, 1e-8));
+      EXPECT_TRUE(jet_matches_nested(r, {uniform(16, shape)}, kHigh, {}, 1e-8));
+    }
   // cholesky of a symmetric positive-definite path (its rule, like the JVP's,
   // assumes symmetric terms).
   const Fn chol = [](const Arrays& m) { return fx::linalg::cholesky(fx::matmul(m[0], m[0].T()) + fx::eye(3)); };

@@ -4,6 +4,8 @@
 // "reduced") Q is m x k and R k x n, k = min(m, n). Signs are LAPACK's
 // (Householder), as on JAX's CPU. pivoting must be False and use_magma None
 // (a GPU option): JAX's only CPU values without column pivoting.
+#include <tuple>
+
 #include "compiler/emitter.hpp"
 #include "fluxion/errors.hpp"
 #include "fluxion/linalg.hpp"
@@ -66,11 +68,20 @@ std::vector<Array> qr_impl(const Primitive&, std::span<const Array> in, std::spa
 // JAX's _thin_qr_jvp (j-towns.github.io/papers/qr-derivative.pdf) for m >= n:
 // with C = Q^T dA R^{-1} and the skew-symmetric dO = tril(C, -1) - tril(C, -1)^T,
 // dQ = Q (dO - C) + dA R^{-1} and dR = (C - dO) R.
-std::pair<Array, Array> thin_qr_jvp(const Array& q, const Array& r, const Array& dx) {
+//
+// The Taylor rule solves the same equation at every order k: dA is then
+// B = Ã_k - Σ_(0<i<k) Q̃_i R̃_(k-i), and Q^T dQ is no longer skew but has the
+// symmetric part -S/2, S = Σ_(0<i<k) Q̃_i^T Q̃_(k-i) (from Q^T Q = I), which
+// shifts dO by triu(S, 1) + diag(S)/2; `s` is empty at order 1.
+std::pair<Array, Array> thin_qr_jvp(const Array& q, const Array& r, const Array& dx, const Array& s = Array()) {
   const Array dx_rinv = linalg::triangular_solve(r, dx, false, false, false, false);
   const Array c = linalg::matmul(linalg::mT(q), dx_rinv);
   const Array low = linalg::tril(c, -1);
-  const Array d_o = lax::sub(low, linalg::mT(low));
+  Array d_o = lax::sub(low, linalg::mT(low));
+  if (s.valid()) {
+    const Array half_diagonal = lax::div(linalg::diag_embed(linalg::diagonal(s)), lax::constant_like(s, 2.0));
+    d_o = lax::sub(d_o, lax::add(linalg::triu(s, 1), half_diagonal));
+  }
   return {lax::add(linalg::matmul(q, lax::sub(d_o, c)), dx_rinv), linalg::matmul(lax::sub(c, d_o), r)};
 }
 
@@ -112,10 +123,47 @@ JvpResult qr_jvp(const Primitive& p, std::span<const Array> primals, std::span<c
   return {out, {concatenate({dq_mn, dq_mp}, cols), concatenate({dr_nn, zeros}, rows)}};
 }
 
+// Q(t) R(t) = A(t) order by order through thin_qr_jvp with its symmetric
+// correction; a wide matrix's R2 = Q^T A2 is a Cauchy product. The full Q of
+// a tall matrix (its extra columns a convention of arXiv:2409.13374's
+// rule) takes the JVP's jet instead.
+TaylorResult qr_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                    const Params& params) {
+  const Array& x = primals[0];
+  const int64_t m = x.shape()[x.ndim() - 2], n = x.shape().back(), cols = x.ndim() - 1;
+  if (m > n && params.get<bool>("full_matrices")) return taylor_via_jvp(p, primals, series, params);
+  std::vector<Array> out = fluxion::bind(p, primals, params);
+  const size_t order = order_of(series);
+  const Series a = coefficients(x, series[0], order);
+  const Array r1 = m < n ? linalg::slice_axis(out[1], cols, 0, m) : out[1];
+  Series q(order + 1), r(order + 1);
+  q[0] = out[0];
+  r[0] = r1;
+  for (size_t k = 1; k <= order; ++k) {
+    Array b = m < n ? linalg::slice_axis(a[k], cols, 0, m) : a[k], s;
+    for (size_t i = 1; i < k; ++i) {
+      b = lax::sub(b, linalg::matmul(q[i], r[k - i]));
+      s = add_terms(s, linalg::matmul(linalg::mT(q[i]), q[k - i]));
+    }
+    std::tie(q[k], r[k]) = thin_qr_jvp(q[0], r1, b, s);
+  }
+  if (m < n) {
+    Series a2(order + 1), qt(order + 1);
+    for (size_t k = 0; k <= order; ++k) a2[k] = linalg::slice_axis(a[k], cols, m, n), qt[k] = linalg::mT(q[k]);
+    for (size_t k = 1; k <= order; ++k) {
+      Array r2;
+      for (size_t i = 0; i <= k; ++i) r2 = add_terms(r2, linalg::matmul(qt[i], a2[k - i]));
+      r[k] = concatenate({r[k], r2}, cols);
+    }
+  }
+  r[0] = out[1];
+  return {out, {derivative_terms(q), derivative_terms(r)}};
+}
+
 }  // namespace
 
 const Primitive qr_p{.name = "qr", .multiple_results = true, .abstract_eval = qr_aval, .impl = qr_impl,
                      .jvp = qr_jvp, .batch = linalg::front_batch,
-                     .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
+                     .jet = qr_jet, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim
