@@ -217,6 +217,25 @@ TEST(TaylorStructural, LinearAlgebra) {
       EXPECT_TRUE(jet_matches_nested(q, {uniform(16, shape)}, kHigh, {}, 1e-8));
       EXPECT_TRUE(jet_matches_nested(r, {uniform(16, shape)}, kHigh, {}, 1e-8));
     }
+  // eigh's recurrence, its eigenvectors squared (their signs are LAPACK's)
+  // along a symmetrised path (fx::linalg's default).
+  const fx::Array spread = fx::array({{4.0, 0.5, -0.3}, {0.5, 1.0, 0.4}, {-0.3, 0.4, -2.5}});
+  const Fn values = [](const Arrays& m) { return fx::lax::linalg::eigh(m[0]).second; };
+  const Fn squares = [](const Arrays& m) {
+    const fx::Array v = fx::lax::linalg::eigh(m[0]).first;
+    return v * v;
+  };
+  EXPECT_TRUE(jet_matches_nested(values, {spread}, kHigh, {}, 1e-8));
+  EXPECT_TRUE(jet_matches_nested(squares, {spread}, kHigh, {}, 1e-8));
+  // The primitive alone along a path that is not symmetric: its JVP takes the
+  // raw tangent, whose skew part moves the vectors' tangent (not the
+  // eigenvalues) and not the primal, so the nested derivatives of the
+  // vectors themselves (not of functions of them, which see the primal's
+  // true derivative) are the rule's terms.
+  const Fn raw_values = [](const Arrays& m) { return fx::lax::linalg::eigh(m[0], true, false).second; };
+  const Fn raw_vectors = [](const Arrays& m) { return fx::lax::linalg::eigh(m[0], true, false).first; };
+  EXPECT_TRUE(jet_matches_nested(raw_values, {spread}, kHigh, {}, 1e-8));
+  EXPECT_TRUE(jet_matches_nested(raw_vectors, {spread}, kHigh, {}, 1e-8));
   // cholesky of a symmetric positive-definite path (its rule, like the JVP's,
   // assumes symmetric terms).
   const Fn chol = [](const Arrays& m) { return fx::linalg::cholesky(fx::matmul(m[0], m[0].T()) + fx::eye(3)); };
