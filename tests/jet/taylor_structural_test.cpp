@@ -236,6 +236,18 @@ TEST(TaylorStructural, LinearAlgebra) {
   const Fn raw_vectors = [](const Arrays& m) { return fx::lax::linalg::eigh(m[0], true, false).first; };
   EXPECT_TRUE(jet_matches_nested(raw_values, {spread}, kHigh, {}, 1e-8));
   EXPECT_TRUE(jet_matches_nested(raw_vectors, {spread}, kHigh, {}, 1e-8));
+  // svd's recurrence: singular values, and u, vt squared (a singular pair's
+  // sign is LAPACK's), of tall, wide and square matrices.
+  for (const fx::Shape& shape : {fx::Shape{4, 3}, fx::Shape{2, 3}, fx::Shape{2, 3, 3}}) {
+    SCOPED_TRACE(fx::to_string(fx::AbstractValue{shape, fx::float64}));
+    const Fn svd = [](const Arrays& m) {
+      auto [u, s, vt] = fx::lax::linalg::svd(m[0], false);
+      return fx::concatenate({s.reshape({-1}), (u * u).reshape({-1}), (vt * vt).reshape({-1})});
+    };
+    const Fn values = [](const Arrays& m) { return fx::lax::linalg::singular_values(m[0]); };
+    EXPECT_TRUE(jet_matches_nested(svd, {uniform(17, shape)}, kHigh, {}, 1e-8));
+    EXPECT_TRUE(jet_matches_nested(values, {uniform(17, shape)}, kHigh, {}, 1e-8));
+  }
   // cholesky of a symmetric positive-definite path (its rule, like the JVP's,
   // assumes symmetric terms).
   const Fn chol = [](const Arrays& m) { return fx::linalg::cholesky(fx::matmul(m[0], m[0].T()) + fx::eye(3)); };

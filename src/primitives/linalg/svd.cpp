@@ -144,10 +144,89 @@ JvpResult svd_jvp(const Primitive& p, std::span<const Array> primals, std::span<
   return {out, {std::move(ds), std::move(du), linalg::mT(dv)}};
 }
 
+// A V = U diag(s), A^T U = V diag(s), U^T U = V^T V = I coefficient by
+// coefficient. With P1 = U^T (Σ_(1<=i<=k) Ã_i Ṽ_(k-i) - Σ_(0<i<k) Ũ_i s̃_(k-i)),
+// P2 likewise from A^T and U, X = V^T Ṽ_k and Y = U^T Ũ_k:
+// s_i X_ij - s_j Y_ij = -P1_ij and s_i Y_ij - s_j X_ij = -P2_ij, so off the
+// diagonal X and Y are the JVP's F-weighted sums; s̃_k = diag(P1 + P2)/2; the
+// diagonals of X and Y are -diag(S)/2 from orthogonality (S = Σ_(0<i<k)
+// Ṽ_i^T Ṽ_(k-i), and U's); and a tall (wide) matrix's U (V) gets the part
+// outside U's (V's) span, (I - U U^T) R Σ^{-1}, as the JVP's correction does.
+TaylorResult svd_jet(const Primitive& p, std::span<const Array> primals, std::span<const Series> series,
+                     const Params& params) {
+  const bool uv = params.get<bool>("compute_uv"), full = params.get<bool>("full_matrices");
+  const Array& x = primals[0];
+  const int64_t m = x.shape()[x.ndim() - 2], n = x.shape().back();
+  if (uv && full && m != n) return taylor_via_jvp(p, primals, series, params);  // the JVP's error
+  const Params thin{{"algorithm", NoneParam{}}, {"compute_uv", true}, {"full_matrices", false},
+                    {"subset_by_index", NoneParam{}}};
+  std::vector<Array> f = fluxion::bind(p, primals, thin);
+  const size_t order = order_of(series);
+  const Series a = coefficients(x, series[0], order);
+  Series at(order + 1), s(order + 1), u(order + 1), v(order + 1), ut(order + 1), vt(order + 1);
+  for (size_t k = 1; k <= order; ++k) at[k] = linalg::mT(a[k]);
+  s[0] = f[0], u[0] = f[1], vt[0] = f[2], v[0] = linalg::mT(f[2]), ut[0] = linalg::mT(f[1]);
+  const int64_t kk = s[0].shape().back(), nd = s[0].ndim() + 1;
+  Shape square = s[0].shape();
+  square.push_back(kk);
+  std::vector<int64_t> rows, cols;
+  for (int64_t i = 0; i + 2 < nd; ++i) rows.push_back(i), cols.push_back(i);
+  rows.push_back(nd - 2);
+  cols.push_back(nd - 1);
+  // Entry (i, j) of s_row is s_j, of s_col s_i; columns of M scaled by s: M * by_columns(s).
+  const Array s_row = lax::broadcast_in_dim(s[0], square, cols), s_col = lax::broadcast_in_dim(s[0], square, rows);
+  const Array eye = linalg::eye_like(s_row, kk, kk);
+  const Array fm = lax::sub(lax::div(lax::constant_like(s_row, 1.0),
+                                     lax::add(lax::mul(lax::add(s_row, s_col), lax::sub(s_row, s_col)), eye)),
+                            eye);
+  const auto by_columns = [&](const Array& c, const Array& w) {
+    return lax::mul(c, lax::broadcast_in_dim(w, c.shape(), cols));
+  };
+  const auto half_diagonal = [](const Array& sym) {
+    return lax::div(linalg::diag_embed(linalg::diagonal(sym)), lax::constant_like(sym, -2.0));
+  };
+  for (size_t k = 1; k <= order; ++k) {
+    Array r1, r2, su, sv;  // A Ṽ - U s̃ and A^T Ũ - V s̃ without the order-k unknowns
+    for (size_t i = 1; i <= k; ++i) {
+      r1 = add_terms(r1, linalg::matmul(a[i], v[k - i]));
+      r2 = add_terms(r2, linalg::matmul(at[i], u[k - i]));
+    }
+    for (size_t i = 1; i < k; ++i) {
+      r1 = lax::sub(r1, by_columns(u[i], s[k - i]));
+      r2 = lax::sub(r2, by_columns(v[i], s[k - i]));
+      su = add_terms(su, linalg::matmul(ut[i], u[k - i]));
+      sv = add_terms(sv, linalg::matmul(vt[i], v[k - i]));
+    }
+    const Array p1 = linalg::matmul(ut[0], r1), p2 = linalg::matmul(vt[0], r2);
+    s[k] = lax::div(lax::add(linalg::diagonal(p1), linalg::diagonal(p2)), lax::constant_like(s[0], 2.0));
+    // X_ij = (s_i P1_ij + s_j P2_ij) / (s_j² - s_i²), Y_ij the same with P1 and P2 swapped.
+    const Array sp1 = lax::mul(s_col, p1), sp2 = lax::mul(s_col, p2);
+    const Array tp1 = lax::mul(s_row, p1), tp2 = lax::mul(s_row, p2);
+    Array xk = lax::mul(fm, lax::add(sp1, tp2)), yk = lax::mul(fm, lax::add(tp1, sp2));
+    if (sv.valid()) xk = lax::add(xk, half_diagonal(sv));
+    if (su.valid()) yk = lax::add(yk, half_diagonal(su));
+    u[k] = linalg::matmul(u[0], yk);
+    v[k] = linalg::matmul(v[0], xk);
+    if (m > n) {
+      const Array rest = lax::sub(r1, linalg::matmul(u[0], p1));
+      u[k] = lax::add(u[k], lax::div(rest, lax::broadcast_in_dim(s[0], rest.shape(), cols)));
+    }
+    if (n > m) {
+      const Array rest = lax::sub(r2, linalg::matmul(v[0], p2));
+      v[k] = lax::add(v[k], lax::div(rest, lax::broadcast_in_dim(s[0], rest.shape(), cols)));
+    }
+    ut[k] = linalg::mT(u[k]);
+    vt[k] = linalg::mT(v[k]);
+  }
+  if (!uv) return {{f[0]}, {derivative_terms(s)}};
+  vt[0] = f[2];
+  return {f, {derivative_terms(s), derivative_terms(u), derivative_terms(vt)}};
+}
+
 }  // namespace
 
 const Primitive svd_p{.name = "svd", .multiple_results = true, .abstract_eval = svd_aval, .impl = svd_impl,
                       .jvp = svd_jvp, .batch = linalg::front_batch,
-                      .jet = taylor_via_jvp, .lower = compiler::lower_via_eager};
+                      .jet = svd_jet, .lower = compiler::lower_via_eager};
 
 }  // namespace fluxion::prim
