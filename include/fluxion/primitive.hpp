@@ -264,7 +264,8 @@ struct Primitive {
   /// such as iota, is never batched).
   BatchRule batch = nullptr;
   /// jet: every primitive has one (tests/core/registry_test.cpp checks);
-  /// `prim::taylor_via_jvp` is the exception listed in docs/ARCHITECTURE.md.
+  /// `prim::taylor_via_jvp` (a jet of the JVP rule) is the exception, which
+  /// docs/ARCHITECTURE.md lists.
   TaylorRule jet = nullptr;
   /// jit: every primitive has one (tests/core/registry_test.cpp checks).
   LowerRule lower = nullptr;

@@ -11,7 +11,7 @@
 ///
 /// Every result is built from fx operations, so it composes with grad, vmap
 /// and jit like any other function (a Polynomial is a differentiable callable).
-/// docs/taylor_toolkit.md walks through each function with its output.
+/// docs/TAYLOR.md walks through each function with its output.
 #pragma once
 
 #include <functional>

@@ -18,8 +18,9 @@
 // - its own recurrence, in its family's file (exp, tanh, mul, div, ...);
 // - else `taylor_via_jvp`, the exception: the terms of the derivative
 //   from a jet of order K-1 of the primitive's JVP rule. Polynomial in K
-//   (each level recurses once) but slower than a recurrence; the
-//   primitives that use it are listed in docs/ARCHITECTURE.md.
+//   (each level recurses once) but slower than a recurrence; no
+//   primitive's whole rule is this today (docs/ARCHITECTURE.md says where
+//   it still serves, and tests/core/registry_test.cpp pins the list).
 #pragma once
 
 #include <span>
