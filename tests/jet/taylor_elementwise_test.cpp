@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "autodiff_util.hpp"
+#include "nested_derivatives.hpp"
 #include "fluxion/fluxion.hpp"
 #include "primitives/primitives.hpp"
 #include "primitives/special/family.hpp"
@@ -25,7 +26,12 @@ using Arrays = std::vector<fx::Array>;
 using MultiFn = std::function<fx::Array(const Arrays&)>;
 using autodiff_test::uniform;
 
-double factorial(size_t k) { return k <= 1 ? 1.0 : static_cast<double>(k) * factorial(k - 1); }
+using jet_test::factorial;
+
+// The oracle (nested_derivatives.hpp): one jvp nested per order.
+Arrays nested_terms(const MultiFn& f, const Arrays& x0, const std::vector<Arrays>& series) {
+  return jet_test::nested_derivatives(f, x0, series, series[0].size());
+}
 
 fx::Array un(const fx::Primitive& p, const fx::Array& x) { return fx::bind1(p, {x}); }
 fx::Array bin(const fx::Primitive& p, const fx::Array& x, const fx::Array& y) { return fx::bind1(p, {x, y}); }
@@ -34,31 +40,6 @@ fx::Array bin(const fx::Primitive& p, const fx::Array& x, const fx::Array& y) { 
 Arrays jet_terms(const MultiFn& f, const Arrays& x0, const std::vector<Arrays>& series) {
   auto [outs, terms] = fx::detail::jet_core([&](const Arrays& a) { return Arrays{f(a)}; }, x0, series);
   return terms[0];
-}
-
-// The same derivatives by nesting jvp in t, one level per order: knows
-// nothing of Taylor rules, only of the JVP rules.
-Arrays nested_terms(const MultiFn& f, const Arrays& x0, const std::vector<Arrays>& series) {
-  const size_t order = series[0].size();
-  const std::function<fx::Array(fx::Array)> path = [&](fx::Array t) {
-    Arrays x = x0;
-    for (size_t i = 0; i < x.size(); ++i) {
-      fx::Array power = t;
-      for (size_t k = 0; k < series[i].size(); ++k) {
-        x[i] = x[i] + series[i][k] * (power / factorial(k + 1)).astype(x[i].dtype());
-        power = power * t;
-      }
-    }
-    return f(x);
-  };
-  Arrays out;
-  std::function<fx::Array(fx::Array)> d = path;
-  for (size_t k = 0; k < order; ++k) {
-    const std::function<fx::Array(fx::Array)> prev = d;
-    d = [prev](fx::Array t) { return fx::jvp(prev, {t}, {fx::ones_like(t)}).second; };
-    out.push_back(d(fx::Array(0.0)));
-  }
-  return out;
 }
 
 // |got - want| <= tol * max(1, |want|) elementwise, shapes equal.

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "autodiff_util.hpp"
+#include "nested_derivatives.hpp"
 #include "rules_registry_cases.hpp"
 
 namespace {
@@ -23,7 +24,6 @@ using rules_registry::Fn;
 
 constexpr size_t kOrder = 3;
 
-double factorial(size_t k) { return k <= 1 ? 1.0 : static_cast<double>(k) * factorial(k - 1); }
 
 // Term k (1-based) of each floating argument: a fixed random direction.
 std::vector<Arrays> random_series(const Arrays& args) {
@@ -34,34 +34,6 @@ std::vector<Arrays> random_series(const Arrays& args) {
       series[i].push_back(autodiff_test::uniform(900 + 10 * i + k, args[i].shape(), -1.0, 1.0, args[i].dtype()));
   }
   return series;
-}
-
-// The k-th derivatives in t at 0 of f(x(t)), x(t) = x0 + Σ h_k t^k / k!,
-// by nesting jvp (or, for reverse-only cases, jacrev) once per order.
-Arrays nested_derivatives(const Case& c, const std::vector<Arrays>& series) {
-  const std::function<fx::Array(fx::Array)> path = [&](fx::Array t) {
-    Arrays x = c.args;
-    for (size_t i = 0; i < x.size(); ++i) {
-      fx::Array power = t;
-      for (size_t k = 0; k < series[i].size(); ++k) {
-        x[i] = x[i] + series[i][k] * (power / factorial(k + 1)).astype(x[i].dtype());
-        power = power * t;
-      }
-    }
-    return c.f(x);
-  };
-  const bool forward = fx::has_mode(c.modes, fx::fwd);
-  Arrays out;
-  std::function<fx::Array(fx::Array)> d = path;
-  for (size_t k = 0; k < kOrder; ++k) {
-    const std::function<fx::Array(fx::Array)> prev = d;
-    if (forward)
-      d = [prev](fx::Array t) { return fx::jvp(prev, {t}, {fx::ones_like(t)}).second; };
-    else
-      d = [prev](fx::Array t) { return fx::jacrev(prev)(t); };
-    out.push_back(d(fx::Array(0.0)));
-  }
-  return out;
 }
 
 ::testing::AssertionResult close(const fx::Array& got, const fx::Array& want, size_t k, double tol) {
@@ -82,7 +54,7 @@ Arrays nested_derivatives(const Case& c, const std::vector<Arrays>& series) {
 ::testing::AssertionResult taylor_ok(const Case& c) try {
   const std::vector<Arrays> series = random_series(c.args);
   auto [outs, terms] = fx::detail::jet_core([&](const Arrays& a) { return Arrays{c.f(a)}; }, c.args, series);
-  const Arrays want = nested_derivatives(c, series);
+  const Arrays want = jet_test::nested_derivatives(c.f, c.args, series, kOrder, fx::has_mode(c.modes, fx::fwd));
   const fx::Array value = c.f(c.args);
   // float32 anywhere on the way: float32's precision.
   bool single = outs[0].dtype() == fx::float32;

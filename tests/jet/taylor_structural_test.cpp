@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "autodiff_util.hpp"
+#include "nested_derivatives.hpp"
 #include "fluxion/fluxion.hpp"
 #include "primitives/lax.hpp"
 
@@ -22,7 +23,8 @@ using Arrays = std::vector<fx::Array>;
 using Fn = std::function<fx::Array(const Arrays&)>;
 using autodiff_test::uniform;
 
-double factorial(size_t k) { return k <= 1 ? 1.0 : static_cast<double>(k) * factorial(k - 1); }
+using jet_test::factorial;
+using jet_test::nested_derivatives;
 
 // K random terms for each argument listed in `moving`; none for the others.
 std::vector<Arrays> random_series(const Arrays& args, size_t order, const std::vector<bool>& moving, uint64_t seed) {
@@ -33,28 +35,6 @@ std::vector<Arrays> random_series(const Arrays& args, size_t order, const std::v
       series[i].push_back(uniform(seed + 10 * i + k, args[i].shape(), -1.0, 1.0, args[i].dtype()));
   }
   return series;
-}
-
-// d^k/dt^k f(x(t)) at 0 for k = 1..K, one jvp nested per order.
-Arrays nested_derivatives(const Fn& f, const Arrays& args, const std::vector<Arrays>& series, size_t order) {
-  std::function<fx::Array(fx::Array)> d = [&](fx::Array t) {
-    Arrays x = args;
-    for (size_t i = 0; i < x.size(); ++i) {
-      fx::Array power = t;
-      for (size_t k = 0; k < series[i].size(); ++k) {
-        x[i] = x[i] + series[i][k] * (power / factorial(k + 1)).astype(x[i].dtype());
-        power = power * t;
-      }
-    }
-    return f(x);
-  };
-  Arrays out;
-  for (size_t k = 0; k < order; ++k) {
-    const std::function<fx::Array(fx::Array)> prev = d;
-    d = [prev](fx::Array t) { return fx::jvp(prev, {t}, {fx::ones_like(t)}).second; };
-    out.push_back(d(fx::Array(0.0)));
-  }
-  return out;
 }
 
 ::testing::AssertionResult close(const fx::Array& got, const fx::Array& want, double tol, const std::string& what) {
