@@ -56,8 +56,9 @@ std::vector<Array> JetInterpreter::process_primitive(const Primitive& prim, std:
   if (!moving) return fluxion::bind(prim, primals, params);
   // Every registered primitive has a rule (tests/core/registry_test.cpp); a
   // user's own primitive without one gets its terms from its JVP rule.
+  if (!prim.jet && !prim.jvp)
+    throw Error("Taylor rule (jet) for '" + std::string(prim.name) + "' not implemented");
   const TaylorRule rule = prim.jet ? prim.jet : &prim::taylor_via_jvp;
-  if (!prim.jvp) throw Error("Taylor rule (jet) for '" + std::string(prim.name) + "' not implemented");
   TaylorResult r;
   {
     RuleGroupScope group;

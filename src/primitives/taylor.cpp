@@ -25,13 +25,15 @@ TaylorResult taylor_linear(const Primitive& p, std::span<const Array> primals, s
   TaylorResult r;
   r.primals_out = fluxion::bind(p, primals, params);
   r.series_out.resize(r.primals_out.size());
+  // Operands that stay put: indices and predicates as they are, a floating
+  // one as zeros (one array for every order).
   std::vector<Array> args(primals.begin(), primals.end());
+  for (size_t i = 0; i < primals.size(); ++i)
+    if (is_floating(primals[i].dtype()) && series[i].empty())
+      args[i] = lax::zeros(AbstractValue{primals[i].shape(), primals[i].dtype(), false});
   for (size_t k = 0; k < order; ++k) {
-    for (size_t i = 0; i < primals.size(); ++i) {
-      if (!is_floating(primals[i].dtype())) continue;
-      args[i] = series[i].empty() ? lax::zeros(AbstractValue{primals[i].shape(), primals[i].dtype(), false})
-                                  : series[i][k];
-    }
+    for (size_t i = 0; i < primals.size(); ++i)
+      if (!series[i].empty()) args[i] = series[i][k];
     std::vector<Array> terms = fluxion::bind(p, args, params);
     for (size_t o = 0; o < terms.size(); ++o)
       if (is_floating(terms[o].dtype())) r.series_out[o].push_back(std::move(terms[o]));
